@@ -3,6 +3,8 @@
 // training kernels) > cpu (pure JS, slowest).
 import os from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
+// Gradients are registered separately from tfjs-core's ops.
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { registerWasmTrainingKernels } from './kernels/index.ts'

@@ -1,0 +1,28 @@
+// Flag parsing shared by the sub-commands, on node:util parseArgs.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** A user error on the command line: printed without a stack trace, exit status 2. */
+export class CliError extends Error {}
+
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${usage}`)
+  }
+}
+
+export function positiveInt(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${flag} must be a positive integer, got "${value}"`)
+  return n
+}
+
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new CliError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`)
+  }
+  return value as T
+}

@@ -1,0 +1,16 @@
+// `fixmatch-lab bench <name>`: each benchmark prints progress to stderr and,
+// with --json, a JSON object as its last stdout line.
+import { CliError } from '../args.ts'
+
+const benches: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  'train-step': async () => (await import('./bench-train-step.ts')).benchTrainStepCommand,
+  augment: async () => (await import('./bench-augment.ts')).benchAugmentCommand
+}
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || !benches[name]) {
+    throw new CliError(`bench needs one of: ${Object.keys(benches).join(', ')}${name ? ` (got "${name}")` : ''}`)
+  }
+  return (await benches[name]())(rest)
+}

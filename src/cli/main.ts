@@ -1,0 +1,42 @@
+// The `fixmatch-lab` command: dispatches to one module per sub-command.
+import { CliError } from './args.ts'
+
+type Command = (argv: string[]) => Promise<number>
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  conformance: {
+    summary: 'run every reference fixture in a folder and report pass/fail',
+    load: async () => (await import('./commands/conformance.ts')).conformanceCommand
+  },
+  bench: {
+    summary: 'benchmarks: train-step, augment',
+    load: async () => (await import('./commands/bench.ts')).benchCommand
+  }
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
+  return `Usage: fixmatch-lab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`fixmatch-lab <command> --help\` for a command's options.`
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name ? 0 : 2
+  }
+  const command = commands[name]
+  if (!command) {
+    console.error(`fixmatch-lab: unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  try {
+    return await (await command.load())(rest)
+  } catch (err) {
+    if (err instanceof CliError) {
+      console.error(`fixmatch-lab ${name}: ${err.message}`)
+      return 2
+    }
+    throw err
+  }
+}
