@@ -87,6 +87,7 @@ class TarDamage extends Error {}
 function describeFailure(err: NodeJS.ErrnoException): string {
   if (err.code === 'Z_BUF_ERROR') return 'truncated archive (the gzip stream ends early)'
   if (err.code === 'Z_DATA_ERROR') return `not a valid gzip file or damaged (${err.message})`
+  if (/Truncated input/.test(err.message)) return `truncated archive (the tar data ends inside a member: ${err.message})`
   if (err instanceof TarDamage || err.code === 'TAR_BAD_ARCHIVE') return `damaged tar data (${err.message})`
   return err.message
 }

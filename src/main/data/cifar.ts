@@ -146,14 +146,22 @@ export async function importCifarArchive(
 export async function downloadCifar(
   name: CifarName,
   homeDir: string,
-  options: { onProgress?: ProgressCallback; fetch?: typeof globalThis.fetch; url?: string; keepArchive?: boolean; signal?: AbortSignal } = {}
+  options: {
+    onProgress?: ProgressCallback
+    /** A mirror; with `expectedMd5` when it serves a different archive (tests do). */
+    url?: string
+    expectedMd5?: string
+    keepArchive?: boolean
+    fetch?: typeof globalThis.fetch
+    signal?: AbortSignal
+  } = {}
 ): Promise<CifarImportResult> {
   const format = CIFAR_FORMATS[name]
   const downloads = join(homeDir, 'downloads')
   await mkdir(downloads, { recursive: true })
   const archivePath = join(downloads, format.archiveName)
   await downloadFile(options.url ?? format.url, archivePath, {
-    expectedMd5: format.md5,
+    expectedMd5: options.expectedMd5 ?? format.md5,
     onProgress: options.onProgress,
     fetch: options.fetch,
     signal: options.signal
