@@ -53,3 +53,15 @@ export function cifar10Members(): Record<string, Buffer | string> {
   files['cifar-10-batches-bin/test_batch.bin'] = cifarRecords(15, 5, (r) => [r % 10])
   return files
 }
+
+/** RGBA pixels from a colour function of (x, y). */
+export function rgbaImage(width: number, height: number, color: (x: number, y: number) => [number, number, number]): Buffer {
+  const data = Buffer.alloc(width * height * 4)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = color(x, y)
+      data.set([r, g, b, 255], (y * width + x) * 4)
+    }
+  }
+  return data
+}
