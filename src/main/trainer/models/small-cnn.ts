@@ -1,0 +1,82 @@
+// A small CNN for quick CPU/wasm runs (MNIST, CIFAR at low cost): conv3x3 ->
+// BN -> LeakyReLU(0.1) blocks that downsample by stride, global mean pool, fc.
+// Same BN conventions as the WRN, so the training code treats both alike.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Rng } from '../../../shared/rng.ts'
+import type { Classifier } from './types.ts'
+import { batchNorm, type BatchNormLayer } from './batchnorm.ts'
+import { conv3x3, dense, globalMeanPool } from './ops.ts'
+import { ParamStore } from './store.ts'
+
+export interface SmallCnnConfig {
+  numClasses: number
+  inputChannels: number
+  /** Output channels of each conv block. */
+  channels?: number[]
+  /** Stride of each conv block (same length as channels). */
+  strides?: number[]
+}
+
+export const SMALL_CNN_CHANNELS = [32, 64, 128]
+export const SMALL_CNN_STRIDES = [1, 2, 2]
+
+interface ConvBlock {
+  conv: tf.Variable<tf.Rank.R4>
+  bn: BatchNormLayer
+  stride: number
+}
+
+export class SmallCnn implements Classifier {
+  readonly architecture = 'small-cnn'
+  readonly numClasses: number
+  readonly params: Map<string, tf.Variable>
+  readonly buffers: Map<string, tf.Variable>
+  private readonly store: ParamStore
+  private readonly blocks: ConvBlock[] = []
+  private readonly fc: { weight: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> }
+
+  constructor(config: SmallCnnConfig, rng: Rng) {
+    const channels = config.channels ?? SMALL_CNN_CHANNELS
+    const strides = config.strides ?? SMALL_CNN_STRIDES
+    if (channels.length === 0 || strides.length !== channels.length) {
+      throw new Error(`small-cnn needs one stride per conv block, got ${channels.length} channels and ${strides.length} strides`)
+    }
+    this.numClasses = config.numClasses
+    const store = (this.store = new ParamStore(this.architecture))
+    this.params = store.params
+    this.buffers = store.buffers
+    let inChannels = config.inputChannels
+    channels.forEach((outChannels, i) => {
+      this.blocks.push({
+        conv: store.conv(`conv${i + 1}`, 3, inChannels, outChannels, rng),
+        bn: store.batchNorm(`bn${i + 1}`, outChannels),
+        stride: strides[i]
+      })
+      inChannels = outChannels
+    })
+    this.fc = store.dense('fc', inChannels, config.numClasses, rng)
+  }
+
+  apply(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      let x = images
+      for (const block of this.blocks) {
+        x = tf.leakyRelu(batchNorm(conv3x3(x, block.conv, block.stride), block.bn, training), 0.1)
+      }
+      return dense(globalMeanPool(x), this.fc.weight, this.fc.bias)
+    })
+  }
+
+  decays(paramName: string): boolean {
+    const variable = this.params.get(paramName)
+    return variable !== undefined && variable.rank > 1
+  }
+
+  parameterCount(): number {
+    return this.store.parameterCount()
+  }
+
+  dispose(): void {
+    this.store.dispose()
+  }
+}
