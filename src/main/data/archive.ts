@@ -23,7 +23,12 @@ export async function readTarGzMembers(
   wanted: (path: string) => boolean,
   onProgress?: ProgressCallback
 ): Promise<ArchiveContents> {
-  const total = (await stat(archivePath)).size
+  let total: number
+  try {
+    total = (await stat(archivePath)).size
+  } catch (err) {
+    throw new Error(`${archivePath}: cannot read the archive (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message})`)
+  }
   const md5 = createHash('md5')
   const paths: string[] = []
   const members = new Map<string, Buffer>()
