@@ -1,7 +1,7 @@
 // Builders for the data tests: small archives in the CIFAR binary format and
 // image files, all written into temporary folders by the tests themselves.
 import { createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -40,7 +40,11 @@ export async function writeTarGz(archivePath: string, files: Record<string, Buff
     await writeFile(join(staging, path), bytes)
   }
   const topLevel = [...new Set(Object.keys(files).map((p) => p.split('/')[0]))]
-  await pipeline(createTar({ cwd: staging, portable: true }, topLevel), createGzip(), createWriteStream(archivePath))
+  try {
+    await pipeline(createTar({ cwd: staging, portable: true }, topLevel), createGzip(), createWriteStream(archivePath))
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
 }
 
 /** The members of a 20-record CIFAR-10 archive: 3 per training batch, 5 in the test batch. */
