@@ -4,6 +4,18 @@ import { CliError } from './args.ts'
 type Command = (argv: string[]) => Promise<number>
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: {
+    summary: 'one training run in the foreground (default preset mnist-quick)',
+    load: async () => (await import('./commands/run.ts')).runCommand
+  },
+  compare: {
+    summary: "variants x seeds on one shared split, then the study's table",
+    load: async () => (await import('./commands/compare.ts')).compareCommand
+  },
+  data: {
+    summary: 'datasets: list, download cifar10|cifar100, import ARCHIVE',
+    load: async () => (await import('./commands/data.ts')).dataCommand
+  },
   conformance: {
     summary: 'run every reference fixture in a folder and report pass/fail',
     load: async () => (await import('./commands/conformance.ts')).conformanceCommand

@@ -96,3 +96,22 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0
 }
+
+/**
+ * A 32-bit seed derived from a run seed and integers naming a stream and a
+ * position (e.g. ("augment", step)): the same inputs always give the same
+ * seed, so a batch's randomness depends only on the run seed and its step.
+ */
+export function deriveSeed(seed: number, ...parts: number[]): number {
+  let h = (seed ^ 0x5bd1e995) >>> 0
+  for (const part of [...parts, parts.length]) {
+    h = Math.imul(h ^ (part >>> 0), 0x9e3779b1) >>> 0
+    h = (h ^ (h >>> 15)) >>> 0
+    h = Math.imul(h, 0x85ebca77) >>> 0
+    h = (h ^ (h >>> 13)) >>> 0
+  }
+  return h
+}
+
+/** Names of the independent random streams of a run. */
+export const STREAMS = { split: 1, init: 2, labeledOrder: 3, unlabeledOrder: 4, augment: 5 } as const

@@ -3,8 +3,8 @@
 // training kernels) > cpu (pure JS, slowest).
 import os from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
-// Gradients are registered separately from tfjs-core's ops.
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
+// tfjs-core's gradients, bundled at install time (see scripts/bundle-tfjs-gradients.mjs).
+import '../../../generated/tfjs-gradients.js'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { registerWasmTrainingKernels } from './kernels/index.ts'
@@ -48,6 +48,8 @@ async function tryBackend(name: BackendName): Promise<string> {
       return 'wasm'
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise')
+      // We chose cpu knowingly (or `doctor` explains why): skip tfjs's "install tfjs-node" banner.
+      ;(tf.backend() as unknown as { firstUse?: boolean }).firstUse = false
       return 'cpu'
   }
 }

@@ -3,10 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 
 /** Identity whose gradient is zero: PyTorch's .detach(). */
-export const stopGradient = tf.customGrad((x: tf.Tensor) => ({
+export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   value: tf.clone(x),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy)
-})) as <T extends tf.Tensor>(x: T) => T
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as <T extends tf.Tensor>(x: T) => T
 
 /** Mean softmax cross-entropy of logits [N,C] against integer labels [N]. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
@@ -16,10 +16,10 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 /** Per-row cross-entropy (no reduction). */
 function rowCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
   // One column is a certain prediction: zero loss, kept connected for gradients.
-  if (logits.shape[1] === 1) return tf.mul(tf.sum(logits, 1), 0)
+  if (logits.shape[1] === 1) return tf.mul(tf.sum(logits, 1), 0) as tf.Tensor1D
   const logProbs = tf.logSoftmax(logits)
   const oneHot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1])
-  return tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1))
+  return tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1)) as tf.Tensor1D
 }
 
 export interface ConsistencyResult {

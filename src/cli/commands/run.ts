@@ -1,0 +1,54 @@
+// `fixmatch-lab run`: one training run in the foreground.
+import { formatDuration } from '../../shared/format.ts'
+import { presetNames } from '../../shared/presets.ts'
+import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
+import { resolveHome } from '../../main/paths.ts'
+import { parseFlags } from '../args.ts'
+import { buildConfig } from '../config-input.ts'
+import { runInForeground } from '../run-one.ts'
+
+const USAGE = `Usage: fixmatch-lab run [--preset NAME] [--config FILE] [--set key=value ...] [--home DIR] [--json]
+
+One run in the foreground with a progress bar (step, ETA, images/s, latest top-1).
+Presets: ${presetNames().join(', ')}. --config takes a JSON or YAML file of config
+keys; --set overrides one key (repeatable). With --json the last line printed is
+a JSON object: config, backend, top1, top5, trainSeconds, metric summary.`
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { preset: { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true }, home: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE
+  )
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const config = buildConfig({ preset: values.preset ?? (values.config ? undefined : 'mnist-quick'), configFile: values.config, sets: values.set })
+  const dataset = await loadDatasetForConfig(config, resolveHome(values.home))
+  const { result, metricSummary } = await runInForeground(config, dataset, `${config.variant} seed ${config.seed}`, false)
+  const final = result.final
+  console.log(
+    `${result.status}: variant ${config.variant}, ${result.step}/${config.steps} steps on ${result.backend.backend} in ${formatDuration(result.trainSeconds)}` +
+      (final ? `; top-1 ${final.top1.toFixed(2)}%, top-5 ${final.top5.toFixed(2)}% (EMA, ${final.count} test images)` : '')
+  )
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        status: result.status,
+        config,
+        backend: result.backend.backend,
+        device: result.backend.device,
+        splitHash: result.splitHash,
+        steps: result.step,
+        top1: final?.top1 ?? null,
+        top5: final?.top5 ?? null,
+        evalLoss: final?.loss ?? null,
+        bestTop1: result.best?.top1 ?? null,
+        trainSeconds: result.trainSeconds,
+        metrics: metricSummary
+      })
+    )
+  }
+  return result.status === 'finished' ? 0 : 130
+}

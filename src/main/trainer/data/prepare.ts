@@ -1,0 +1,75 @@
+// Turns a BatchJob into a TrainBatch: gathers the images, makes the weak and
+// strong views (and for L the two SimCLR views of the whole batch), normalised.
+import { Rng } from '../../../shared/rng.ts'
+import { BatchAugmenter } from '../augment/index.ts'
+import type { TrainBatch } from '../step.ts'
+import type { BatchJob, ImagePool, PrepareOptions } from './batch-job.ts'
+
+let cached: { key: string; augmenter: BatchAugmenter } | undefined
+
+/** One augmenter per thread and setting: it owns reusable scratch buffers. */
+function augmenterFor(pool: ImagePool, options: PrepareOptions): BatchAugmenter {
+  const [height, width, channels] = pool.shape
+  const key = JSON.stringify([pool.shape, options])
+  if (cached?.key !== key) {
+    const augmenter = new BatchAugmenter(
+      { height, width, channels },
+      {
+        mean: options.normalization.mean,
+        std: options.normalization.std,
+        weak: { horizontalFlip: options.horizontalFlip, pad: Math.round(width * 0.125) },
+        randAugment: { n: options.randAugmentN, m: options.randAugmentM }
+      }
+    )
+    cached = { key, augmenter }
+  }
+  return cached.augmenter
+}
+
+function gather(pool: ImagePool, indices: Int32Array): Uint8Array {
+  const size = pool.shape[0] * pool.shape[1] * pool.shape[2]
+  const out = new Uint8Array(indices.length * size)
+  for (let i = 0; i < indices.length; i++) out.set(pool.images.subarray(indices[i] * size, (indices[i] + 1) * size), i * size)
+  return out
+}
+
+/** Back from normalised floats to the exact bytes they were made from. */
+function toBytes(values: Float32Array, channels: number, options: PrepareOptions): Uint8Array {
+  const out = new Uint8Array(values.length)
+  const { mean, std } = options.normalization
+  for (let i = 0, c = 0; i < values.length; i++) {
+    out[i] = Math.round((values[i] * std[c] + mean[c]) * 255)
+    if (++c === channels) c = 0
+  }
+  return out
+}
+
+export function prepareBatch(pool: ImagePool, job: BatchJob, options: PrepareOptions): TrainBatch {
+  const augmenter = augmenterFor(pool, options)
+  const size = pool.shape[0] * pool.shape[1] * pool.shape[2]
+  const rng = new Rng(job.seed)
+  const b = job.labeled.length
+  const u = job.unlabeled.length
+
+  const labeledImages = new Float32Array(b * size)
+  augmenter.weak(gather(pool, job.labeled), b, rng, labeledImages)
+  const labels = Int32Array.from(job.labeled, (i) => pool.labels[i])
+  const weakImages = new Float32Array(u * size)
+  const strongImages = new Float32Array(u * size)
+  if (u > 0) augmenter.weakStrong(gather(pool, job.unlabeled), u, rng, weakImages, strongImages)
+  const unlabeledTrueLabels = Int32Array.from(job.unlabeled, (i) => pool.labels[i])
+
+  let simclrViews: Float32Array | undefined
+  if (options.variant === 'L') {
+    // Two SimCLR views of the whole concatenated batch, as the study did.
+    const whole = b + 2 * u
+    const bytes = new Uint8Array(whole * size)
+    bytes.set(toBytes(labeledImages, pool.shape[2], options), 0)
+    bytes.set(toBytes(weakImages, pool.shape[2], options), b * size)
+    bytes.set(toBytes(strongImages, pool.shape[2], options), (b + u) * size)
+    simclrViews = new Float32Array(2 * whole * size)
+    augmenter.simclr(bytes, whole, rng, simclrViews.subarray(0, whole * size))
+    augmenter.simclr(bytes, whole, rng, simclrViews.subarray(whole * size))
+  }
+  return { labeledImages, labels, weakImages, strongImages, unlabeledTrueLabels, simclrViews }
+}

@@ -1,0 +1,65 @@
+// Top-1, top-5 and loss of a model on a labeled image set, in eval mode
+// (BN running statistics), batch by batch.
+import * as tf from '@tensorflow/tfjs-core'
+import type { ImageSet } from '../data/types.ts'
+import type { Classifier } from './models/types.ts'
+import { normalizeImages, type Normalization } from './data/normalize.ts'
+
+export interface EvalResult {
+  top1: number
+  top5: number
+  loss: number
+  count: number
+}
+
+export function evaluate(
+  model: Classifier,
+  set: ImageSet,
+  imageShape: [number, number, number],
+  normalization: Normalization,
+  options: { batchSize: number; limit?: number }
+): EvalResult {
+  const pixels = imageShape[0] * imageShape[1] * imageShape[2]
+  const count = options.limit ? Math.min(options.limit, set.count) : set.count
+  const k = Math.min(5, model.numClasses)
+  let correct1 = 0
+  let correct5 = 0
+  let lossSum = 0
+  for (let start = 0; start < count; start += options.batchSize) {
+    const n = Math.min(options.batchSize, count - start)
+    const input = normalizeImages(set.images.subarray(start * pixels, (start + n) * pixels), imageShape[2], normalization)
+    const labels = set.labels.subarray(start, start + n)
+    const [top, rowLoss] = tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(input, [n, ...imageShape]), false)
+      const logProbs = tf.logSoftmax(logits)
+      const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses)
+      return [tf.topk(logits, k).indices, tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1))]
+    })
+    const topIndices = top.dataSync()
+    const losses = rowLoss.dataSync()
+    top.dispose()
+    rowLoss.dispose()
+    for (let i = 0; i < n; i++) {
+      lossSum += losses[i]
+      for (let j = 0; j < k; j++) {
+        if (topIndices[i * k + j] === labels[i]) {
+          if (j === 0) correct1++
+          correct5++
+          break
+        }
+      }
+    }
+  }
+  return { top1: (100 * correct1) / count, top5: (100 * correct5) / count, loss: lossSum / count, count }
+}
+
+/** Copies variable values by name, e.g. the EMA shadows into the evaluation model. */
+export function copyVariables(from: Map<string, tf.Tensor>, to: Map<string, tf.Variable>): void {
+  tf.tidy(() => {
+    for (const [name, target] of to) {
+      const source = from.get(name)
+      if (!source) throw new Error(`no value for ${name}`)
+      target.assign(tf.clone(source))
+    }
+  })
+}

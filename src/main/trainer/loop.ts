@@ -1,0 +1,232 @@
+// A training run from start (or a checkpoint) to its last step: set-up, the
+// loop, evaluation, checkpoints. The step itself lives in step.ts.
+import * as tf from '@tensorflow/tfjs-core'
+import type { RunConfig } from '../../shared/config.ts'
+import { deriveSeed, Rng, STREAMS } from '../../shared/rng.ts'
+import { learningRate } from '../../shared/schedules.ts'
+import type { Dataset, ImageSet } from '../data/types.ts'
+import { makeLabeledSplit } from '../data/split.ts'
+import { initBackend, type BackendInfo } from './backend.ts'
+import { createModel, type Architecture } from './models/index.ts'
+import type { Classifier } from './models/types.ts'
+import { ExponentialMovingAverage, Sgd } from './optim.ts'
+import { trainStep, type StepMetrics } from './step.ts'
+import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
+import { EpochOrder } from './data/order.ts'
+import { BatchPrefetcher } from './data/prefetch.ts'
+import type { ImagePool } from './data/batch-job.ts'
+import { captureState, restoreState, type TrainingState } from './state.ts'
+
+export type Metrics = Record<string, number>
+
+export interface TrainingHooks {
+  /** averaged training metrics every logEvery steps */
+  onMetrics?(step: number, metrics: Metrics): void
+  onEval?(step: number, result: EvalResult): void
+  onProgress?(progress: TrainingProgress): void
+  /** asked after every step: 'pause' checkpoints and returns, 'stop' returns at once */
+  control?(): 'pause' | 'stop' | undefined
+  /** a checkpoint every checkpointEvery steps, at pause and at the end */
+  onCheckpoint?(state: TrainingState): Promise<void> | void
+}
+
+export interface TrainingProgress {
+  step: number
+  totalSteps: number
+  imagesPerSecond: number
+  etaSeconds: number
+  latestTop1?: number
+}
+
+export interface TrainingResult {
+  status: 'finished' | 'paused' | 'stopped'
+  step: number
+  backend: BackendInfo
+  splitHash: string
+  labeledCount: number
+  unlabeledCount: number
+  final?: EvalResult
+  best?: EvalResult
+  /** wall seconds of this call's training, pauses excluded (plus any time carried in from a checkpoint) */
+  trainSeconds: number
+}
+
+export interface TrainingOptions {
+  hooks?: TrainingHooks
+  resumeFrom?: TrainingState
+}
+
+/** Images per step: the labeled batch, plus weak and strong unlabeled views, plus L's two SimCLR views. */
+export function imagesPerStep(config: RunConfig): number {
+  if (config.variant === 'S') return config.batchSize
+  const base = config.batchSize * (1 + 2 * config.mu)
+  return config.variant === 'L' ? 3 * base : base
+}
+
+/** The training images, with any extra unlabeled images appended (label -1). */
+function trainingPool(dataset: Dataset): { pool: ImagePool; extra: number } {
+  const shape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
+  const extra = dataset.extraUnlabeled
+  if (!extra || extra.count === 0) return { pool: { images: dataset.train.images, labels: dataset.train.labels, shape }, extra: 0 }
+  const images = new Uint8Array(dataset.train.images.length + extra.images.length)
+  images.set(dataset.train.images)
+  images.set(extra.images, dataset.train.images.length)
+  const labels = new Int32Array(dataset.train.count + extra.count).fill(-1)
+  labels.set(dataset.train.labels)
+  return { pool: { images, labels, shape }, extra: extra.count }
+}
+
+export async function train(config: RunConfig, dataset: Dataset, options: TrainingOptions = {}): Promise<TrainingResult> {
+  const hooks = options.hooks ?? {}
+  const backend = await initBackend(config.backend)
+  const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
+  const numClasses = dataset.classNames.length
+
+  // The split: k labels per class with the run's seed; extra unlabeled images join the unlabeled pool.
+  const split = makeLabeledSplit(dataset.train.labels, numClasses, {
+    labelsPerClass: config.labelsPerClass,
+    seed: deriveSeed(config.splitSeed, STREAMS.split),
+    unlabeledMode: config.unlabeledPool,
+    classNames: dataset.classNames
+  })
+  const { pool, extra } = trainingPool(dataset)
+  const unlabeledPool = Int32Array.from([...split.unlabeled, ...Array.from({ length: extra }, (_, i) => dataset.train.count + i)])
+
+  const modelSpec = { architecture: config.model as Architecture, numClasses, inputShape: imageShape }
+  const model = createModel(modelSpec, new Rng(deriveSeed(config.seed, STREAMS.init)))
+  const evalModel: Classifier | undefined = config.emaDecay > 0 ? createModel(modelSpec, new Rng(0)) : undefined
+  const sgd = new Sgd(
+    [...model.params].map(([name, variable]) => ({ name, variable, decay: config.decayAll || model.decays(name) })),
+    { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay }
+  )
+  const ema = config.emaDecay > 0 ? new ExponentialMovingAverage(model.params, model.buffers, config.emaDecay, config.emaBuffers) : undefined
+
+  let firstStep = 0
+  let carriedSeconds = 0
+  let best: EvalResult | undefined
+  if (options.resumeFrom) {
+    if (options.resumeFrom.splitHash !== split.splitHash) {
+      throw new Error(`checkpoint was made on split ${options.resumeFrom.splitHash}, this config gives ${split.splitHash}`)
+    }
+    restoreState(options.resumeFrom, model, sgd, ema)
+    firstStep = options.resumeFrom.step
+    carriedSeconds = options.resumeFrom.trainSeconds
+    best = options.resumeFrom.best
+  }
+
+  const labeledOrder = new EpochOrder(split.labeled, config.seed, STREAMS.labeledOrder)
+  const unlabeledOrder = new EpochOrder(unlabeledPool, config.seed, STREAMS.unlabeledOrder)
+  const unlabeledPerStep = config.variant === 'S' ? 0 : config.batchSize * config.mu
+  const prefetcher = new BatchPrefetcher(
+    pool,
+    {
+      variant: config.variant,
+      normalization: dataset.normalization,
+      horizontalFlip: dataset.augment.horizontalFlip,
+      randAugmentN: config.randAugmentN,
+      randAugmentM: config.randAugmentM
+    },
+    (step) => ({
+      step,
+      labeled: labeledOrder.take(step * config.batchSize, config.batchSize),
+      unlabeled: unlabeledOrder.take(step * unlabeledPerStep, unlabeledPerStep),
+      seed: deriveSeed(config.seed, STREAMS.augment, step)
+    }),
+    config.steps - 1,
+    firstStep,
+    config.augmentWorkers
+  )
+
+  const parts = { model, sgd, ema, config, imageShape }
+  const runEval = (): EvalResult => {
+    const target = evalModel && ema ? evalModel : model
+    if (evalModel && ema) copyVariables(ema.shadows, new Map([...evalModel.params, ...evalModel.buffers]))
+    return evaluate(target, dataset.test, imageShape, dataset.normalization, { batchSize: config.evalBatchSize, limit: config.evalLimit || undefined })
+  }
+  const snapshot = (step: number, seconds: number): TrainingState =>
+    captureState({ step, config, splitHash: split.splitHash, trainSeconds: seconds, best }, model, sgd, ema)
+
+  const started = performance.now()
+  const elapsed = () => carriedSeconds + (performance.now() - started) / 1000
+  const window = new MetricWindow()
+  let final: EvalResult | undefined
+  let latestTop1: number | undefined
+  let status: TrainingResult['status'] = 'finished'
+  let step = firstStep
+  const perStep = imagesPerStep(config)
+  const tensorsAtStart = tf.memory().numTensors
+  try {
+    for (; step < config.steps; step++) {
+      const { batch, waitMs } = await prefetcher.next(step)
+      const lr = learningRate({ schedule: config.schedule, lr: config.lr, minLr: config.minLr, totalSteps: config.steps }, step)
+      const stepStarted = performance.now()
+      const metrics = trainStep(parts, batch, lr)
+      const stepSeconds = (performance.now() - stepStarted) / 1000
+      window.add(metrics, { lr, stepSeconds, dataWaitSeconds: waitMs / 1000, imagesPerSecond: perStep / (stepSeconds + waitMs / 1000) })
+      if (!Number.isFinite(metrics.loss)) throw new Error(`the loss became ${metrics.loss} at step ${step + 1}: lower lr or check the data`)
+
+      const done = step + 1
+      if (done % config.logEvery === 0 || done === config.steps) hooks.onMetrics?.(done, window.flush())
+      if (done % config.evalEvery === 0 || done === config.steps) {
+        final = runEval()
+        latestTop1 = final.top1
+        if (!best || final.top1 > best.top1) best = final
+        hooks.onEval?.(done, final)
+      }
+      const secondsSoFar = (performance.now() - started) / 1000
+      const rate = ((done - firstStep) * perStep) / secondsSoFar
+      hooks.onProgress?.({ step: done, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: ((config.steps - done) * perStep) / rate, latestTop1 })
+      if (done % config.checkpointEvery === 0 && done < config.steps) await hooks.onCheckpoint?.(snapshot(done, elapsed()))
+      const command = hooks.control?.()
+      if (command && done < config.steps) {
+        status = command === 'pause' ? 'paused' : 'stopped'
+        step = done
+        if (command === 'pause') await hooks.onCheckpoint?.(snapshot(done, elapsed()))
+        break
+      }
+    }
+    if (status === 'finished') await hooks.onCheckpoint?.(snapshot(config.steps, elapsed()))
+  } finally {
+    await prefetcher.close()
+  }
+  const trainSeconds = elapsed()
+  sgd.dispose()
+  ema?.dispose()
+  model.dispose()
+  evalModel?.dispose()
+  const leaked = tf.memory().numTensors - tensorsAtStart
+  if (leaked > 0 && status === 'finished') console.warn(`warning: ${leaked} tensors were not released by the run`)
+  return {
+    status,
+    step: Math.min(step, config.steps),
+    backend,
+    splitHash: split.splitHash,
+    labeledCount: split.labeled.length,
+    unlabeledCount: unlabeledPool.length,
+    final,
+    best,
+    trainSeconds
+  }
+}
+
+/** Averages step metrics over the logging window (NaN entries skipped). */
+class MetricWindow {
+  private sums = new Map<string, { total: number; count: number }>()
+
+  add(step: StepMetrics, extra: Record<string, number>): void {
+    for (const [key, value] of Object.entries({ ...step, ...extra })) {
+      if (!Number.isFinite(value)) continue
+      const entry = this.sums.get(key) ?? { total: 0, count: 0 }
+      entry.total += value
+      entry.count++
+      this.sums.set(key, entry)
+    }
+  }
+
+  flush(): Metrics {
+    const out: Metrics = {}
+    for (const [key, { total, count }] of this.sums) out[key] = total / count
+    this.sums.clear()
+    return out
+  }
+}

@@ -1,0 +1,154 @@
+// The one typed config schema for a training run. Plain data (no Node, no DOM):
+// the CLI, the service and the renderer's editor all read it from here.
+
+export const VARIANTS = ['S', 'O', 'L', 'U', 'U+'] as const
+export type Variant = (typeof VARIANTS)[number]
+
+export const VARIANT_DESCRIPTIONS: Record<Variant, string> = {
+  S: 'supervised only: the labeled images, no unlabeled loss (the honest baseline)',
+  O: 'FixMatch: pseudo-labels from the weak view, consistency on the strong view',
+  L: 'FixMatch + info-NCE over two SimCLR views of the whole batch (an extra forward)',
+  U: "FixMatch + pairwise contrastive loss between weak and strong unlabeled logits, the study's target indexing",
+  'U+': 'as U, with every row targeting its own positive (the corrected form)'
+}
+
+type FieldBase = { doc: string; group: 'data' | 'model' | 'method' | 'optimiser' | 'schedule' | 'logging' | 'system' }
+export type FieldSpec =
+  | (FieldBase & { type: 'int'; default: number; min: number; max?: number })
+  | (FieldBase & { type: 'number'; default: number; min: number; max?: number; exclusiveMin?: boolean })
+  | (FieldBase & { type: 'boolean'; default: boolean })
+  | (FieldBase & { type: 'enum'; default: string; values: readonly string[] })
+  | (FieldBase & { type: 'string'; default: string })
+
+export const CONFIG_SCHEMA = {
+  dataset: { type: 'enum', values: ['mnist', 'cifar10', 'cifar100', 'folder'], default: 'mnist', group: 'data', doc: 'which data set: the embedded MNIST digits, CIFAR-10/100 (imported or downloaded), or an image folder' },
+  datasetPath: { type: 'string', default: '', group: 'data', doc: 'for dataset=folder: the folder with one sub-folder per class' },
+  labelsPerClass: { type: 'int', default: 4, min: 1, group: 'data', doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels' },
+  unlabeledPool: { type: 'enum', values: ['rest', 'all'], default: 'rest', group: 'data', doc: "unlabeled images: the rest of the training set (the study) or all of it (the FixMatch paper)" },
+  model: { type: 'enum', values: ['wrn-28-2', 'wrn-28-8', 'small-cnn'], default: 'small-cnn', group: 'model', doc: 'network: WRN-28-2 (CIFAR-10), WRN-28-8 (CIFAR-100) or a small CNN for CPU runs' },
+  variant: { type: 'enum', values: VARIANTS, default: 'O', group: 'method', doc: 'S supervised, O FixMatch, L SimCLR on the batch, U weak/strong contrastive (seed), U+ (positive target)' },
+  splitSeed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'data', doc: 'seeds which images keep their labels: runs with the same splitSeed share a split' },
+  seed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'method', doc: 'seeds the initial weights, the data order and the augmentations' },
+  steps: { type: 'int', default: 1000, min: 1, group: 'schedule', doc: 'optimiser updates in total' },
+  batchSize: { type: 'int', default: 32, min: 1, group: 'method', doc: 'labeled images per step (B)' },
+  mu: { type: 'int', default: 2, min: 1, group: 'method', doc: 'unlabeled images per labeled image in a step (mu): the step sees B + 2*mu*B images' },
+  threshold: { type: 'number', default: 0.95, min: 0, max: 1, group: 'method', doc: 'confidence a pseudo-label needs to count' },
+  lambdaU: { type: 'number', default: 1, min: 0, group: 'method', doc: 'weight of the unlabeled loss' },
+  temperature: { type: 'number', default: 0.1, min: 0, exclusiveMin: true, group: 'method', doc: 'temperature of the contrastive losses (L, U, U+)' },
+  randAugmentN: { type: 'int', default: 2, min: 0, max: 14, group: 'method', doc: 'RandAugment: ops per strong view' },
+  randAugmentM: { type: 'int', default: 10, min: 2, max: 30, group: 'method', doc: 'RandAugment: magnitudes are drawn from 1..m-1' },
+  lr: { type: 'number', default: 0.03, min: 0, exclusiveMin: true, group: 'optimiser', doc: 'base learning rate' },
+  schedule: { type: 'enum', values: ['fixmatch-cosine', 'cosine', 'constant'], default: 'fixmatch-cosine', group: 'schedule', doc: 'fixmatch-cosine: lr*cos(7*pi*k/16K); cosine: half cosine to minLr' },
+  minLr: { type: 'number', default: 0, min: 0, group: 'schedule', doc: 'floor of the cosine schedule' },
+  momentum: { type: 'number', default: 0.9, min: 0, max: 1, group: 'optimiser', doc: 'SGD momentum' },
+  nesterov: { type: 'boolean', default: true, group: 'optimiser', doc: 'Nesterov momentum' },
+  weightDecay: { type: 'number', default: 5e-4, min: 0, group: 'optimiser', doc: 'L2 weight decay, on conv and dense weights only unless decayAll' },
+  decayAll: { type: 'boolean', default: false, group: 'optimiser', doc: 'also decay BN parameters and biases' },
+  emaDecay: { type: 'number', default: 0.999, min: 0, max: 1, group: 'optimiser', doc: 'EMA of the weights used for evaluation (0 disables)' },
+  emaBuffers: { type: 'enum', values: ['average', 'copy'], default: 'average', group: 'optimiser', doc: "BN running statistics in the EMA model: averaged like the weights, or copied from the live model as the study's code did" },
+  evalEvery: { type: 'int', default: 100, min: 1, group: 'logging', doc: 'evaluate the EMA model every N steps (and at the end)' },
+  logEvery: { type: 'int', default: 10, min: 1, group: 'logging', doc: 'record training metrics every N steps' },
+  evalBatchSize: { type: 'int', default: 256, min: 1, group: 'logging', doc: 'images per evaluation batch' },
+  evalLimit: { type: 'int', default: 0, min: 0, group: 'logging', doc: 'evaluate on the first N test images only (0: all)' },
+  checkpointEvery: { type: 'int', default: 500, min: 1, group: 'logging', doc: 'write a checkpoint every N steps (and at pause/stop)' },
+  backend: { type: 'enum', values: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'], default: 'auto', group: 'system', doc: 'tfjs backend: auto takes the fastest present' },
+  augmentWorkers: { type: 'int', default: 1, min: 0, max: 16, group: 'system', doc: 'worker threads that prepare batches ahead of the step (0: on the training thread)' }
+} as const satisfies Record<string, FieldSpec>
+
+export type ConfigKey = keyof typeof CONFIG_SCHEMA
+type ValueOf<F> = F extends { type: 'int' | 'number' } ? number : F extends { type: 'boolean' } ? boolean : F extends { values: readonly (infer V)[] } ? V : string
+export type RunConfig = { -readonly [K in ConfigKey]: ValueOf<(typeof CONFIG_SCHEMA)[K]> }
+
+export function defaultConfig(): RunConfig {
+  const config: Record<string, unknown> = {}
+  for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) config[key] = spec.default
+  return config as RunConfig
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+/** Checks one value against its field; returns it typed or throws a ConfigError naming key, value and what is allowed. */
+export function checkField(key: string, value: unknown): unknown {
+  const spec = (CONFIG_SCHEMA as Record<string, FieldSpec>)[key]
+  if (!spec) {
+    throw new ConfigError(key, `unknown config key "${key}" (known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')})`)
+  }
+  const shown = JSON.stringify(value)
+  const bad = (expected: string) => new ConfigError(key, `${key}: ${shown} is not allowed; expected ${expected}`)
+  switch (spec.type) {
+    case 'int':
+    case 'number': {
+      const what = `${spec.type === 'int' ? 'an integer' : 'a number'} ${rangeText(spec)}`
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(what)
+      if (spec.type === 'int' && !Number.isInteger(value)) throw bad(what)
+      const exclusive = spec.type === 'number' && spec.exclusiveMin
+      if (exclusive ? value <= spec.min : value < spec.min) throw bad(what)
+      if (spec.max !== undefined && value > spec.max) throw bad(what)
+      return value
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw bad('true or false')
+      return value
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(`one of ${spec.values.join(', ')}`)
+      return value
+    case 'string':
+      if (typeof value !== 'string') throw bad('a string')
+      return value
+  }
+}
+
+function rangeText(spec: { min: number; max?: number; exclusiveMin?: boolean }): string {
+  const low = `${spec.exclusiveMin ? '>' : '>='} ${spec.min}`
+  return spec.max === undefined ? low : `${low} and <= ${spec.max}`
+}
+
+/** Cross-field rules that one field alone cannot express. */
+function checkConsistency(config: RunConfig): void {
+  if (config.dataset === 'folder' && !config.datasetPath) {
+    throw new ConfigError('datasetPath', 'datasetPath: required when dataset is "folder"')
+  }
+  if (config.schedule === 'cosine' && config.minLr > config.lr) {
+    throw new ConfigError('minLr', `minLr: ${config.minLr} is larger than lr ${config.lr}`)
+  }
+}
+
+/** Defaults overlaid with a partial config, every field checked. */
+export function resolveConfig(...layers: Record<string, unknown>[]): RunConfig {
+  const config: Record<string, unknown> = defaultConfig()
+  for (const layer of layers) {
+    if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) throw new ConfigError('', 'a config must be an object of key: value pairs')
+    for (const [key, value] of Object.entries(layer)) config[key] = checkField(key, value)
+  }
+  checkConsistency(config as RunConfig)
+  return config as RunConfig
+}
+
+/** Parses a command-line value ("0.5", "true", "O") into the field's type. */
+export function parseFieldValue(key: string, text: string): unknown {
+  const spec = (CONFIG_SCHEMA as Record<string, FieldSpec>)[key]
+  if (!spec) return checkField(key, text) // throws: unknown key
+  if (spec.type === 'int' || spec.type === 'number') {
+    const n = text.trim() === '' ? NaN : Number(text)
+    return Number.isNaN(n) ? text : n
+  }
+  if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
+  return text
+}
+
+/** Keys whose values differ between two configs, for "diff against O" and run comparison. */
+export function configDiff(a: RunConfig, b: RunConfig): { key: ConfigKey; a: unknown; b: unknown }[] {
+  return (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((k) => a[k] !== b[k]).map((key) => ({ key, a: a[key], b: b[key] }))
+}
+
+/** A stable text of the config (keys in schema order) for hashing. */
+export function canonicalConfig(config: RunConfig): string {
+  return JSON.stringify(Object.fromEntries((Object.keys(CONFIG_SCHEMA) as ConfigKey[]).map((k) => [k, config[k]])))
+}
