@@ -1,0 +1,7 @@
+import type { FixMatchLabApi } from './index'
+
+declare global {
+  interface Window {
+    fixmatchLab: FixMatchLabApi
+  }
+}
