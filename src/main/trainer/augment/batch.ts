@@ -74,30 +74,40 @@ export class BatchAugmenter {
     }
   }
 
-  /** Weak views only (e.g. the labeled batch). */
-  weak(images: Uint8Array, count: number, rng: Rng, out: Float32Array): void {
+  /** Weak views only (e.g. the labeled batch); `bytesOut` also receives the uint8 views. */
+  weak(images: Uint8Array, count: number, rng: Rng, out: Float32Array, bytesOut?: Uint8Array): void {
     this.checkBatch(images, count, out, 'out')
+    if (bytesOut) this.checkBytes(bytesOut, count, 'bytesOut')
     const size = this.imageSize
     for (let n = 0; n < count; n++) {
       this.weakInto(images, n * size, rng)
       this.writeBytes(this.weakImage.data, out, n * size)
+      bytesOut?.set(this.weakImage.data, n * size)
     }
   }
 
-  /** Weak view and, on top of it, the strong view of every image (both share crop and flip). */
-  weakStrong(images: Uint8Array, count: number, rng: Rng, weakOut: Float32Array, strongOut: Float32Array): void {
+  /**
+   * Weak view and, on top of it, the strong view of every image (both share
+   * crop and flip). `bytes` optionally receives the uint8 views as well (e.g.
+   * to take SimCLR views of them without undoing the normalisation).
+   */
+  weakStrong(images: Uint8Array, count: number, rng: Rng, weakOut: Float32Array, strongOut: Float32Array, bytes?: { weak?: Uint8Array; strong?: Uint8Array }): void {
     this.checkBatch(images, count, weakOut, 'weakOut')
     this.checkBatch(images, count, strongOut, 'strongOut')
+    if (bytes?.weak) this.checkBytes(bytes.weak, count, 'bytes.weak')
+    if (bytes?.strong) this.checkBytes(bytes.strong, count, 'bytes.strong')
     const size = this.imageSize
     const strong = this.strongImage
     const { width, height } = this.shape
     for (let n = 0; n < count; n++) {
       this.weakInto(images, n * size, rng)
       this.writeBytes(this.weakImage.data, weakOut, n * size)
+      bytes?.weak?.set(this.weakImage.data, n * size)
       strong.data.set(this.weakImage.data)
       samplePlan(rng, width, height, this.randOptions, this.plan)
       applyPlan(strong, this.plan, this.randOptions.cutoutFill)
       this.writeBytes(strong.data, strongOut, n * size)
+      bytes?.strong?.set(strong.data, n * size)
     }
   }
 
@@ -136,6 +146,10 @@ export class BatchAugmenter {
     } else {
       for (let i = 0; i < bytes.length; i++) out[offset + i] = lut[bytes[i]]
     }
+  }
+
+  private checkBytes(bytes: Uint8Array, count: number, name: string): void {
+    if (bytes.length < count * this.imageSize) throw new Error(`${name} holds ${bytes.length} values, ${count * this.imageSize} needed`)
   }
 
   private checkBatch(images: Uint8Array, count: number, out: Float32Array, outName: string): void {
