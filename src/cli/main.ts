@@ -49,6 +49,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`fixmatch-lab ${name}: ${err.message}`)
       return 2
     }
-    throw err
+    // Anything else is a failure of the job, not of the command line: say what, keep the stack for DEBUG.
+    console.error(`fixmatch-lab ${name}: error: ${(err as Error)?.message ?? String(err)}`)
+    if (process.env.DEBUG) console.error((err as Error)?.stack)
+    return 1
   }
 }

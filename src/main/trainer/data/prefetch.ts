@@ -3,8 +3,6 @@
 // Every batch's randomness comes from its job's seed, so the result does not
 // depend on which worker made it or on how many there are.
 import { Worker } from 'node:worker_threads'
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import type { TrainBatch } from '../step.ts'
 import type { BatchJob, ImagePool, PrepareOptions } from './batch-job.ts'
 import { prepareBatch } from './prepare.ts'
@@ -25,14 +23,14 @@ function sharePool(pool: ImagePool): ImagePool {
   return { images, labels, shape: pool.shape }
 }
 
-function workerScript(): { url: URL; execArgv: string[] } {
+function workerScript(): { url: URL; tsEntry?: string } {
   const self = import.meta.url
   if (self.endsWith('.ts')) {
-    // Running from TypeScript sources (CLI via tsx, tests): load tsx in the worker too.
-    const tsx = pathToFileURL(createRequire(self).resolve('tsx')).href
-    return { url: new URL('./prepare-worker.ts', self), execArgv: ['--import', tsx] }
+    // Running from TypeScript sources (CLI via tsx, tests): a JS boot file loads tsx, then the entry.
+    return { url: new URL('./ts-worker-boot.mjs', self), tsEntry: new URL('./prepare-worker.ts', self).href }
   }
-  return { url: new URL('./prepare-worker.js', self), execArgv: [] }
+  // Bundled (electron-vite): the worker is its own output file beside this one.
+  return { url: new URL('./prepare-worker.js', self) }
 }
 
 export class BatchPrefetcher {
@@ -55,12 +53,11 @@ export class BatchPrefetcher {
     this.nextToSchedule = firstStep
     if (workerCount > 0) {
       const shared = sharePool(pool)
-      const { url, execArgv } = workerScript()
+      const { url, tsEntry } = workerScript()
       for (let i = 0; i < workerCount; i++) {
-        const worker = new Worker(url, { execArgv, workerData: { pool: shared, options } })
+        const worker = new Worker(url, { workerData: { pool: shared, options, tsEntry } })
         worker.on('message', (msg: { step: number; batch?: TrainBatch; error?: string }) => this.onMessage(msg))
         worker.on('error', (err) => this.fail(err))
-        worker.unref()
         this.workers.push(worker)
       }
     }
