@@ -10,7 +10,9 @@ const USAGE = `Usage: fixmatch-lab bench augment [--images N] [--seconds S] [--j
 
 Measures, on one thread, weak+strong view pairs per second and SimCLR views per
 second on N random 32x32x3 images (default 448, one FixMatch unlabeled batch),
-about S seconds each (default 3) after a short warm-up.`
+about S seconds each (default 3) after a short warm-up. Rates are per wall-clock
+second (compared with the goals) and per second of this process's CPU time
+(steadier when other work shares the machine).`
 
 const GOAL_WEAK_STRONG = 10_000
 const GOAL_SIMCLR = 5_600

@@ -161,6 +161,11 @@ export class BatchAugmenter {
   }
 }
 
+/** One-shot helper: weak views of a batch (allocates its scratch per call). */
+export function augmentWeakBatch(images: Uint8Array, shape: ImageShape & { count: number }, rng: Rng, out: Float32Array, options: BatchAugmentOptions = {}): void {
+  new BatchAugmenter(shape, options).weak(images, shape.count, rng, out)
+}
+
 /** One-shot helper: weak and strong views of a batch (allocates its scratch per call). */
 export function augmentWeakStrongBatch(
   images: Uint8Array,

@@ -145,7 +145,18 @@ function blurVertical(s: Float32Array, out: Float32Array, offset: number, h: num
     const base = y * row
     const outBase = offset + base
     if (y >= half && y < h - half) {
-      if (taps === 3) {
+      if (taps === 3 && row % 3 === 0) {
+        // The common RGB case, unrolled per pixel so the scale and shift stay in registers.
+        const k0 = k[0]
+        const k1 = k[1]
+        const a0 = scale[0], a1 = scale[1], a2 = scale[2]
+        const b0 = shift[0], b1 = shift[1], b2 = shift[2]
+        for (let j = 0, i = base; j < row; j += 3, i += 3) {
+          out[outBase + j] = (k0 * (s[i - row] + s[i + row]) + k1 * s[i]) * a0 + b0
+          out[outBase + j + 1] = (k0 * (s[i + 1 - row] + s[i + 1 + row]) + k1 * s[i + 1]) * a1 + b1
+          out[outBase + j + 2] = (k0 * (s[i + 2 - row] + s[i + 2 + row]) + k1 * s[i + 2]) * a2 + b2
+        }
+      } else if (taps === 3) {
         const k0 = k[0]
         const k1 = k[1]
         for (let j = 0, i = base; j < row; j++, i++) out[outBase + j] = (k0 * (s[i - row] + s[i + row]) + k1 * s[i]) * scale[j] + shift[j]
