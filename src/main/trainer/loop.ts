@@ -144,11 +144,11 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     return evaluate(target, dataset.test, imageShape, dataset.normalization, { batchSize: config.evalBatchSize, limit: config.evalLimit || undefined })
   }
   const snapshot = (step: number, seconds: number): TrainingState =>
-    captureState({ step, config, splitHash: split.splitHash, trainSeconds: seconds, best }, model, sgd, ema)
+    captureState({ step, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema)
 
   const started = performance.now()
   const elapsed = () => carriedSeconds + (performance.now() - started) / 1000
-  const window = new MetricWindow()
+  const window = new MetricWindow(options.resumeFrom?.metricWindow)
   let final: EvalResult | undefined
   let latestTop1: number | undefined
   let status: TrainingResult['status'] = 'finished'
@@ -209,9 +209,17 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   }
 }
 
-/** Averages step metrics over the logging window (NaN entries skipped). */
-class MetricWindow {
+/** Averages step metrics over the logging window (NaN entries skipped). Its partial sums go into checkpoints. */
+export class MetricWindow {
   private sums = new Map<string, { total: number; count: number }>()
+
+  constructor(saved?: Record<string, { total: number; count: number }>) {
+    if (saved) for (const [key, entry] of Object.entries(saved)) this.sums.set(key, { ...entry })
+  }
+
+  state(): Record<string, { total: number; count: number }> {
+    return Object.fromEntries([...this.sums].map(([key, entry]) => [key, { ...entry }]))
+  }
 
   add(step: StepMetrics, extra: Record<string, number>): void {
     for (const [key, value] of Object.entries({ ...step, ...extra })) {

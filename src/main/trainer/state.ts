@@ -19,6 +19,8 @@ export interface TrainingState {
   splitHash: string
   trainSeconds: number
   best?: EvalResult
+  /** partial sums of the current logging window, so metrics after a resume equal an uninterrupted run's */
+  metricWindow?: Record<string, { total: number; count: number }>
   /** groups: params, buffers, ema, momentum; each name -> tensor */
   tensors: Record<'params' | 'buffers' | 'ema' | 'momentum', Record<string, TensorEntry>>
 }
@@ -30,7 +32,7 @@ function read(map: Map<string, tf.Tensor>): Record<string, TensorEntry> {
 }
 
 export function captureState(
-  meta: Pick<TrainingState, 'step' | 'config' | 'splitHash' | 'trainSeconds' | 'best'>,
+  meta: Pick<TrainingState, 'step' | 'config' | 'splitHash' | 'trainSeconds' | 'best' | 'metricWindow'>,
   model: Classifier,
   sgd: Sgd,
   ema: ExponentialMovingAverage | undefined

@@ -33,17 +33,6 @@ function gather(pool: ImagePool, indices: Int32Array): Uint8Array {
   return out
 }
 
-/** Back from normalised floats to the exact bytes they were made from. */
-function toBytes(values: Float32Array, channels: number, options: PrepareOptions): Uint8Array {
-  const out = new Uint8Array(values.length)
-  const { mean, std } = options.normalization
-  for (let i = 0, c = 0; i < values.length; i++) {
-    out[i] = Math.round((values[i] * std[c] + mean[c]) * 255)
-    if (++c === channels) c = 0
-  }
-  return out
-}
-
 export function prepareBatch(pool: ImagePool, job: BatchJob, options: PrepareOptions): TrainBatch {
   const augmenter = augmenterFor(pool, options)
   const size = pool.shape[0] * pool.shape[1] * pool.shape[2]
@@ -51,22 +40,23 @@ export function prepareBatch(pool: ImagePool, job: BatchJob, options: PrepareOpt
   const b = job.labeled.length
   const u = job.unlabeled.length
 
+  // Variant L also needs the augmented batch as bytes: [labeled, weak, strong].
+  const whole = b + 2 * u
+  const batchBytes = options.variant === 'L' ? new Uint8Array(whole * size) : undefined
+  const part = (from: number, count: number) => batchBytes?.subarray(from * size, (from + count) * size)
+
   const labeledImages = new Float32Array(b * size)
-  augmenter.weak(gather(pool, job.labeled), b, rng, labeledImages)
+  augmenter.weak(gather(pool, job.labeled), b, rng, labeledImages, part(0, b))
   const labels = Int32Array.from(job.labeled, (i) => pool.labels[i])
   const weakImages = new Float32Array(u * size)
   const strongImages = new Float32Array(u * size)
-  if (u > 0) augmenter.weakStrong(gather(pool, job.unlabeled), u, rng, weakImages, strongImages)
+  if (u > 0) augmenter.weakStrong(gather(pool, job.unlabeled), u, rng, weakImages, strongImages, { weak: part(b, u), strong: part(b + u, u) })
   const unlabeledTrueLabels = Int32Array.from(job.unlabeled, (i) => pool.labels[i])
 
   let simclrViews: Float32Array | undefined
-  if (options.variant === 'L') {
+  if (batchBytes) {
     // Two SimCLR views of the whole concatenated batch, as the study did.
-    const whole = b + 2 * u
-    const bytes = new Uint8Array(whole * size)
-    bytes.set(toBytes(labeledImages, pool.shape[2], options), 0)
-    bytes.set(toBytes(weakImages, pool.shape[2], options), b * size)
-    bytes.set(toBytes(strongImages, pool.shape[2], options), (b + u) * size)
+    const bytes = batchBytes
     simclrViews = new Float32Array(2 * whole * size)
     augmenter.simclr(bytes, whole, rng, simclrViews.subarray(0, whole * size))
     augmenter.simclr(bytes, whole, rng, simclrViews.subarray(whole * size))
