@@ -16,6 +16,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'datasets: list, download cifar10|cifar100, import ARCHIVE',
     load: async () => (await import('./commands/data.ts')).dataCommand
   },
+  doctor: {
+    summary: 'the backend in use, CPU/GPU seen, CUDA/cuDNN checks and fixes',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand
+  },
   conformance: {
     summary: 'run every reference fixture in a folder and report pass/fail',
     load: async () => (await import('./commands/conformance.ts')).conformanceCommand

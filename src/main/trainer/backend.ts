@@ -75,7 +75,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
       current = { backend: name, tfjsBackend, device: describeDevice(name), skipped }
       return current
     } catch (err) {
-      skipped.push({ backend: name, reason: (err as Error).message.split('\n')[0] })
+      const e = err as Error & { code?: string }
+      const reason = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' ? 'package not installed' : e.message.split('\n')[0]
+      skipped.push({ backend: name, reason })
     }
   }
   const why = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')
