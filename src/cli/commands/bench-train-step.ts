@@ -64,7 +64,7 @@ export async function benchTrainStepCommand(argv: string[]): Promise<number> {
   }
   console.error(
     `${result.model} on ${result.backend}, batch ${result.batch}: ${result.imagesPerSecond.toFixed(2)} images/s ` +
-      `(${result.secondsPerStep.toFixed(3)} s/step, fastest ${result.minSecondsPerStep.toFixed(3)} s); ` +
+      `(${result.secondsPerStep.toFixed(3)} s/step, fastest ${result.minSecondsPerStep.toFixed(3)} s, ${result.cpuSecondsPerStep.toFixed(3)} s CPU/step); ` +
       `tensors ${result.numTensorsBefore} -> ${result.numTensorsAfter}`
   )
   if (values.json) console.log(JSON.stringify(result))

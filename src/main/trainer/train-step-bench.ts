@@ -45,6 +45,12 @@ export interface TrainStepBenchResult {
   minSecondsPerStep: number
   medianSecondsPerStep: number
   imagesPerSecond: number
+  /**
+   * Process CPU time per step (all threads). On a shared machine wall time
+   * swings with other jobs; CPU time mostly does not, and for single-threaded
+   * wasm it is what the step would take on an idle core.
+   */
+  cpuSecondsPerStep: number
   numTensorsBefore: number
   numTensorsAfter: number
   numBytesBefore: number
@@ -73,10 +79,12 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
     }
     const before = { ...tf.memory(), dataIds: tf.backend().numDataIds() }
     const stepSeconds: number[] = []
+    const cpuStart = process.cpuUsage()
     for (let i = 0; i < options.steps; i++) {
       stepSeconds.push(timeSeconds(step))
       options.log(`step ${i + 1}/${options.steps}: ${stepSeconds[i].toFixed(3)} s (${(options.batch / stepSeconds[i]).toFixed(2)} images/s)`)
     }
+    const cpu = process.cpuUsage(cpuStart)
     const after = { ...tf.memory(), dataIds: tf.backend().numDataIds() }
     const secondsPerStep = stepSeconds.reduce((a, b) => a + b, 0) / stepSeconds.length
     const sorted = [...stepSeconds].sort((a, b) => a - b)
@@ -94,6 +102,7 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
       minSecondsPerStep: sorted[0],
       medianSecondsPerStep: sorted[Math.floor((sorted.length - 1) / 2)],
       imagesPerSecond: options.batch / secondsPerStep,
+      cpuSecondsPerStep: (cpu.user + cpu.system) / 1e6 / options.steps,
       numTensorsBefore: before.numTensors,
       numTensorsAfter: after.numTensors,
       numBytesBefore: before.numBytes,

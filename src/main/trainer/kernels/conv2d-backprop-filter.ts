@@ -23,39 +23,60 @@ export function filterGradByConv(s: WasmScope, x: TensorInfo, dy: TensorInfo, g:
   return s.transpose(grad, [1, 2, 0, 3])
 }
 
+/** Upper bound on one im2col block, in floats (32 MB); larger problems go in row blocks. */
+const MAX_BLOCK_FLOATS = 8 * 1024 * 1024
+
 /**
- * The filter gradient as one matrix product: the kh*kw shifted (and strided)
- * windows of the input side by side as columns [N*Oh*Ow, kh*kw*Cin], times dy
- * as [N*Oh*Ow, Cout], transposed on the left.
+ * The filter gradient as a matrix product, dW[(a,b,ci), co] = A x dy: A holds,
+ * for every filter tap (a, b) and input channel ci, the input values that tap
+ * reads, laid out in dy's (oy, ox, n) order. The input is first transposed to
+ * [Cin, H, stride, W/stride, N] (one plane per column phase), so each (tap,
+ * channel, output row) of A is ONE contiguous run of Ow*N values there and
+ * A is built with plain copies. XNNPACK then multiplies at 18-22 GFLOP/s.
+ * Tall problems go in blocks of output rows whose products are summed.
  */
-export function filterGradByIm2col(s: WasmScope, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+export function filterGradByGemm(s: WasmScope, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const { info } = g
-  const xp = s.padOrCrop(x, g.inputPaddings)
-  const { batchSize: n, outHeight: oh, outWidth: ow, inChannels: cin, outChannels: cout } = info
-  const rows = (oh - 1) * info.strideHeight + 1
-  const cols = (ow - 1) * info.strideWidth + 1
-  const windows: TensorInfo[] = []
-  for (let a = 0; a < info.filterHeight; a++) {
-    for (let b = 0; b < info.filterWidth; b++) {
-      const top = a * info.dilationHeight
-      const left = b * info.dilationWidth
-      windows.push(
-        info.strideHeight === 1 && info.strideWidth === 1
-          ? s.slice(xp, [0, top, left, 0], [n, rows, cols, cin])
-          : s.run('StridedSlice', { x: xp }, {
-              begin: [0, top, left, 0],
-              end: [n, top + rows, left + cols, cin],
-              strides: [1, info.strideHeight, info.strideWidth, 1],
-              beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0
-            })
-      )
+  const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info
+  const { dilationHeight: dh, dilationWidth: dw, inChannels: cin, outChannels: cout, batchSize: n } = info
+  const [top, left] = [g.inputPaddings[1], g.inputPaddings[2]]
+  const width = x.shape[2] + left[0] + left[1]
+  const right = left[1] + (sw - (width % sw)) % sw
+  const padded = s.padOrCrop(x, [[0, 0], top, [left[0], right], [0, 0]])
+  const [, hp, wp] = padded.shape
+  const phaseWidth = wp / sw
+  // Two rank-4 transposes: wasm's rank-5 one is ~40x slower.
+  const channelsFirst = s.transpose(padded, [3, 1, 2, 0])
+  const planes = sw === 1 ? channelsFirst : s.transpose(s.reshape(channelsFirst, [cin * hp, phaseWidth, sw, n]), [0, 2, 1, 3])
+  const dyRows = s.transpose(dy, [1, 2, 0, 3])
+  const run = ow * n
+  const taps = kh * kw * cin
+  const rowsPerBlock = Math.max(1, Math.min(oh, Math.floor(MAX_BLOCK_FLOATS / (taps * run))))
+  let grad: TensorInfo | undefined
+  for (let firstRow = 0; firstRow < oh; firstRow += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, oh - firstRow)
+    const columns = s.empty([1, taps, rows * run])
+    const src = s.view(planes)
+    const dst = s.view(columns)
+    let offset = 0
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        const phase = (b * dw) % sw
+        const firstColumn = Math.floor((b * dw) / sw)
+        for (let ci = 0; ci < cin; ci++) {
+          for (let oy = firstRow; oy < firstRow + rows; oy++) {
+            const start = (((ci * hp + oy * sh + a * dh) * sw + phase) * phaseWidth + firstColumn) * n
+            dst.set(src.subarray(start, start + run), offset)
+            offset += run
+          }
+        }
+      }
     }
+    const dyBlock = s.reshape(s.slice(dyRows, [firstRow, 0, 0, 0], [rows, ow, n, cout]), [1, rows * run, cout])
+    const product = s.run('BatchMatMul', { a: columns, b: dyBlock }, { transposeA: false, transposeB: false })
+    grad = grad ? s.run('Add', { a: grad, b: product }) : product
   }
-  const patches = windows.length === 1 ? windows[0] : s.runList('Concat', windows, { axis: 3 })
-  const a = s.reshape(patches, [n * oh * ow, info.filterHeight * info.filterWidth * cin])
-  const b = s.reshape(dy, [n * oh * ow, cout])
-  const grad = s.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false })
-  return s.reshape(grad, [info.filterHeight, info.filterWidth, cin, cout])
+  return s.reshape(grad as TensorInfo, [kh, kw, cin, cout])
 }
 
 type FilterGradAttrs = Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] }
@@ -65,6 +86,6 @@ export const conv2dBackpropFilterKernel: WasmKernel = {
   kernelFunc: (args: WasmKernelArgs<{ x: TensorInfo; dy: TensorInfo }, FilterGradAttrs>) => {
     const { inputs: { x, dy }, backend, attrs } = args
     const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, attrs.dataFormat, dy.shape)
-    return withScope(backend, [x, dy], (s) => filterGradByConv(s, x, dy, g))
+    return withScope(backend, [x, dy], (s) => filterGradByGemm(s, x, dy, g))
   }
 }

@@ -15,8 +15,11 @@ export function inputGradByConv(s: WasmScope, dy: TensorInfo, filter: TensorInfo
   // view must be read before anything new is allocated (the heap may move).
   const weights = conv2dPhaseFilter(s.view(filter), info.inChannels, info.outChannels, py, px)
   const phaseFilter = s.constant(weights, [py.window, px.window, info.outChannels, phases * info.inChannels])
-  const padded = s.padOrCrop(dy, [[0, 0], py.padding, px.padding, [0, 0]])
-  const stacked = s.run('Conv2D', { x: padded, filter: phaseFilter }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' })
+  // Zero padding goes to the convolution itself (XNNPACK pads on the fly);
+  // only a negative amount, rows no tap reaches, needs a crop first.
+  const cropped = s.padOrCrop(dy, [[0, 0], py.padding, px.padding, [0, 0]].map(([a, b]) => [Math.min(a, 0), Math.min(b, 0)] as [number, number]))
+  const pad = [[0, 0], py.padding, px.padding, [0, 0]].map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)] as [number, number])
+  const stacked = s.run('Conv2D', { x: cropped, filter: phaseFilter }, { strides: 1, pad, dilations: 1, dataFormat: 'NHWC' })
   const spread = phasesToSpace(s, stacked, py, px, info.inChannels)
   return s.slice(spread, [0, 0, 0, 0], [info.batchSize, info.inHeight, info.inWidth, info.inChannels])
 }
