@@ -1,0 +1,183 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import crypto from 'node:crypto'
+import { spawnSync } from 'node:child_process'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import {
+  CorruptDatabaseError,
+  DatabaseNeedsMigrationError,
+  DatabaseTooNewError,
+  LATEST_VERSION,
+  MIGRATIONS,
+  StoreLockedError,
+  StoreMissingError,
+  StoreReadonlyError,
+  openStore,
+  storePaths
+} from '../../src/main/store/index.ts'
+import { migrate } from '../../src/main/store/migrations.ts'
+import { dbFile, open, raw, tempHome } from './store-helpers.ts'
+
+function migrationRows(home: string): { version: number; name: string }[] {
+  const db = raw(home)
+  try {
+    return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[]
+  } finally {
+    db.close()
+  }
+}
+
+describe('migrations', () => {
+  it('run once on a new store and are recorded', () => {
+    const home = tempHome()
+    const store = open(home)
+    expect(store.schemaVersion()).toBe(LATEST_VERSION)
+    store.close()
+    const expected = MIGRATIONS.map((m) => ({ version: m.version, name: m.name }))
+    expect(migrationRows(home)).toEqual(expected)
+    // a second open applies nothing again
+    open(home).close()
+    expect(migrationRows(home)).toEqual(expected)
+  })
+
+  it('bring an older database (only migration 1 applied) up to date, keeping its rows', () => {
+    const home = tempHome()
+    fs.mkdirSync(home, { recursive: true })
+    const db = new Database(dbFile(home))
+    migrate(db, MIGRATIONS.slice(0, 1))
+    db.prepare("INSERT INTO experiments (name, created_at) VALUES ('old', 1)").run()
+    db.close()
+    expect(migrationRows(home).map((r) => r.version)).toEqual([1])
+
+    const store = open(home)
+    expect(store.schemaVersion()).toBe(LATEST_VERSION)
+    expect(store.experiments.findByName('old')).toBeDefined()
+    const run = store.queue.enqueue({ config: {} })
+    store.annotations.addTag(run.id, 'after-migration')
+    expect(store.annotations.tags(run.id)).toEqual(['after-migration'])
+    store.close()
+    expect(migrationRows(home).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
+  })
+
+  it('refuse a database from a newer app and leave it byte for byte', () => {
+    const home = tempHome()
+    open(home).close()
+    const db = raw(home)
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 1)").run()
+    db.close()
+    const before = fs.readFileSync(dbFile(home))
+
+    let error: unknown
+    try {
+      openStore(home)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(DatabaseTooNewError)
+    expect((error as Error).message).toContain('version 99')
+    expect((error as Error).message).toContain(`up to ${LATEST_VERSION}`)
+    expect(() => openStore(home, { readonly: true })).toThrow(DatabaseTooNewError)
+    expect(fs.readFileSync(dbFile(home)).equals(before)).toBe(true)
+    // the lock was released: nothing left to block the next (newer) app
+    expect(fs.existsSync(storePaths(home).lock)).toBe(false)
+  })
+})
+
+describe('damaged or foreign files', () => {
+  it('random bytes: CorruptDatabaseError naming the path, file untouched', () => {
+    const home = tempHome()
+    const bytes = crypto.randomBytes(16384)
+    fs.writeFileSync(dbFile(home), bytes)
+    let error: unknown
+    try {
+      openStore(home)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(CorruptDatabaseError)
+    expect((error as Error).message).toContain(dbFile(home))
+    expect((error as Error).message).toMatch(/move it aside|backup/)
+    expect(fs.readFileSync(dbFile(home)).equals(bytes)).toBe(true)
+    expect(fs.readdirSync(home)).toEqual(['runs.sqlite'])
+  })
+
+  it('a SQLite header over damaged pages: CorruptDatabaseError, file untouched', () => {
+    const home = tempHome()
+    open(home).close()
+    const bytes = fs.readFileSync(dbFile(home))
+    crypto.randomFillSync(bytes, 100) // keep the 100-byte header, scramble the rest
+    fs.writeFileSync(dbFile(home), bytes)
+    expect(() => openStore(home)).toThrow(CorruptDatabaseError)
+    expect(fs.readFileSync(dbFile(home)).equals(bytes)).toBe(true)
+  })
+
+  it("another application's SQLite database is refused", () => {
+    const home = tempHome()
+    const db = raw(home)
+    db.exec('CREATE TABLE photos (id INTEGER PRIMARY KEY)')
+    db.close()
+    const before = fs.readFileSync(dbFile(home))
+    expect(() => openStore(home)).toThrow(/another application/)
+    expect(fs.readFileSync(dbFile(home)).equals(before)).toBe(true)
+  })
+})
+
+describe('read-only opens', () => {
+  it('read beside a writer without the lock, and refuse writes', () => {
+    const home = tempHome()
+    const writer = open(home)
+    const run = writer.queue.enqueue({ config: { variant: 'U' } })
+    const reader = open(home, { readonly: true })
+    expect(reader.runs.list().map((r) => r.id)).toEqual([run.id])
+    // a write committed later is seen by the reader's next call
+    writer.metrics.appendStep(run.id, 10, { loss: 1.5 })
+    expect(reader.runs.list()[0].summary.loss.last).toBe(1.5)
+    expect(() => reader.queue.enqueue({ config: {} })).toThrow(StoreReadonlyError)
+  })
+
+  it('report a missing store and an older schema clearly', () => {
+    const home = tempHome()
+    expect(() => openStore(home, { readonly: true })).toThrow(StoreMissingError)
+    const db = raw(home)
+    migrate(db, MIGRATIONS.slice(0, 1))
+    db.close()
+    expect(() => openStore(home, { readonly: true })).toThrow(DatabaseNeedsMigrationError)
+  })
+})
+
+describe('the home lock', () => {
+  it('a second open fails with StoreLockedError naming the pid; closing frees it', () => {
+    const home = tempHome()
+    const first = open(home)
+    let error: unknown
+    try {
+      openStore(home)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(StoreLockedError)
+    expect((error as StoreLockedError).pid).toBe(process.pid)
+    expect((error as Error).message).toContain(`process ${process.pid}`)
+    first.close()
+    open(home).close()
+  })
+
+  it('a lock held by another live process is respected', () => {
+    const home = tempHome()
+    const other = process.ppid
+    fs.writeFileSync(storePaths(home).lock, JSON.stringify({ pid: other, hostname: os.hostname() }))
+    expect(() => openStore(home)).toThrow(`process ${other}`)
+  })
+
+  it('a stale lock (its process is gone) is taken over', () => {
+    const home = tempHome()
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number
+    const lock = storePaths(home).lock
+    fs.writeFileSync(lock, JSON.stringify({ pid: dead, hostname: os.hostname() }))
+    const store = open(home)
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid)
+    store.close()
+    expect(fs.existsSync(lock)).toBe(false)
+  })
+})
