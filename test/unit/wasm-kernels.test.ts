@@ -263,17 +263,21 @@ describe('training on wasm', () => {
     expectClose('small conv net variableGrads', results)
   })
 
-  it("the small-cnn model's gradients equal cpu's", async () => {
+  // The WRN's own paths: explicit pad 1 at stride 2, 1x1 stride-2 shortcuts, BN via customGrad.
+  it.each([
+    { architecture: 'small-cnn', size: 12 },
+    { architecture: 'wrn-10-1', size: 8 }
+  ] as const)("the $architecture model's gradients equal cpu's", async ({ architecture, size }) => {
     const results = await onBoth(() => {
-      const model = createModel({ architecture: 'small-cnn', numClasses: 10, inputShape: [12, 12, 3] }, new Rng(5))
-      const x = randomTensor([4, 12, 12, 3], 71) as tf.Tensor4D
+      const model = createModel({ architecture, numClasses: 10, inputShape: [size, size, 3] }, new Rng(5))
+      const x = randomTensor([4, size, size, 3], 71) as tf.Tensor4D
       const variables = [...model.params.values()]
       const { value, grads } = tf.variableGrads(() => crossEntropy(model.apply(x, true), [0, 3, 5, 9]), variables)
       const out = [value, ...variables.map((v) => grads[v.name]).filter((g) => g !== undefined)]
       model.dispose()
       return out
     })
-    expectClose('small-cnn variableGrads', results)
+    expectClose(`${architecture} variableGrads`, results)
   })
 
   it('repeated SGD steps leak no tensors, bytes or backend buffers', async () => {
