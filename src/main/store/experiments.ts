@@ -15,7 +15,8 @@ export interface Experiment {
 }
 
 export interface ExperimentListItem extends Experiment {
-  runCount: number
+  /** its runs, oldest first */
+  runIds: number[]
 }
 
 export interface NewExperiment {
@@ -38,7 +39,7 @@ export class Experiments {
   private readonly insert: Statement
   private readonly byId: Statement<ExperimentRow>
   private readonly byName: Statement<ExperimentRow>
-  private readonly all: Statement<ExperimentRow & { run_count: number }>
+  private readonly all: Statement<ExperimentRow & { run_ids: string }>
   private readonly updateRow: Statement
   private readonly deleteRow: Statement
 
@@ -48,7 +49,7 @@ export class Experiments {
     this.byId = db.prepare('SELECT * FROM experiments WHERE id = ?')
     this.byName = db.prepare('SELECT * FROM experiments WHERE name = ?')
     this.all = db.prepare(`
-      SELECT e.*, (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id) AS run_count
+      SELECT e.*, (SELECT json_group_array(id) FROM (SELECT id FROM runs r WHERE r.experiment_id = e.id ORDER BY id)) AS run_ids
       FROM experiments e ORDER BY e.created_at DESC, e.id DESC`)
     this.updateRow = db.prepare('UPDATE experiments SET name = ?, description = ?, preset = ?, base_config = ? WHERE id = ?')
     this.deleteRow = db.prepare('DELETE FROM experiments WHERE id = ?')
@@ -78,7 +79,7 @@ export class Experiments {
   }
 
   list(): ExperimentListItem[] {
-    return this.all.all().map((row) => ({ ...toExperiment(row), runCount: row.run_count }))
+    return this.all.all().map((row) => ({ ...toExperiment(row), runIds: JSON.parse(row.run_ids) as number[] }))
   }
 
   update(id: number, patch: Partial<NewExperiment>): Experiment {

@@ -30,10 +30,15 @@ export interface SeriesOptions {
   afterStep?: number
 }
 
+export interface SeriesPoint {
+  step: number
+  value: number
+}
+
 export interface MetricSeries {
   name: string
-  /** [step, value] in step order */
-  points: StepValue[]
+  /** in step order */
+  points: SeriesPoint[]
   /** points in the range before down-sampling */
   totalPoints: number
   downsampled: boolean
@@ -183,12 +188,12 @@ export class Metrics {
     if (!Number.isFinite(afterStep)) throw new StoreInputError('afterStep', `expected a step number, got ${afterStep}`)
     const nameId = this.nameIdOf.get(name) as number | undefined
     const rows = nameId === undefined ? [] : (this.range.all(runId, nameId, afterStep) as StepValue[])
-    const points = minMaxDecimate(rows, maxPoints)
+    const kept = minMaxDecimate(rows, maxPoints)
     return {
       name,
-      points,
+      points: kept.map(([step, value]) => ({ step, value })),
       totalPoints: rows.length,
-      downsampled: points.length < rows.length,
+      downsampled: kept.length < rows.length,
       lastStep: rows.length ? rows[rows.length - 1][0] : null
     }
   }

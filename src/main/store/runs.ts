@@ -23,10 +23,13 @@ export interface MetricSummary {
 export interface RunListItem extends RunRecord {
   experimentName: string | null
   tags: string[]
+  note: string | null
   summary: Record<string, MetricSummary>
 }
 
 export interface RunFilter {
+  /** only these runs (e.g. one run with its summary: list({ ids: [id] })[0]) */
+  ids?: number[]
   /** a number: that experiment's runs; null: runs in no experiment */
   experimentId?: number | null
   status?: RunStatus | RunStatus[]
@@ -63,7 +66,8 @@ export interface SummaryRow {
 
 const FILTER_SQL = `
   FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id
-  WHERE (@anyExperiment OR r.experiment_id IS @experimentId)
+  WHERE (@ids IS NULL OR r.id IN (SELECT value FROM json_each(@ids)))
+    AND (@anyExperiment OR r.experiment_id IS @experimentId)
     AND (@statuses IS NULL OR r.status IN (SELECT value FROM json_each(@statuses)))
     AND (@tag IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.tag = @tag))
     AND (@configHash IS NULL OR r.config_hash = @configHash)
@@ -82,6 +86,7 @@ export class Runs {
   private readonly countRows: Statement<unknown>
   private readonly summaries: Statement<SummaryRow>
   private readonly tagRows: Statement<{ run_id: number; tag: string }>
+  private readonly noteRows: Statement<{ run_id: number; text: string }>
   private readonly updateInfo: Statement
   private readonly updateProgress: Statement
   private readonly updateExperiment: Statement
@@ -101,6 +106,7 @@ export class Runs {
       FROM run_summary s JOIN metric_names n ON n.id = s.name_id
       WHERE s.run_id IN (SELECT value FROM json_each(?))`)
     this.tagRows = db.prepare('SELECT run_id, tag FROM tags WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY tag')
+    this.noteRows = db.prepare('SELECT run_id, text FROM notes WHERE run_id IN (SELECT value FROM json_each(?))')
     this.updateInfo = db.prepare(`
       UPDATE runs SET split_hash = coalesce(@splitHash, split_hash), backend = coalesce(@backend, backend),
         device = coalesce(@device, device), app_version = coalesce(@appVersion, app_version),
@@ -121,7 +127,7 @@ export class Runs {
     return this.lookup.require(id)
   }
 
-  /** Runs with their tags and metric summaries: reads runs, run_summary and tags, never metrics. */
+  /** Runs with their tags, notes and metric summaries: reads runs, run_summary, tags and notes, never metrics. */
   list(filter: RunFilter = {}): RunListItem[] {
     const params = {
       ...filterParams(filter),
@@ -143,10 +149,12 @@ export class Runs {
       if (forRun) forRun.push(t.tag)
       else tags.set(t.run_id, [t.tag])
     }
+    const notes = new Map(this.noteRows.all(ids).map((n) => [n.run_id, n.text]))
     return rows.map((row) => ({
       ...toRunRecord(row),
       experimentName: row.experiment_name,
       tags: tags.get(row.id) ?? [],
+      note: notes.get(row.id) ?? null,
       summary: summaries.get(row.id) ?? {}
     }))
   }
@@ -219,7 +227,11 @@ function filterParams(filter: RunFilter): Record<string, unknown> {
     if (!isRunStatus(status)) throw new StoreInputError('status', `unknown run status "${String(status)}"`)
   }
   const search = filter.search?.trim() || undefined
+  if (filter.ids !== undefined && !(Array.isArray(filter.ids) && filter.ids.every(Number.isInteger))) {
+    throw new StoreInputError('ids', 'expected an array of run ids')
+  }
   return {
+    ids: filter.ids === undefined ? null : JSON.stringify(filter.ids),
     anyExperiment: filter.experimentId === undefined ? 1 : 0,
     experimentId: filter.experimentId ?? null,
     statuses: statuses ? JSON.stringify(statuses) : null,
