@@ -4,7 +4,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../../src/main/trainer/backend.ts'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { registerWasmTrainingKernels } from '../../src/main/trainer/kernels/index.ts'
+import { filterGradByGemm } from '../../src/main/trainer/kernels/conv2d-backprop-filter.ts'
+import { convGeometry } from '../../src/main/trainer/kernels/conv-geometry.ts'
+import { withScope } from '../../src/main/trainer/kernels/wasm-scope.ts'
 import { createModel } from '../../src/main/trainer/models/index.ts'
 import { Rng } from '../../src/shared/rng.ts'
 
@@ -109,6 +113,29 @@ describe('conv2d gradients on wasm match cpu', () => {
       return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), weights)))([x, w])
     })
     expectClose('Conv2DBackpropInput + Conv2DBackpropFilter', results)
+  })
+
+  // Big problems are split into blocks of output rows; force tiny blocks.
+  it('the filter gradient in blocks of one and of three output rows', async () => {
+    const pad: Pad = EXPLICIT
+    const attrs = { strides: 2, pad, dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }
+    const inputs = () => ({ x: randomTensor([2, 9, 9, 3], 91), dy: randomTensor([2, 5, 5, 4], 92) })
+    for (const rowsPerBlock of [1, 3]) {
+      const results = await onEach({
+        cpu: () => {
+          const { x, dy } = inputs()
+          return [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor]
+        },
+        wasm: () => {
+          const { x, dy } = inputs()
+          const backend = tf.backend() as BackendWasm
+          const g = convGeometry(x.shape, attrs.filterShape, 2, 1, pad, undefined, false, 'NHWC', dy.shape)
+          const out = withScope(backend, [x, dy], (s) => filterGradByGemm(s, x, dy, g, rowsPerBlock * 3 * 3 * 3 * 5 * 2))
+          return [tf.engine().makeTensorFromTensorInfo(out)]
+        }
+      })
+      expectClose('Conv2DBackpropInput + Conv2DBackpropFilter', results)
+    }
   })
 })
 

@@ -17,7 +17,6 @@ export interface WasmKernelArgs<Inputs = Record<string, TensorInfo>, Attrs = Nam
 export interface WasmKernel {
   kernelName: string
   // Inputs and attrs differ per kernel; each kernel types its own.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   kernelFunc: (args: WasmKernelArgs<any, any>, fallback: KernelFunc | undefined) => TensorInfo
 }
 
@@ -150,6 +149,14 @@ export class WasmScope {
     return out
   }
 
+  /** Frees an intermediate now rather than at the end (for big per-block buffers). */
+  release(t: TensorInfo): void {
+    const i = this.made.lastIndexOf(t)
+    if (i < 0) return
+    this.made.splice(i, 1)
+    this.backend.disposeData(t.dataId)
+  }
+
   /** Takes `out` out of the scope, so that `dispose` leaves it alive. */
   keep(out: TensorInfo): TensorInfo {
     const i = this.made.lastIndexOf(out)
@@ -166,8 +173,8 @@ export class WasmScope {
 
 /**
  * Runs `body` with a fresh scope and returns its result alive. If the result is
- * one of the kernel's own inputs (a no-op path), it is copied so that the
- * caller always owns a distinct buffer.
+ * one of the kernel's own inputs (a no-op path), it goes through Identity, so
+ * that the engine gets a reference of its own to release.
  */
 export function withScope(backend: BackendWasm, inputs: TensorInfo[], body: (s: WasmScope) => TensorInfo): TensorInfo {
   const scope = new WasmScope(backend)
