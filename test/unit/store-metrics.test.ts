@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src/shared/rng.ts'
 import { StoreFullError, StoreInputError, bestIsMax, type MetricPoint } from '../../src/main/store/index.ts'
-import { minMaxDecimate, type StepValue } from '../../src/main/store/downsample.ts'
 import { connectionOf, open, raw, tempHome } from './store-helpers.ts'
 
 const NAMES = ['loss', 'lossLabeled', 'eval/top1', 'maskRate', 'lr']
@@ -148,19 +147,35 @@ describe('metric series for charts', () => {
     expect(() => store.metrics.series(runId, 'loss', { maxPoints: 1 })).toThrow(/maxPoints/)
   })
 
-  it('minMaxDecimate holds its promises for any size', () => {
+  it('holds its promises for any length, gaps and maxPoints', () => {
+    const store = open(tempHome())
+    const runId = store.queue.enqueue({ config: {} }).id
     const rng = new Rng(3)
-    for (let trial = 0; trial < 200; trial++) {
+    for (let trial = 0; trial < 150; trial++) {
+      const name = `m${trial}`
       const n = rng.randint(1, 400)
       let step = 0
-      const rows: StepValue[] = Array.from({ length: n }, () => [(step += rng.randint(1, 20)), rng.normal()])
+      const points = Array.from({ length: n }, () => ({ step: (step += rng.randint(1, 20)), name, value: rng.normal() }))
+      store.metrics.append(runId, points)
       const maxPoints = rng.randint(2, 60)
-      const out = minMaxDecimate(rows, maxPoints)
-      expect(out.length).toBeLessThanOrEqual(Math.max(maxPoints, 0))
-      if (n <= maxPoints) expect(out).toEqual(rows)
-      expect(out[0]).toBe(rows[0])
-      if (maxPoints >= 2) expect(out.at(-1)).toBe(rows[n - 1])
-      for (let i = 1; i < out.length; i++) expect(out[i][0]).toBeGreaterThan(out[i - 1][0])
+      const afterStep = rng.random() < 0.3 ? points[rng.randint(0, n - 1)].step : undefined
+      const range = points.filter((p) => afterStep === undefined || p.step > afterStep).map(({ step, value }) => ({ step, value }))
+      const series = store.metrics.series(runId, name, { maxPoints, afterStep })
+      expect(series.totalPoints).toBe(range.length)
+      if (range.length <= maxPoints) {
+        expect(series.points).toEqual(range)
+        continue
+      }
+      expect(series.points.length).toBeLessThanOrEqual(maxPoints)
+      expect(series.points[0]).toEqual(range[0])
+      expect(series.points.at(-1)).toEqual(range.at(-1))
+      for (let i = 1; i < series.points.length; i++) expect(series.points[i].step).toBeGreaterThan(series.points[i - 1].step)
+      const values = series.points.map((p) => p.value)
+      const all = range.map((p) => p.value)
+      if (maxPoints >= 4) expect([Math.min(...values), Math.max(...values)]).toEqual([Math.min(...all), Math.max(...all)])
+      // every kept point is a real one
+      const real = new Map(range.map((p) => [p.step, p.value]))
+      for (const p of series.points) expect(real.get(p.step)).toBe(p.value)
     }
   })
 })

@@ -1,10 +1,10 @@
 // The big table. Appends go in one transaction per batch, together with the
 // run_summary upsert, so the summary is never behind the metrics. Series for
-// charts come down-sampled from one contiguous range of the clustered key.
+// charts are down-sampled inside SQLite (min-max per step bucket over the
+// clustered key), so a 100k-point run never crosses into JavaScript whole.
 import type { Statement } from 'better-sqlite3'
 import type { StoreContext } from './context.ts'
 import { NotFoundError, StoreInputError } from './errors.ts'
-import { minMaxDecimate, type StepValue } from './downsample.ts'
 import { toMetricSummary, type MetricSummary, type SummaryRow } from './runs.ts'
 import { bestIsMax } from './summary-rule.ts'
 import { rowId } from './rows.ts'
@@ -29,6 +29,8 @@ export interface SeriesOptions {
   /** only points after this step, for live updates */
   afterStep?: number
 }
+
+type StepValue = [step: number, value: number]
 
 export interface SeriesPoint {
   step: number
@@ -70,6 +72,11 @@ export class Metrics {
   private readonly recomputeSummary: Statement
   private readonly summaryRows: Statement<SummaryRow>
   private readonly range: Statement<unknown[]>
+  private readonly rangeEnds: Statement<unknown[]>
+  private readonly rangeCount: Statement<unknown>
+  private readonly summaryCount: Statement<unknown>
+  private readonly lowestIn: Statement<unknown[]>
+  private readonly highestIn: Statement<unknown[]>
   private readonly deleteAfter: Statement
 
   constructor(private readonly ctx: StoreContext) {
@@ -101,7 +108,16 @@ export class Metrics {
     this.summaryRows = db.prepare(`
       SELECT s.run_id, n.name, s.last, s.last_step, s.best, s.min, s.max, s.count
       FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name`)
-    this.range = db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step > ? ORDER BY step').raw()
+    this.range = db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step').raw()
+    // each a seek on the key, not a scan
+    this.rangeEnds = db.prepare(`
+      SELECT (SELECT min(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after),
+             (SELECT max(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after)`).raw()
+    this.rangeCount = db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?').pluck()
+    this.summaryCount = db.prepare('SELECT count FROM run_summary WHERE run_id = ? AND name_id = ?').pluck()
+    // With a single min() or max(), SQLite takes the bare column (step) from that row.
+    this.lowestIn = db.prepare('SELECT step, min(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
+    this.highestIn = db.prepare('SELECT step, max(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
     this.deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?')
   }
 
@@ -180,22 +196,52 @@ export class Metrics {
     return this.summaryRows.all(runId).map((row) => row.name)
   }
 
-  /** One metric of one run for a chart, down-sampled to at most maxPoints (first and last kept). */
+  /**
+   * One metric of one run for a chart: at most maxPoints points in step order.
+   * A longer range is cut into equal step buckets that each keep their lowest
+   * and highest point (spikes survive); the first and last points are always kept.
+   */
   series(runId: number, name: string, options: SeriesOptions = {}): MetricSeries {
     const maxPoints = options.maxPoints ?? 1000
     if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new StoreInputError('maxPoints', `expected an integer >= 2, got ${maxPoints}`)
-    const afterStep = options.afterStep ?? -1
-    if (!Number.isFinite(afterStep)) throw new StoreInputError('afterStep', `expected a step number, got ${afterStep}`)
+    const after = options.afterStep ?? -1
+    if (!Number.isFinite(after)) throw new StoreInputError('afterStep', `expected a step number, got ${after}`)
     const nameId = this.nameIdOf.get(name) as number | undefined
-    const rows = nameId === undefined ? [] : (this.range.all(runId, nameId, afterStep) as StepValue[])
-    const kept = minMaxDecimate(rows, maxPoints)
+    const [first, last] = nameId === undefined ? [null, null] : (this.rangeEnds.get({ runId, nameId, after }) as (number | null)[])
+    if (nameId === undefined || first === null || last === null) return { name, points: [], totalPoints: 0, downsampled: false, lastStep: null }
+    // the whole series' size is in its summary; only a tail needs counting
+    const total = Number(options.afterStep === undefined ? this.summaryCount.get(runId, nameId) : this.rangeCount.get(runId, nameId, after))
+    const buckets = Math.floor((maxPoints - 2) / 2)
+    let rows: StepValue[]
+    if (total <= maxPoints) rows = this.range.all(runId, nameId, first, last) as StepValue[]
+    // a few rows per bucket: cheaper to read them than to ask SQLite twice per bucket
+    else if (total <= 8 * maxPoints) rows = extremesOf(this.range.all(runId, nameId, first, last) as StepValue[], first, last, buckets)
+    else rows = this.bucketExtremes(runId, nameId, first, last, buckets)
     return {
       name,
-      points: kept.map(([step, value]) => ({ step, value })),
-      totalPoints: rows.length,
-      downsampled: kept.length < rows.length,
-      lastStep: rows.length ? rows[rows.length - 1][0] : null
+      points: rows.map(([step, value]) => ({ step, value })),
+      totalPoints: total,
+      downsampled: rows.length < total,
+      lastStep: last
     }
+  }
+
+  /** The first and last points, and the lowest and highest point of each of `buckets` equal step ranges, in step order. */
+  private bucketExtremes(runId: number, nameId: number, first: number, last: number, buckets: number): StepValue[] {
+    const byStep = new Map<number, number>()
+    const keep = (row: unknown[] | undefined) => {
+      if (row && row[0] !== null) byStep.set(row[0] as number, row[1] as number)
+    }
+    keep(this.lowestIn.get(runId, nameId, first, first))
+    keep(this.lowestIn.get(runId, nameId, last, last))
+    if (buckets > 0) {
+      const width = bucketWidth(first, last, buckets)
+      for (let low = first; low <= last; low += width) {
+        keep(this.lowestIn.get(runId, nameId, low, low + width - 1))
+        keep(this.highestIn.get(runId, nameId, low, low + width - 1))
+      }
+    }
+    return [...byStep].sort((a, b) => a[0] - b[0])
   }
 
   private startBatch(runId: number, name: string): NameBatch {
@@ -214,6 +260,27 @@ export class Metrics {
     const id = this.nameIdOf.get(name) as number | undefined
     return id ?? rowId(this.insertName.run(name).lastInsertRowid)
   }
+}
+
+function bucketWidth(first: number, last: number, buckets: number): number {
+  return Math.ceil((last - first + 1) / buckets)
+}
+
+/** bucketExtremes over rows already read (step order), with the same buckets. */
+function extremesOf(rows: StepValue[], first: number, last: number, buckets: number): StepValue[] {
+  const kept = new Set<StepValue>([rows[0], rows[rows.length - 1]])
+  if (buckets > 0) {
+    const width = bucketWidth(first, last, buckets)
+    const lowest: (StepValue | undefined)[] = []
+    const highest: (StepValue | undefined)[] = []
+    for (const row of rows) {
+      const b = Math.floor((row[0] - first) / width)
+      if (!lowest[b] || row[1] < lowest[b]![1]) lowest[b] = row
+      if (!highest[b] || row[1] > highest[b]![1]) highest[b] = row
+    }
+    for (const row of [...lowest, ...highest]) if (row) kept.add(row)
+  }
+  return [...kept].sort((a, b) => a[0] - b[0])
 }
 
 /** Throws on malformed points (naming the index and field); drops NaN and infinite values. */

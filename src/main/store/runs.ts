@@ -79,14 +79,24 @@ const FILTER_SQL = `
       OR EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.tag LIKE @search ESCAPE '\\')
       OR EXISTS (SELECT 1 FROM notes n WHERE n.run_id = r.id AND n.text LIKE @search ESCAPE '\\'))`
 
+// SQLite packs each run's summaries, tags and note into JSON columns: one row
+// per run crosses into JavaScript instead of one per metric.
+const LIST_SQL = `
+  SELECT r.*, e.name AS experiment_name,
+    (SELECT json_group_object(n.name, json_array(s.last, s.last_step, s.best, s.min, s.max, s.count))
+      FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = r.id) AS summary_json,
+    (SELECT json_group_array(tag) FROM (SELECT tag FROM tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags_json,
+    (SELECT text FROM notes o WHERE o.run_id = r.id) AS note
+  ${FILTER_SQL}`
+
+type ListRow = RunRow & { experiment_name: string | null; summary_json: string | null; tags_json: string; note: string | null }
+type PackedSummary = [last: number, lastStep: number, best: number, min: number, max: number, count: number]
+
 export class Runs {
   private readonly lookup: RunLookup
-  private readonly listRows: Statement<RunRow & { experiment_name: string | null }>
-  private readonly listRowsOldest: Statement<RunRow & { experiment_name: string | null }>
+  private readonly listRows: Statement<ListRow>
+  private readonly listRowsOldest: Statement<ListRow>
   private readonly countRows: Statement<unknown>
-  private readonly summaries: Statement<SummaryRow>
-  private readonly tagRows: Statement<{ run_id: number; tag: string }>
-  private readonly noteRows: Statement<{ run_id: number; text: string }>
   private readonly updateInfo: Statement
   private readonly updateProgress: Statement
   private readonly updateExperiment: Statement
@@ -97,16 +107,9 @@ export class Runs {
   constructor(private readonly ctx: StoreContext) {
     const db = ctx.db
     this.lookup = new RunLookup(db)
-    const select = `SELECT r.*, e.name AS experiment_name ${FILTER_SQL}`
-    this.listRows = db.prepare(`${select} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset`)
-    this.listRowsOldest = db.prepare(`${select} ORDER BY r.created_at, r.id LIMIT @limit OFFSET @offset`)
+    this.listRows = db.prepare(`${LIST_SQL} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit OFFSET @offset`)
+    this.listRowsOldest = db.prepare(`${LIST_SQL} ORDER BY r.created_at, r.id LIMIT @limit OFFSET @offset`)
     this.countRows = db.prepare(`SELECT count(*) ${FILTER_SQL}`).pluck()
-    this.summaries = db.prepare(`
-      SELECT s.run_id, n.name, s.last, s.last_step, s.best, s.min, s.max, s.count
-      FROM run_summary s JOIN metric_names n ON n.id = s.name_id
-      WHERE s.run_id IN (SELECT value FROM json_each(?))`)
-    this.tagRows = db.prepare('SELECT run_id, tag FROM tags WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY tag')
-    this.noteRows = db.prepare('SELECT run_id, text FROM notes WHERE run_id IN (SELECT value FROM json_each(?))')
     this.updateInfo = db.prepare(`
       UPDATE runs SET split_hash = coalesce(@splitHash, split_hash), backend = coalesce(@backend, backend),
         device = coalesce(@device, device), app_version = coalesce(@appVersion, app_version),
@@ -129,33 +132,14 @@ export class Runs {
 
   /** Runs with their tags, notes and metric summaries: reads runs, run_summary, tags and notes, never metrics. */
   list(filter: RunFilter = {}): RunListItem[] {
-    const params = {
-      ...filterParams(filter),
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0
-    }
+    const params = { ...filterParams(filter), limit: filter.limit ?? -1, offset: filter.offset ?? 0 }
     const rows = (filter.order === 'oldest' ? this.listRowsOldest : this.listRows).all(params)
-    if (rows.length === 0) return []
-    const ids = JSON.stringify(rows.map((r) => r.id))
-    const summaries = new Map<number, Record<string, MetricSummary>>()
-    for (const s of this.summaries.all(ids)) {
-      let forRun = summaries.get(s.run_id)
-      if (!forRun) summaries.set(s.run_id, (forRun = {}))
-      forRun[s.name] = toMetricSummary(s)
-    }
-    const tags = new Map<number, string[]>()
-    for (const t of this.tagRows.all(ids)) {
-      const forRun = tags.get(t.run_id)
-      if (forRun) forRun.push(t.tag)
-      else tags.set(t.run_id, [t.tag])
-    }
-    const notes = new Map(this.noteRows.all(ids).map((n) => [n.run_id, n.text]))
     return rows.map((row) => ({
       ...toRunRecord(row),
       experimentName: row.experiment_name,
-      tags: tags.get(row.id) ?? [],
-      note: notes.get(row.id) ?? null,
-      summary: summaries.get(row.id) ?? {}
+      tags: JSON.parse(row.tags_json) as string[],
+      note: row.note,
+      summary: unpackSummaries(row.summary_json)
     }))
   }
 
@@ -207,6 +191,15 @@ export class Runs {
       return { checkpointPaths }
     })()
   }
+}
+
+function unpackSummaries(json: string | null): Record<string, MetricSummary> {
+  const out: Record<string, MetricSummary> = {}
+  if (json === null) return out
+  for (const [name, [last, lastStep, best, min, max, count]] of Object.entries(JSON.parse(json) as Record<string, PackedSummary>)) {
+    out[name] = { last, lastStep, best, bestIs: bestIsMax(name) ? 'max' : 'min', min, max, count }
+  }
+  return out
 }
 
 export function toMetricSummary(row: Omit<SummaryRow, 'run_id'>): MetricSummary {
