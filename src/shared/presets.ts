@@ -16,7 +16,9 @@ export const PRESETS: Record<string, Preset> = {
       dataset: 'mnist',
       labelsPerClass: 4,
       model: 'small-cnn',
-      steps: 1000,
+      // 600 steps keep S+O+U within ~11 minutes on a 2-core CPU (wasm); measured at 1000 steps:
+      // S 55.7, O 93.0 top-1, with O already at 90.3 by step 600 (of a 1000-step schedule).
+      steps: 600,
       batchSize: 32,
       mu: 2,
       threshold: 0.8,

@@ -4,7 +4,9 @@ import { CliError } from '../args.ts'
 
 const benches: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   'train-step': async () => (await import('./bench-train-step.ts')).benchTrainStepCommand,
-  augment: async () => (await import('./bench-augment.ts')).benchAugmentCommand
+  augment: async () => (await import('./bench-augment.ts')).benchAugmentCommand,
+  store: async () => (await import('./bench-store.ts')).benchStoreCommand,
+  all: async () => (await import('./bench-all.ts')).benchAllCommand
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
