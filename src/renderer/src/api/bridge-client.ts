@@ -1,0 +1,30 @@
+// The Electron client: the preload exposes one method per command, named as
+// the command, and `on` for the contract's events.
+import type { CommandName, EventName, Events, LabClient, Request, Response } from '../../../shared/api.ts'
+import { ApiError, toApiError } from './errors.ts'
+
+export type LabBridge = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}
+
+export function isLabBridge(value: unknown): value is LabBridge {
+  return typeof value === 'object' && value !== null && typeof (value as { on?: unknown }).on === 'function'
+}
+
+export class BridgeLabClient implements LabClient {
+  constructor(private readonly bridge: LabBridge) {}
+
+  async call<C extends CommandName>(command: C, request: Request<C>): Promise<Response<C>> {
+    const method = this.bridge[command] as ((request: Request<C>) => Promise<Response<C>>) | undefined
+    if (typeof method !== 'function') throw new ApiError(`This version of the app does not offer "${command}". Update the app.`)
+    try {
+      return await method(request)
+    } catch (error) {
+      throw toApiError(error)
+    }
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    return this.bridge.on(event, listener)
+  }
+}

@@ -1,0 +1,97 @@
+// What the Live view shows for one experiment, without Vue: its runs, their
+// metric series (loaded once, then extended by 'run/metrics' events) and the
+// progress of running runs. The view re-renders on onChange.
+import type { Events, LabClient, Progress, RunRecord } from '../../../shared/api.ts'
+import { SeriesStore } from '../charts/series-store.ts'
+
+export const LIVE_METRICS = ['eval/top1', 'loss', 'maskRate', 'pseudoLabelAccuracy'] as const
+
+export interface LiveOptions {
+  /** points per series on the first load (the service down-samples) */
+  maxPoints?: number
+}
+
+export class LiveExperiment {
+  runs: RunRecord[] = []
+  readonly progress = new Map<number, Progress>()
+  readonly series = new SeriesStore()
+  private readonly maxPoints: number
+  private disposed = false
+
+  constructor(
+    private readonly client: LabClient,
+    readonly experimentId: number,
+    private readonly onChange: () => void,
+    options: LiveOptions = {}
+  ) {
+    this.maxPoints = options.maxPoints ?? 1000
+  }
+
+  /** Subscribes to the events; returns the unsubscribe. */
+  attach(): () => void {
+    const off = [
+      this.client.on('run/metrics', (payload) => this.handleMetrics(payload)),
+      this.client.on('run/status', (payload) => this.handleStatus(payload)),
+      this.client.on('run/progress', (payload) => this.handleProgress(payload))
+    ]
+    return () => {
+      this.disposed = true
+      for (const unsubscribe of off) unsubscribe()
+    }
+  }
+
+  async load(): Promise<void> {
+    const runs = await this.client.call('runs/list', { experimentId: this.experimentId })
+    if (this.disposed) return
+    this.runs = sortRuns(runs)
+    this.onChange()
+    await Promise.all(this.runs.map((run) => this.loadSeries(run.id)))
+  }
+
+  /** After the event stream was down: the runs' new statuses and only the points recorded meanwhile. */
+  async catchUp(): Promise<void> {
+    const runs = await this.client.call('runs/list', { experimentId: this.experimentId })
+    if (this.disposed) return
+    this.runs = sortRuns(runs)
+    for (const run of this.runs) if (run.status !== 'running') this.progress.delete(run.id)
+    this.onChange()
+    await Promise.all(this.runs.map((run) => this.loadSeries(run.id, this.series.lastStep(run.id))))
+  }
+
+  handleMetrics(payload: Events['run/metrics']): void {
+    if (!this.runs.some((run) => run.id === payload.runId)) return
+    if (this.series.append(payload.runId, payload.step, payload.values, LIVE_METRICS)) this.onChange()
+  }
+
+  handleStatus({ run }: Events['run/status']): void {
+    if (run.experimentId !== this.experimentId) return
+    const known = this.runs.some((held) => held.id === run.id)
+    this.runs = sortRuns(known ? this.runs.map((held) => (held.id === run.id ? run : held)) : [...this.runs, run])
+    if (run.status !== 'running') this.progress.delete(run.id)
+    this.onChange()
+    // a run added later (e.g. a retry) has history of its own to fetch
+    if (!known) void this.loadSeries(run.id).catch(() => {})
+  }
+
+  handleProgress(progress: Events['run/progress']): void {
+    if (!this.runs.some((run) => run.id === progress.runId)) return
+    this.progress.set(progress.runId, progress)
+    this.onChange()
+  }
+
+  private async loadSeries(runId: number, afterStep?: number): Promise<void> {
+    const series = await this.client.call('runs/series', {
+      runId,
+      names: [...LIVE_METRICS],
+      maxPoints: this.maxPoints,
+      ...(afterStep !== undefined ? { afterStep } : {})
+    })
+    if (this.disposed) return
+    this.series.merge(runId, series)
+    this.onChange()
+  }
+}
+
+function sortRuns(runs: RunRecord[]): RunRecord[] {
+  return [...runs].sort((a, b) => a.id - b.id)
+}
