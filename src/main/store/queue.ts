@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3'
 import { resolveConfig, type RunConfig } from '../../shared/config.ts'
 import type { StoreContext } from './context.ts'
 import { InvalidTransitionError, NotFoundError, StoreInputError } from './errors.ts'
-import { configHash, RunLookup, toRunRecord, type RunRecord, type RunRow } from './run-record.ts'
+import { configHash, RUN_SELECT, RunLookup, toRunRecord, type RunRecord } from './run-record.ts'
 import { FINAL_STATUSES, QUEUE_STATUSES, TRANSITIONS, isRunStatus, type RunStatus } from './run-status.ts'
 import { rowId } from './rows.ts'
 
@@ -37,9 +37,9 @@ export class Queue {
   private readonly previous: Statement<{ id: number; queue_position: number }>
   private readonly following: Statement<{ id: number; queue_position: number }>
   private readonly setPosition: Statement
-  private readonly next: Statement<RunRow>
-  private readonly queued: Statement<RunRow>
-  private readonly running: Statement<RunRow>
+  private readonly next: Statement<unknown[]>
+  private readonly queued: Statement<unknown[]>
+  private readonly running: Statement<unknown[]>
   private readonly updateStatus: Statement
   private readonly copyTags: Statement
 
@@ -55,9 +55,9 @@ export class Queue {
     this.previous = db.prepare('SELECT id, queue_position FROM runs WHERE queue_position < ? ORDER BY queue_position DESC LIMIT 1')
     this.following = db.prepare('SELECT id, queue_position FROM runs WHERE queue_position > ? ORDER BY queue_position LIMIT 1')
     this.setPosition = db.prepare('UPDATE runs SET queue_position = ? WHERE id = ?')
-    this.next = db.prepare("SELECT * FROM runs WHERE status = 'queued' ORDER BY queue_position LIMIT 1")
-    this.queued = db.prepare('SELECT * FROM runs WHERE queue_position IS NOT NULL ORDER BY queue_position')
-    this.running = db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at DESC, id DESC")
+    this.next = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'queued' ORDER BY r.queue_position LIMIT 1`).raw()
+    this.queued = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.queue_position IS NOT NULL ORDER BY r.queue_position`).raw()
+    this.running = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'running' ORDER BY r.started_at DESC, r.id DESC`).raw()
     this.updateStatus = db.prepare(`
       UPDATE runs SET status = @status, queue_position = @position, started_at = @startedAt, finished_at = @finishedAt,
         error = @error, step = @step, train_seconds = @trainSeconds, last_heartbeat_at = @heartbeat
@@ -95,7 +95,7 @@ export class Queue {
 
   /** Queued, paused and interrupted runs in queue order. */
   list(): RunRecord[] {
-    return this.queued.all().map(toRunRecord)
+    return this.queued.all().map((row) => toRunRecord(row))
   }
 
   move(id: number, where: QueueMove): RunRecord[] {
@@ -134,7 +134,7 @@ export class Queue {
   markRunningAsInterrupted(reason = 'the app stopped while this run was training'): RunRecord[] {
     return this.ctx.db.transaction(() => {
       // latest-started first, each placed on top: the earliest ends up first
-      const runs = this.running.all().map(toRunRecord)
+      const runs = this.running.all().map((row) => toRunRecord(row))
       for (const run of runs) {
         const heartbeat = run.lastHeartbeatAt === null ? '' : ` (last heartbeat ${new Date(run.lastHeartbeatAt).toISOString()})`
         this.write(run, 'interrupted', { error: reason + heartbeat })

@@ -37,58 +37,52 @@ export interface RunRecord {
   lastHeartbeatAt: number | null
 }
 
-export interface RunRow {
-  id: number
-  experiment_id: number | null
-  retry_of: number | null
-  config: string
-  config_hash: string
-  variant: string
-  seed: number
-  split_hash: string | null
-  status: string
-  queue_position: number | null
-  created_at: number
-  started_at: number | null
-  finished_at: number | null
-  train_seconds: number
-  step: number
-  total_steps: number
-  backend: string | null
-  device: string | null
-  app_version: string | null
-  library_versions: string
-  os: string | null
-  error: string | null
-  last_heartbeat_at: number | null
-}
+// Runs are read as raw arrays (about twice as fast as row objects when listing
+// a thousand): every query selects RUN_COLUMNS in this order, and toRunRecord
+// is the one place that knows it.
+const RUN_COLUMNS = [
+  'id', 'experiment_id', 'retry_of', 'config', 'config_hash', 'variant', 'seed', 'split_hash', 'status', 'queue_position',
+  'created_at', 'started_at', 'finished_at', 'train_seconds', 'step', 'total_steps', 'backend', 'device', 'app_version',
+  'library_versions', 'os', 'error', 'last_heartbeat_at'
+] as const
 
-export function toRunRecord(row: RunRow): RunRecord {
+/** The run columns of alias r, in the order toRunRecord reads them. */
+export const RUN_SELECT = RUN_COLUMNS.map((column) => `r.${column}`).join(', ')
+export const RUN_COLUMN_COUNT = RUN_COLUMNS.length
+
+type N = number | null
+type S = string | null
+type RunValues = [number, N, N, string, string, string, number, S, string, N, number, N, N, number, number, number, S, S, S, string, S, S, N]
+
+/** A raw row that starts with RUN_SELECT's columns (extra columns after them are ignored). */
+export function toRunRecord(values: unknown[]): RunRecord {
+  const [id, experimentId, retryOf, config, hash, variant, seed, splitHash, status, queuePosition, createdAt, startedAt, finishedAt,
+    trainSeconds, step, totalSteps, backend, device, appVersion, libraryVersions, os, error, lastHeartbeatAt] = values as RunValues
   return {
-    id: row.id,
-    experimentId: row.experiment_id,
-    retryOf: row.retry_of,
-    config: parseJsonColumn<RunConfig>(row.config, `runs.config of run ${row.id}`) as RunConfig,
-    configHash: row.config_hash,
-    variant: row.variant as Variant,
-    seed: row.seed,
-    splitHash: row.split_hash,
+    id,
+    experimentId,
+    retryOf,
+    config: parseJsonColumn<RunConfig>(config, `runs.config of run ${id}`) as RunConfig,
+    configHash: hash,
+    variant: variant as Variant,
+    seed,
+    splitHash,
     // the CHECK constraint keeps this one of RUN_STATUSES
-    status: row.status as RunStatus,
-    queuePosition: row.queue_position,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    trainSeconds: row.train_seconds,
-    step: row.step,
-    totalSteps: row.total_steps,
-    backend: row.backend,
-    device: row.device,
-    appVersion: row.app_version,
-    libraryVersions: parseJsonColumn<Record<string, string>>(row.library_versions, `runs.library_versions of run ${row.id}`) ?? {},
-    os: row.os,
-    error: row.error,
-    lastHeartbeatAt: row.last_heartbeat_at
+    status: status as RunStatus,
+    queuePosition,
+    createdAt,
+    startedAt,
+    finishedAt,
+    trainSeconds,
+    step,
+    totalSteps,
+    backend,
+    device,
+    appVersion,
+    libraryVersions: parseJsonColumn<Record<string, string>>(libraryVersions, `runs.library_versions of run ${id}`) ?? {},
+    os,
+    error,
+    lastHeartbeatAt
   }
 }
 
@@ -98,10 +92,10 @@ export function configHash(config: RunConfig): string {
 
 /** One prepared lookup shared by the modules that need "this run, or an error". */
 export class RunLookup {
-  private readonly byId: Statement<RunRow>
+  private readonly byId: Statement<unknown[]>
 
   constructor(db: Database) {
-    this.byId = db.prepare('SELECT * FROM runs WHERE id = ?')
+    this.byId = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.id = ?`).raw()
   }
 
   get(id: number): RunRecord | undefined {
