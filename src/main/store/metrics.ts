@@ -5,8 +5,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { StoreContext } from './context.ts'
 import { NotFoundError, StoreInputError } from './errors.ts'
-import { toMetricSummary, type MetricSummary, type SummaryRow } from './runs.ts'
-import { bestIsMax } from './summary-rule.ts'
+import { bestIsMax, type MetricSummary } from './summary-rule.ts'
 import { rowId } from './rows.ts'
 
 export interface MetricPoint {
@@ -46,6 +45,17 @@ export interface MetricSeries {
   downsampled: boolean
   /** the highest step in the range: pass it as afterStep next time */
   lastStep: number | null
+}
+
+interface SummaryRow {
+  run_id: number
+  name: string
+  last: number
+  last_step: number
+  best: number
+  min: number
+  max: number
+  count: number
 }
 
 /** A batch's running aggregate for one metric name. */
@@ -281,6 +291,18 @@ function extremesOf(rows: StepValue[], first: number, last: number, buckets: num
     for (const row of [...lowest, ...highest]) if (row) kept.add(row)
   }
   return [...kept].sort((a, b) => a[0] - b[0])
+}
+
+function toMetricSummary(row: Omit<SummaryRow, 'run_id'>): MetricSummary {
+  return {
+    last: row.last,
+    lastStep: row.last_step,
+    best: row.best,
+    bestIs: bestIsMax(row.name) ? 'max' : 'min',
+    min: row.min,
+    max: row.max,
+    count: row.count
+  }
 }
 
 /** Throws on malformed points (naming the index and field); drops NaN and infinite values. */

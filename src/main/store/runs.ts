@@ -6,19 +6,7 @@ import type { StoreContext } from './context.ts'
 import { NotFoundError, StoreInputError } from './errors.ts'
 import { RUN_COLUMN_COUNT, RUN_SELECT, RunLookup, toRunRecord, type RunRecord } from './run-record.ts'
 import { isRunStatus, type RunStatus } from './run-status.ts'
-import { bestIsMax } from './summary-rule.ts'
-
-export interface MetricSummary {
-  /** value at the highest step */
-  last: number
-  lastStep: number
-  /** max or min by bestIsMax(name) */
-  best: number
-  bestIs: 'max' | 'min'
-  min: number
-  max: number
-  count: number
-}
+import { bestIsMax, type MetricSummary } from './summary-rule.ts'
 
 export interface RunListItem extends RunRecord {
   experimentName: string | null
@@ -51,17 +39,6 @@ export interface RunStartInfo {
   appVersion?: string
   libraryVersions?: Record<string, string>
   os?: string
-}
-
-export interface SummaryRow {
-  run_id: number
-  name: string
-  last: number
-  last_step: number
-  best: number
-  min: number
-  max: number
-  count: number
 }
 
 // Only the clauses of the filters given: an always-present "(@x IS NULL OR ...)"
@@ -216,18 +193,6 @@ export class Runs {
       this.deleteRow.run(id)
       return { checkpointPaths }
     })()
-  }
-}
-
-export function toMetricSummary(row: Omit<SummaryRow, 'run_id'>): MetricSummary {
-  return {
-    last: row.last,
-    lastStep: row.last_step,
-    best: row.best,
-    bestIs: bestIsMax(row.name) ? 'max' : 'min',
-    min: row.min,
-    max: row.max,
-    count: row.count
   }
 }
 
