@@ -232,6 +232,8 @@ describe('the faster replacements of kernels wasm has', () => {
         tf.sum(x, [1, 2]),
         tf.mean(x),
         tf.sum(x, -1),
+        tf.sum(tf.reshape(x, [1, 360]), 0),
+        tf.mean(tf.reshape(x, [1, 1, 360]), [0, 1], true),
         tf.cast(tf.sum(tf.cast(tf.mul(x, 10), 'int32'), [0, 1]), 'float32')
       ]
     })
