@@ -89,6 +89,7 @@ describe('events', () => {
     expect(store.events.list({ runId: run.id, minLevel: 'info' })).toMatchObject([{ kind: 'backend', data: { tried: ['node-gpu'] } }])
     expect(store.events.list({ afterId: first }).map((e) => e.message)).toEqual(['step 1', 'no GPU'])
     expect(store.events.list({ limit: 1 }).map((e) => e.message)).toEqual(['no GPU'])
+    expect(store.events.list({ afterId: first, limit: 1 }).map((e) => e.message)).toEqual(['step 1'])
     expect(store.events.list({ kind: 'log' })).toHaveLength(1)
     expect(() => store.events.log({ level: 'loud' as never, kind: 'x', message: '' })).toThrow(/level/)
   })

@@ -32,12 +32,12 @@ export interface StoredEvent {
 export interface EventQuery {
   /** a run's events; null: the app's own (no run); left out: all */
   runId?: number | null
-  /** only events with a larger id (live tail) */
+  /** only events with a larger id, the oldest first (a live tail pages forward without gaps) */
   afterId?: number
   /** this level and above */
   minLevel?: EventLevel
   kind?: string
-  /** the latest `limit` events (in id order); 1000 if left out */
+  /** at most this many (1000 if left out): the latest ones, or with afterId the next ones; always in id order */
   limit?: number
 }
 
@@ -53,18 +53,16 @@ interface EventRow {
 
 export class Events {
   private readonly insert: Statement
-  private readonly select: Statement<EventRow>
+  private readonly latest: Statement<EventRow>
+  private readonly following: Statement<EventRow>
 
   constructor(private readonly ctx: StoreContext) {
     const db = ctx.db
     this.insert = db.prepare('INSERT INTO events (run_id, time, level, kind, message, data) VALUES (?, ?, ?, ?, ?, ?)')
-    this.select = db.prepare(`
-      SELECT * FROM (
-        SELECT * FROM events
-        WHERE (@anyRun OR run_id IS @runId) AND id > @afterId
-          AND level IN (SELECT value FROM json_each(@levels)) AND (@kind IS NULL OR kind = @kind)
-        ORDER BY id DESC LIMIT @limit
-      ) ORDER BY id`)
+    const where = `(@anyRun OR run_id IS @runId) AND id > @afterId
+      AND level IN (SELECT value FROM json_each(@levels)) AND (@kind IS NULL OR kind = @kind)`
+    this.latest = db.prepare(`SELECT * FROM (SELECT * FROM events WHERE ${where} ORDER BY id DESC LIMIT @limit) ORDER BY id`)
+    this.following = db.prepare(`SELECT * FROM events WHERE ${where} ORDER BY id LIMIT @limit`)
   }
 
   log(event: NewEvent): number {
@@ -83,7 +81,7 @@ export class Events {
   list(query: EventQuery = {}): StoredEvent[] {
     const minLevel = query.minLevel ?? 'debug'
     if (!EVENT_LEVELS.includes(minLevel)) throw new StoreInputError('minLevel', `expected one of ${EVENT_LEVELS.join(', ')}`)
-    const rows = this.select.all({
+    const rows = (query.afterId === undefined ? this.latest : this.following).all({
       anyRun: query.runId === undefined ? 1 : 0,
       runId: query.runId ?? null,
       afterId: query.afterId ?? 0,
