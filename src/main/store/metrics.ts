@@ -216,24 +216,27 @@ export class Metrics {
     if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new StoreInputError('maxPoints', `expected an integer >= 2, got ${maxPoints}`)
     const after = options.afterStep ?? -1
     if (!Number.isFinite(after)) throw new StoreInputError('afterStep', `expected a step number, got ${after}`)
-    const nameId = this.nameIdOf.get(name) as number | undefined
-    const [first, last] = nameId === undefined ? [null, null] : (this.rangeEnds.get({ runId, nameId, after }) as (number | null)[])
-    if (nameId === undefined || first === null || last === null) return { name, points: [], totalPoints: 0, downsampled: false, lastStep: null }
-    // the whole series' size is in its summary; only a tail needs counting
-    const total = Number(options.afterStep === undefined ? this.summaryCount.get(runId, nameId) : this.rangeCount.get(runId, nameId, after))
-    const buckets = Math.floor((maxPoints - 2) / 2)
-    let rows: StepValue[]
-    if (total <= maxPoints) rows = this.range.all(runId, nameId, first, last) as StepValue[]
-    // a few rows per bucket: cheaper to read them than to ask SQLite twice per bucket
-    else if (total <= 8 * maxPoints) rows = extremesOf(this.range.all(runId, nameId, first, last) as StepValue[], first, last, buckets)
-    else rows = this.bucketExtremes(runId, nameId, first, last, buckets)
-    return {
-      name,
-      points: rows.map(([step, value]) => ({ step, value })),
-      totalPoints: total,
-      downsampled: rows.length < total,
-      lastStep: last
-    }
+    // one snapshot: the writer may commit between these statements
+    return this.ctx.db.transaction(() => {
+      const nameId = this.nameIdOf.get(name) as number | undefined
+      const [first, last] = nameId === undefined ? [null, null] : (this.rangeEnds.get({ runId, nameId, after }) as (number | null)[])
+      if (nameId === undefined || first === null || last === null) return { name, points: [], totalPoints: 0, downsampled: false, lastStep: null }
+      // the whole series' size is in its summary; only a tail needs counting
+      const total = Number(options.afterStep === undefined ? this.summaryCount.get(runId, nameId) : this.rangeCount.get(runId, nameId, after))
+      const buckets = Math.floor((maxPoints - 2) / 2)
+      let rows: StepValue[]
+      if (total <= maxPoints) rows = this.range.all(runId, nameId, first, last) as StepValue[]
+      // a few rows per bucket: cheaper to read them than to ask SQLite twice per bucket
+      else if (total <= 8 * maxPoints) rows = extremesOf(this.range.all(runId, nameId, first, last) as StepValue[], first, last, buckets)
+      else rows = this.bucketExtremes(runId, nameId, first, last, buckets)
+      return {
+        name,
+        points: rows.map(([step, value]) => ({ step, value })),
+        totalPoints: total,
+        downsampled: rows.length < total,
+        lastStep: last
+      }
+    })()
   }
 
   /** The first and last points, and the lowest and highest point of each of `buckets` equal step ranges, in step order. */

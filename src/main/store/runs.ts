@@ -106,6 +106,11 @@ export class Runs {
 
   /** Runs with their tags, notes and metric summaries: reads runs, run_summary, tags and notes, never metrics. */
   list(filter: RunFilter = {}): RunListItem[] {
+    // one snapshot, so runs and summaries agree while the writer commits
+    return this.ctx.db.transaction(() => this.listIn(filter))()
+  }
+
+  private listIn(filter: RunFilter): RunListItem[] {
     const params = filterParams(filter)
     const statement = this.statement(params, filter.order === 'oldest' ? 'oldest' : 'newest')
     const rows = statement.raw().all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as unknown[][]
