@@ -1,0 +1,50 @@
+import { describe, expect, it, vi } from 'vitest'
+import { BridgeLabClient, type LabBridge } from '../../../src/renderer/src/api/bridge-client.ts'
+import { createLabClient } from '../../../src/renderer/src/api/client.ts'
+import { ApiError, toApiError } from '../../../src/renderer/src/api/errors.ts'
+
+describe('toApiError', () => {
+  it("strips Electron's remote-method wrapper and finds the config field in the message", () => {
+    const error = toApiError(new Error("Error invoking remote method 'experiments/create': ConfigError: threshold: 2 is not allowed; expected a number >= 0 and <= 1"))
+    expect(error.message).toBe('threshold: 2 is not allowed; expected a number >= 0 and <= 1')
+    expect(error.field).toBe('threshold')
+  })
+
+  it('reads {message, field} sent as JSON text and plain error shapes', () => {
+    expect(toApiError(new Error(`Error invoking remote method 'runs/get': Error: {"message":"run 9 does not exist","field":"runId"}`))).toMatchObject({
+      message: 'run 9 does not exist',
+      field: 'runId'
+    })
+    expect(toApiError({ message: 'queue is busy' }).message).toBe('queue is busy')
+    expect(toApiError('plain text').message).toBe('plain text')
+  })
+
+  it('does not invent a field from a word that is not a config key', () => {
+    expect(toApiError(new Error('Error: something broke')).field).toBeUndefined()
+    expect(toApiError(new Error('Database: locked')).field).toBeUndefined()
+  })
+})
+
+describe('BridgeLabClient', () => {
+  it('calls the preload method named as the command and maps its rejection', async () => {
+    const list = vi.fn(async () => [])
+    const create = vi.fn(async () => {
+      throw new Error("Error invoking remote method 'experiments/create': Error: labelsPerClass: 0 is not allowed; expected an integer >= 1")
+    })
+    const bridge = { 'runs/list': list, 'experiments/create': create, on: vi.fn(() => () => {}) } as unknown as LabBridge
+    const client = new BridgeLabClient(bridge)
+    await client.call('runs/list', { limit: 2 })
+    expect(list).toHaveBeenCalledWith({ limit: 2 })
+    const error = await client.call('experiments/create', { name: 'x', config: {}, variants: ['O'], seeds: [1] }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).field).toBe('labelsPerClass')
+    await expect(client.call('queue/list', undefined)).rejects.toThrow(/does not offer "queue\/list"/)
+  })
+
+  it('createLabClient prefers window.fixmatchLab when the preload put one there', () => {
+    const bridge = { on: () => () => {} }
+    const lab = createLabClient({ fixmatchLab: bridge } as unknown as Window)
+    expect(lab.mode).toBe('electron')
+    expect(lab.connection.state).toBe('open')
+  })
+})

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest'
+import type { MetricPoint } from '../../../src/shared/api.ts'
+import { VARIANTS } from '../../../src/shared/config.ts'
+import { VARIANT_COLOURS, lighten, seedIndexes, seedStyle } from '../../../src/renderer/src/charts/colours.ts'
+import { buildDatasets } from '../../../src/renderer/src/charts/datasets.ts'
+import { decimate } from '../../../src/renderer/src/charts/decimate.ts'
+import { SeriesStore, mergeSorted } from '../../../src/renderer/src/charts/series-store.ts'
+import { smoothSeries } from '../../../src/renderer/src/charts/smoothing.ts'
+
+const series = (values: number[], stepSize = 1): MetricPoint[] => values.map((value, i) => ({ step: i * stepSize, value }))
+
+describe('smoothSeries', () => {
+  it('leaves the series unchanged at weight 0', () => {
+    const points = series([3, 1, 4, 1, 5])
+    expect(smoothSeries(points, 0)).toEqual(points)
+  })
+
+  it('is a debiased EMA: the first point is kept, later ones follow the weights', () => {
+    const smoothed = smoothSeries(series([10, 0, 0]), 0.5)
+    expect(smoothed[0]!.value).toBeCloseTo(10)
+    // (0.5*0.5*10) / (1 - 0.25) = 3.333...
+    expect(smoothed[1]!.value).toBeCloseTo(10 / 3)
+    // (0.125*10)/(1-0.125) = 1.428...
+    expect(smoothed[2]!.value).toBeCloseTo(1.25 / 0.875)
+    expect(smoothed.map((p) => p.step)).toEqual([0, 1, 2])
+  })
+
+  it('keeps a constant series constant and damps noise', () => {
+    expect(smoothSeries(series([2, 2, 2, 2]), 0.9).every((p) => Math.abs(p.value - 2) < 1e-12)).toBe(true)
+    const noisy = series(Array.from({ length: 200 }, (_, i) => (i % 2 ? 1 : -1)))
+    const tail = smoothSeries(noisy, 0.95).slice(100)
+    expect(Math.max(...tail.map((p) => Math.abs(p.value)))).toBeLessThan(0.1)
+  })
+})
+
+describe('decimate', () => {
+  const long = series(Array.from({ length: 100_000 }, (_, i) => Math.sin(i / 500) + (i === 54_321 ? 50 : 0)))
+
+  it('bounds the count, keeps first and last, stays in step order', () => {
+    const out = decimate(long, 1000)
+    expect(out.length).toBeLessThanOrEqual(1000)
+    expect(out.length).toBeGreaterThan(900)
+    expect(out[0]).toEqual(long[0])
+    expect(out[out.length - 1]).toEqual(long[long.length - 1])
+    for (let i = 1; i < out.length; i++) expect(out[i]!.step).toBeGreaterThan(out[i - 1]!.step)
+  })
+
+  it('keeps a single spike (min/max per bucket)', () => {
+    const out = decimate(long, 500)
+    expect(out.some((p) => p.step === 54_321 && p.value > 40)).toBe(true)
+  })
+
+  it('returns short series unchanged and never goes below 4 points', () => {
+    const short = series([1, 2, 3])
+    expect(decimate(short, 1000)).toEqual(short)
+    expect(decimate(long, 1).length).toBeLessThanOrEqual(4)
+  })
+
+  it('gives sparse and dense stretches detail by step, not by index', () => {
+    // 100 points over steps 0..99k, then 10k points over the next 10k steps
+    const points = [...series(Array(100).fill(0), 1000), ...Array.from({ length: 10_000 }, (_, i) => ({ step: 100_000 + i, value: 1 }))]
+    const out = decimate(points, 200)
+    const early = out.filter((p) => p.step < 100_000).length
+    expect(early).toBeGreaterThan(out.length / 2)
+  })
+})
+
+describe('SeriesStore', () => {
+  it('appends live points after the loaded history without refetching', () => {
+    const store = new SeriesStore()
+    store.merge(1, { loss: series([3, 2, 1], 10) })
+    store.append(1, 30, { loss: 0.5, maskRate: 0.2 })
+    expect(store.get(1, 'loss').map((p) => p.step)).toEqual([0, 10, 20, 30])
+    expect(store.get(1, 'maskRate')).toEqual([{ step: 30, value: 0.2 }])
+    expect(store.lastStep(1)).toBe(30)
+  })
+
+  it('merges a late-arriving history with points appended before it, by step, without duplicates', () => {
+    const store = new SeriesStore()
+    store.append(1, 40, { loss: 0.4 })
+    store.append(1, 50, { loss: 0.3 })
+    store.merge(1, { loss: [{ step: 0, value: 2 }, { step: 20, value: 1 }, { step: 40, value: 0.41 }] })
+    expect(store.get(1, 'loss')).toEqual([
+      { step: 0, value: 2 },
+      { step: 20, value: 1 },
+      { step: 40, value: 0.41 },
+      { step: 50, value: 0.3 }
+    ])
+  })
+
+  it('skips values that cannot be drawn and names it was not asked for', () => {
+    const store = new SeriesStore()
+    expect(store.append(1, 10, { pseudoLabelAccuracy: null as unknown as number, loss: Number.NaN })).toBe(false)
+    expect(store.append(1, 10, { 'lr': 0.03 }, ['loss'])).toBe(false)
+    expect(store.get(1, 'pseudoLabelAccuracy')).toEqual([])
+    expect(store.get(1, 'lr')).toEqual([])
+  })
+
+  it('thins a series that grows past its cap but keeps its ends', () => {
+    const store = new SeriesStore({ maxStoredPoints: 1000 })
+    for (let step = 0; step <= 1000; step++) store.append(1, step, { loss: 1 / (step + 1) })
+    const held = store.get(1, 'loss')
+    expect(held.length).toBeLessThanOrEqual(1000)
+    expect(held[0]!.step).toBe(0)
+    expect(held[held.length - 1]!.step).toBe(1000)
+  })
+
+  it('mergeSorted lets the incoming point win on an equal step', () => {
+    expect(mergeSorted([{ step: 1, value: 1 }, { step: 3, value: 3 }], [{ step: 2, value: 2 }, { step: 3, value: 30 }])).toEqual([
+      { step: 1, value: 1 },
+      { step: 2, value: 2 },
+      { step: 3, value: 30 }
+    ])
+  })
+})
+
+describe('colours', () => {
+  it('gives every variant its own fixed colour: S grey, O blue, L orange, U green, U+ purple', () => {
+    expect(new Set(VARIANTS.map((v) => VARIANT_COLOURS[v])).size).toBe(VARIANTS.length)
+    const hue = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+      return { r: r!, g: g!, b: b! }
+    }
+    const s = hue(VARIANT_COLOURS.S)
+    expect(Math.max(s.r, s.g, s.b) - Math.min(s.r, s.g, s.b)).toBeLessThan(20) // grey
+    const o = hue(VARIANT_COLOURS.O)
+    expect(o.b).toBeGreaterThan(o.r + 100) // blue
+    const l = hue(VARIANT_COLOURS.L)
+    expect(l.r).toBeGreaterThan(200)
+    expect(l.b).toBeLessThan(60) // orange
+    const u = hue(VARIANT_COLOURS.U)
+    expect(u.g).toBeGreaterThan(u.r + 80) // green
+    const plus = hue(VARIANT_COLOURS['U+'])
+    expect(plus.r).toBeGreaterThan(plus.g + 50)
+    expect(plus.b).toBeGreaterThan(plus.g + 50) // purple
+  })
+
+  it('the first seed is the variant colour, solid; later seeds lighter and dashed', () => {
+    expect(seedStyle('O', 0)).toEqual({ colour: VARIANT_COLOURS.O, dash: [] })
+    const second = seedStyle('O', 1)
+    expect(second.colour).not.toBe(VARIANT_COLOURS.O)
+    expect(second.dash.length).toBeGreaterThan(0)
+    expect(lighten('#000000', 0.5)).toBe('#808080')
+    expect(lighten('#2563eb', 0)).toBe('#2563eb')
+  })
+
+  it('indexes seeds per variant in seed order, whatever the run order', () => {
+    const runs = [
+      { id: 1, variant: 'O' as const, seed: 3 },
+      { id: 2, variant: 'O' as const, seed: 1 },
+      { id: 3, variant: 'U' as const, seed: 3 },
+      { id: 4, variant: 'O' as const, seed: 2 }
+    ]
+    expect([...seedIndexes(runs).entries()]).toEqual([
+      [1, 2],
+      [2, 0],
+      [3, 0],
+      [4, 1]
+    ])
+  })
+})
+
+describe('buildDatasets', () => {
+  it('orders lines by variant then seed, colours them by variant, smooths then decimates', () => {
+    const runs = [
+      { id: 10, variant: 'U' as const, seed: 1 },
+      { id: 11, variant: 'O' as const, seed: 2 },
+      { id: 12, variant: 'O' as const, seed: 1 }
+    ]
+    const data = new Map([
+      [10, series(Array.from({ length: 5000 }, (_, i) => i))],
+      [11, series([1, 2])],
+      [12, series([5])]
+    ])
+    const lines = buildDatasets(runs, (id) => data.get(id) ?? [], { smoothing: 0, maxPoints: 100 })
+    expect(lines.map((l) => l.runId)).toEqual([12, 11, 10])
+    expect(lines[0]!.borderColor).toBe(VARIANT_COLOURS.O)
+    expect(lines[1]!.borderDash.length).toBeGreaterThan(0)
+    expect(lines[2]!.borderColor).toBe(VARIANT_COLOURS.U)
+    expect(lines[2]!.data.length).toBeLessThanOrEqual(100)
+    expect(lines[2]!.data[lines[2]!.data.length - 1]).toEqual({ x: 4999, y: 4999 })
+    expect(lines[0]!.label).toContain('seed 1')
+
+    const smoothed = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { smoothing: 0.9, maxPoints: 100 })
+    expect(smoothed[0]!.data[1]!.y).toBeLessThan(2)
+  })
+})

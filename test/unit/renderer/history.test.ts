@@ -1,0 +1,117 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import type { ExperimentRecord } from '../../../src/shared/api.ts'
+import { resolveConfig } from '../../../src/shared/config.ts'
+import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
+import { allTags, filterRuns, groupByExperiment, parseTags } from '../../../src/renderer/src/history/filter.ts'
+import HistoryView from '../../../src/renderer/src/views/HistoryView.vue'
+import { fakeLab, makeRun, settle } from './fake-lab.ts'
+
+const experiments: ExperimentRecord[] = [
+  { id: 1, name: 'CIFAR-10 at 40 labels', description: '', createdAt: '2025-11-20T10:00:00Z', preset: 'cifar10-40', runIds: [1, 2] },
+  { id: 2, name: 'MNIST quick start', description: '', createdAt: '2025-11-27T10:00:00Z', preset: 'mnist-quick', runIds: [3] }
+]
+const runs = [
+  makeRun({ id: 1, experimentId: 1, variant: 'O', seed: 1, tags: ['baseline'] }),
+  makeRun({ id: 2, experimentId: 1, variant: 'U', seed: 1, note: 'the 92.4 run', config: resolveConfig({ variant: 'U', temperature: 0.2 }) }),
+  makeRun({ id: 3, experimentId: 2, variant: 'O', seed: 2, tags: ['quick', 'baseline'] }),
+  makeRun({ id: 4, experimentId: null, variant: 'S', seed: 1 })
+]
+
+describe('history filter', () => {
+  it('matches experiment name, tag, variant, note and #id; every word must match', () => {
+    const ids = (query: string, variant: '' | 'O' | 'U' | 'S' = '', tag = '') => filterRuns(runs, experiments, { query, variant, tag }).map((r) => r.id)
+    expect(ids('cifar')).toEqual([1, 2])
+    expect(ids('cifar baseline')).toEqual([1])
+    expect(ids('92.4')).toEqual([2])
+    expect(ids('#3')).toEqual([3])
+    expect(ids('', 'O')).toEqual([1, 3])
+    expect(ids('', '', 'quick')).toEqual([3])
+    expect(ids('nothing like this')).toEqual([])
+  })
+
+  it('groups newest experiment first and single runs last; lists tags; parses tag text', () => {
+    expect(groupByExperiment(runs, experiments).map((g) => g.experiment?.id ?? null)).toEqual([2, 1, null])
+    expect(allTags(runs)).toEqual(['baseline', 'quick'])
+    expect(parseTags(' a, b ,,a ')).toEqual(['a', 'b'])
+  })
+})
+
+function mountHistory() {
+  const lab = fakeLab({
+    'runs/list': () => runs,
+    'experiments/list': () => experiments,
+    'runs/series': () => ({ 'eval/top1': [{ step: 0, value: 10 }], loss: [{ step: 0, value: 2 }] }),
+    'runs/tag': () => undefined,
+    'runs/note': () => undefined,
+    'runs/delete': () => undefined,
+    'experiments/delete': () => undefined,
+    'runs/export': (request) => ({ fileName: `run-${request.runId}.${request.format}`, content: 'step,loss\n' })
+  })
+  const wrapper = mount(HistoryView, { global: { provide: { [LAB_CLIENT as symbol]: lab.client } }, attachTo: document.body })
+  return { lab, wrapper }
+}
+
+const row = (wrapper: ReturnType<typeof mountHistory>['wrapper'], id: number) => wrapper.get(`[data-testid="run-row"][data-run-id="${id}"]`)
+
+describe('HistoryView', () => {
+  it('searches as you type', async () => {
+    const { wrapper } = mountHistory()
+    await settle()
+    expect(wrapper.findAll('[data-testid="run-row"]')).toHaveLength(4)
+    await wrapper.get('[data-testid="history-search"]').setValue('baseline')
+    expect(wrapper.findAll('[data-testid="run-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3', '1'])
+    await wrapper.get('[data-testid="history-search"]').setValue('zzz')
+    expect(wrapper.get('[data-testid="empty-state"]').text()).toContain('No run matches')
+  })
+
+  it('compares two runs: only the differing config keys', async () => {
+    const { wrapper, lab } = mountHistory()
+    await settle()
+    await row(wrapper, 1).get('[data-testid="compare-select"]').setValue(true)
+    expect(wrapper.find('[data-testid="compare-panel"]').exists()).toBe(false)
+    await row(wrapper, 2).get('[data-testid="compare-select"]').setValue(true)
+    await settle()
+    const keys = wrapper.get('[data-testid="compare-panel"]').findAll('[data-testid^="diff-row-"]').map((r) => r.attributes('data-testid'))
+    expect(keys).toEqual(['diff-row-variant', 'diff-row-temperature'])
+    expect(lab.callsOf('runs/series').map((r) => (r as { runId: number }).runId).sort()).toEqual([1, 2])
+    // a third box stays disabled until one is unticked
+    expect(row(wrapper, 3).get('[data-testid="compare-select"]').attributes('disabled')).toBeDefined()
+  })
+
+  it('saves tags and note', async () => {
+    const { wrapper, lab } = mountHistory()
+    await settle()
+    await row(wrapper, 2).get('[data-testid="run-annotate"]').trigger('click')
+    await wrapper.get('[data-testid="run-tags-input"]').setValue('study, seed check')
+    await wrapper.get('[data-testid="run-note-input"]').setValue('compare with U+')
+    await wrapper.get('[data-testid="run-annotations"]').trigger('submit')
+    await settle()
+    expect(lab.callsOf('runs/tag')).toEqual([{ runId: 2, tags: ['study', 'seed check'] }])
+    expect(lab.callsOf('runs/note')).toEqual([{ runId: 2, note: 'compare with U+' }])
+    expect(row(wrapper, 2).findAll('[data-testid="run-tag"]').map((t) => t.text())).toEqual(['study', 'seed check'])
+  })
+
+  it('deletes a run only after confirmation', async () => {
+    const { wrapper, lab } = mountHistory()
+    await settle()
+    await row(wrapper, 4).get('[data-testid="run-delete"]').trigger('click')
+    expect(wrapper.get('[data-testid="confirm-dialog"]').text()).toContain('Delete run #4?')
+    expect(lab.callsOf('runs/delete')).toEqual([])
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('runs/delete')).toEqual([{ runId: 4 }])
+  })
+
+  it('exports through runs/export', async () => {
+    const { wrapper, lab } = mountHistory()
+    await settle()
+    URL.createObjectURL = () => 'blob:fake'
+    URL.revokeObjectURL = () => {}
+    await row(wrapper, 1).get('[data-testid="run-export-json"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('runs/export')).toEqual([{ runId: 1, format: 'json' }])
+    expect(wrapper.find('[data-testid="error"]').exists()).toBe(false)
+  })
+})

@@ -1,0 +1,109 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
+import type { MetricPoint } from '../../../src/shared/api.ts'
+import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
+import { LIVE_METRICS, LiveExperiment } from '../../../src/renderer/src/live/live-experiment.ts'
+import LiveView from '../../../src/renderer/src/views/LiveView.vue'
+import { fakeLab, makeRun, settle } from './fake-lab.ts'
+
+const history = (n: number): MetricPoint[] => Array.from({ length: n }, (_, i) => ({ step: i * 10, value: 2 - i / n }))
+
+function liveLab() {
+  const runs = [makeRun({ id: 1, variant: 'O', seed: 1, status: 'running' }), makeRun({ id: 2, variant: 'U', seed: 1, status: 'queued' })]
+  return fakeLab({
+    'experiments/list': () => [{ id: 1, name: 'mnist', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: [1, 2] }],
+    'runs/list': () => runs,
+    'runs/series': (request) => Object.fromEntries(request.names.map((name) => [name, request.afterStep === undefined ? history(50) : [{ step: 990, value: 0.1 }]]))
+  })
+}
+
+describe('LiveExperiment', () => {
+  it('loads each run once with runs/series (maxPoints ~1000), then only appends event points', async () => {
+    const lab = liveLab()
+    const onChange = vi.fn()
+    const live = new LiveExperiment(lab.client, 1, onChange)
+    live.attach()
+    await live.load()
+    expect(lab.callsOf('runs/list')).toEqual([{ experimentId: 1 }])
+    expect(lab.callsOf('runs/series')).toEqual([
+      { runId: 1, names: [...LIVE_METRICS], maxPoints: 1000 },
+      { runId: 2, names: [...LIVE_METRICS], maxPoints: 1000 }
+    ])
+    lab.emit('run/metrics', { runId: 1, step: 500, values: { loss: 0.25, 'eval/top1': 91.5, lr: 0.01 } })
+    lab.emit('run/metrics', { runId: 77, step: 500, values: { loss: 9 } })
+    expect(lab.callsOf('runs/series')).toHaveLength(2)
+    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 500, value: 0.25 })
+    expect(live.series.get(1, 'eval/top1').at(-1)).toEqual({ step: 500, value: 91.5 })
+    expect(live.series.get(1, 'lr')).toEqual([])
+    expect(live.series.has(77)).toBe(false)
+  })
+
+  it('tracks progress and status, and fetches the history of a run added later', async () => {
+    const lab = liveLab()
+    const live = new LiveExperiment(lab.client, 1, () => {})
+    live.attach()
+    await live.load()
+    lab.emit('run/progress', { runId: 1, step: 300, totalSteps: 1000, imagesPerSecond: 500, etaSeconds: 60 })
+    expect(live.progress.get(1)?.step).toBe(300)
+    lab.emit('run/status', { run: makeRun({ id: 1, status: 'finished' }) })
+    expect(live.progress.has(1)).toBe(false)
+    expect(live.runs.find((r) => r.id === 1)?.status).toBe('finished')
+    lab.emit('run/status', { run: makeRun({ id: 3, experimentId: 1, status: 'queued' }) })
+    lab.emit('run/status', { run: makeRun({ id: 4, experimentId: 2, status: 'queued' }) })
+    await settle()
+    expect(live.runs.map((r) => r.id)).toEqual([1, 2, 3])
+    expect(lab.callsOf('runs/series').map((r) => (r as { runId: number }).runId)).toEqual([1, 2, 3])
+  })
+
+  it('after a reconnect fetches only the points after the last held step', async () => {
+    const lab = liveLab()
+    const live = new LiveExperiment(lab.client, 1, () => {})
+    live.attach()
+    await live.load()
+    await live.catchUp()
+    const catchUps = lab.callsOf('runs/series').slice(2) as { afterStep?: number }[]
+    expect(catchUps.map((r) => r.afterStep)).toEqual([490, 490])
+    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 990, value: 0.1 })
+  })
+
+  it('stops listening when detached', async () => {
+    const lab = liveLab()
+    const live = new LiveExperiment(lab.client, 1, () => {})
+    const detach = live.attach()
+    expect(lab.listenerCount('run/metrics')).toBe(1)
+    detach()
+    expect(lab.listenerCount('run/metrics')).toBe(0)
+  })
+})
+
+describe('LiveView', () => {
+  it('shows the four charts with every run of the experiment, progress for runs in flight, and appends events', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const lab = liveLab()
+      const wrapper = mount(LiveView, { props: { experimentId: 1 }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+      await vi.runAllTimersAsync()
+      for (const id of ['chart-top1', 'chart-loss', 'chart-mask-rate', 'chart-pseudo-label-accuracy']) {
+        expect(wrapper.get(`[data-testid="${id}"]`).attributes('data-lines')).toBe('2')
+      }
+      expect(wrapper.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('100')
+      expect(wrapper.findAll('[data-testid="run-progress"]').map((r) => r.attributes('data-run-id'))).toEqual(['1', '2'])
+      lab.emit('run/metrics', { runId: 1, step: 1000, values: { loss: 0.1 } })
+      await vi.runAllTimersAsync()
+      expect(wrapper.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('101')
+      expect(lab.callsOf('runs/series')).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('explains what to do when there are no experiments yet', async () => {
+    const lab = fakeLab({ 'experiments/list': () => [] })
+    const wrapper = mount(LiveView, { props: { experimentId: null }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+    await settle()
+    expect(wrapper.get('[data-testid="empty-state"]').text()).toContain('queue the MNIST quick experiment')
+    await wrapper.get('[data-testid="go-to-editor"]').trigger('click')
+    expect(wrapper.emitted('navigate')).toEqual([['experiment']])
+  })
+})

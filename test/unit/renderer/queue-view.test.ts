@@ -1,0 +1,126 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../../src/shared/api.ts'
+import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
+import QueueView from '../../../src/renderer/src/views/QueueView.vue'
+import { fakeLab, makeRun, settle } from './fake-lab.ts'
+
+function mountQueue(queue: RunRecord[], running: RunRecord[] = [], ended: RunRecord[] = []) {
+  const lab = fakeLab({
+    'queue/list': () => queue,
+    'runs/list': (request) => (request.status?.includes('running') ? running : ended),
+    'experiments/list': () => [{ id: 1, name: 'CIFAR-10 at 40 labels', description: '', createdAt: 'now', preset: null, runIds: [] }],
+    'queue/move': () => undefined,
+    'queue/pause': () => undefined,
+    'queue/resume': () => undefined,
+    'queue/cancel': () => undefined,
+    'queue/retry': (request) => makeRun({ id: 900 + request.runId, status: 'queued' })
+  })
+  const wrapper = mount(QueueView, { global: { provide: { [LAB_CLIENT as symbol]: lab.client } }, attachTo: document.body })
+  return { lab, wrapper }
+}
+
+const row = (wrapper: ReturnType<typeof mountQueue>['wrapper'], runId: number) => wrapper.get(`[data-testid="queue-row"][data-run-id="${runId}"]`)
+
+describe('QueueView', () => {
+  const running = makeRun({ id: 1, status: 'running', step: 250, totalSteps: 1000 })
+  const first = makeRun({ id: 2, status: 'queued', queuePosition: 1, step: 0 })
+  const second = makeRun({ id: 3, status: 'paused', queuePosition: 2, step: 100 })
+  const third = makeRun({ id: 4, status: 'interrupted', queuePosition: 3, step: 300, error: 'the app stopped while this run was training' })
+  const failed = makeRun({ id: 5, status: 'failed', error: 'out of memory' })
+
+  it('shows running, waiting in order and recently failed runs with their status', async () => {
+    const { wrapper } = mountQueue([first, second, third], [running], [failed])
+    await settle()
+    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['1'])
+    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['2', '3', '4'])
+    expect(row(wrapper, 3).get('[data-testid="status-badge"]').text()).toBe('paused')
+    expect(row(wrapper, 5).text()).toContain('out of memory')
+    expect(row(wrapper, 1).get('[data-testid="progress-bar"]').attributes('aria-valuenow')).toBe('25')
+  })
+
+  it('calls the matching command for each action', async () => {
+    const { wrapper, lab } = mountQueue([first, second, third], [running], [failed])
+    await settle()
+    await row(wrapper, 1).get('[data-testid="queue-pause"]').trigger('click')
+    await row(wrapper, 3).get('[data-testid="queue-resume"]').trigger('click')
+    await row(wrapper, 4).get('[data-testid="queue-resume"]').trigger('click')
+    await row(wrapper, 3).get('[data-testid="queue-up"]').trigger('click')
+    await row(wrapper, 3).get('[data-testid="queue-down"]').trigger('click')
+    await row(wrapper, 4).get('[data-testid="queue-top"]').trigger('click')
+    await row(wrapper, 5).get('[data-testid="queue-retry"]').trigger('click')
+    await settle()
+    const actions = lab.calls.filter((c) => c.command.startsWith('queue/') && c.command !== 'queue/list')
+    expect(actions).toEqual([
+      { command: 'queue/pause', request: { runId: 1 } },
+      { command: 'queue/resume', request: { runId: 3 } },
+      { command: 'queue/resume', request: { runId: 4 } },
+      { command: 'queue/move', request: { runId: 3, direction: 'up' } },
+      { command: 'queue/move', request: { runId: 3, direction: 'down' } },
+      { command: 'queue/move', request: { runId: 4, direction: 'top' } },
+      { command: 'queue/retry', request: { runId: 5 } }
+    ])
+  })
+
+  it('offers only the actions a status allows, and no moves past the ends', async () => {
+    const { wrapper } = mountQueue([first, second, third], [running], [failed])
+    await settle()
+    expect(row(wrapper, 1).find('[data-testid="queue-resume"]').exists()).toBe(false)
+    expect(row(wrapper, 1).find('[data-testid="queue-up"]').exists()).toBe(false)
+    expect(row(wrapper, 2).get('[data-testid="queue-up"]').attributes('disabled')).toBeDefined()
+    expect(row(wrapper, 4).get('[data-testid="queue-down"]').attributes('disabled')).toBeDefined()
+    expect(row(wrapper, 5).find('[data-testid="queue-cancel"]').exists()).toBe(false)
+    expect(row(wrapper, 2).find('[data-testid="queue-retry"]').exists()).toBe(false)
+  })
+
+  it('cancels only after confirmation', async () => {
+    const { wrapper, lab } = mountQueue([first], [running])
+    await settle()
+    await row(wrapper, 1).get('[data-testid="queue-cancel"]').trigger('click')
+    expect(lab.callsOf('queue/cancel')).toEqual([])
+    await wrapper.get('[data-testid="confirm-cancel"]').trigger('click')
+    expect(wrapper.find('[data-testid="confirm-dialog"]').exists()).toBe(false)
+    expect(lab.callsOf('queue/cancel')).toEqual([])
+    await row(wrapper, 1).get('[data-testid="queue-cancel"]').trigger('click')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('queue/cancel')).toEqual([{ runId: 1 }])
+  })
+
+  it('follows queue/changed, run/status and run/progress events', async () => {
+    const { wrapper, lab } = mountQueue([first, second], [running])
+    await settle()
+    lab.emit('queue/changed', { queue: [second, first] })
+    lab.emit('run/progress', { runId: 1, step: 500, totalSteps: 1000, imagesPerSecond: 900, etaSeconds: 3725 })
+    await settle()
+    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3', '2'])
+    expect(row(wrapper, 1).get('[data-testid="progress-bar"]').attributes('aria-valuenow')).toBe('50')
+    expect(row(wrapper, 1).text()).toContain('1h 2m left')
+    lab.emit('run/status', { run: { ...running, status: 'failed', error: 'NaN loss' } })
+    await settle()
+    expect(wrapper.find('[data-testid="queue-running"]').exists()).toBe(false)
+    expect(row(wrapper, 1).get('[data-testid="status-badge"]').text()).toBe('failed')
+    expect(row(wrapper, 1).find('[data-testid="queue-retry"]').exists()).toBe(true)
+  })
+
+  it('explains an empty queue and shows a failed command in words', async () => {
+    const { wrapper } = mountQueue([])
+    await settle()
+    expect(wrapper.get('[data-testid="empty-state"]').text()).toContain('Nothing is queued')
+
+    const failing = fakeLab({
+      'queue/list': () => [first],
+      'runs/list': () => [],
+      'experiments/list': () => [],
+      'queue/pause': () => {
+        throw new Error('run 2 is finished: it cannot be paused')
+      }
+    })
+    const view = mount(QueueView, { global: { provide: { [LAB_CLIENT as symbol]: failing.client } } })
+    await settle()
+    await view.get('[data-testid="queue-pause"]').trigger('click')
+    await settle()
+    expect(view.get('[data-testid="error"]').text()).toContain('cannot be paused')
+  })
+})
