@@ -54,3 +54,8 @@ export function buildConfig(input: { preset?: string; configFile?: string; sets?
     throw err
   }
 }
+
+/** --backend B as a config layer (checked with the rest). */
+export function backendOverride(flag: string | undefined): Record<string, unknown> {
+  return flag === undefined ? {} : { backend: flag }
+}

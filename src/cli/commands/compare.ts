@@ -6,11 +6,11 @@ import { getPreset, presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { CliError, parseFlags } from '../args.ts'
-import { buildConfig } from '../config-input.ts'
+import { backendOverride, buildConfig } from '../config-input.ts'
 import { runInForeground, type RunOutcome } from '../run-one.ts'
 
 const USAGE = `Usage: fixmatch-lab compare [--preset NAME] [--variants S,O,L,U,U+] [--seeds 1,2,3]
-                            [--config FILE] [--set key=value ...] [--home DIR] [--json]
+                            [--config FILE] [--set key=value ...] [--home DIR] [--backend B] [--json]
 
 Runs each variant for each seed on ONE labeled split (splitSeed stays fixed),
 then prints the table. Presets: ${presetNames().join(', ')} (default mnist-quick).
@@ -75,6 +75,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       home: { type: 'string' },
+      backend: { type: 'string' },
       json: { type: 'boolean' }
     },
     USAGE
@@ -93,8 +94,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
     return n
   })
 
-  const base = buildConfig({ preset: presetName, configFile: values.config, sets: values.set })
-  const configs = variants.flatMap((variant) => (seeds ?? [base.seed]).map((seed) => buildConfig({ preset: presetName, configFile: values.config, sets: values.set }, { variant, seed })))
+  const backend = backendOverride(values.backend)
+  const base = buildConfig({ preset: presetName, configFile: values.config, sets: values.set }, backend)
+  const configs = variants.flatMap((variant) => (seeds ?? [base.seed]).map((seed) => buildConfig({ preset: presetName, configFile: values.config, sets: values.set }, { ...backend, variant, seed })))
   const dataset = await loadDatasetForConfig(base, resolveHome(values.home))
   console.error(`compare: ${variants.join(', ')} x seeds ${(seeds ?? [base.seed]).join(',')} on ${dataset.name}, ${base.labelsPerClass} labels per class (split seed ${base.splitSeed}), ${base.steps} steps each`)
 

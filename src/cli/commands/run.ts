@@ -4,27 +4,27 @@ import { presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { parseFlags } from '../args.ts'
-import { buildConfig } from '../config-input.ts'
+import { backendOverride, buildConfig } from '../config-input.ts'
 import { runInForeground } from '../run-one.ts'
 
-const USAGE = `Usage: fixmatch-lab run [--preset NAME] [--config FILE] [--set key=value ...] [--home DIR] [--json]
+const USAGE = `Usage: fixmatch-lab run [--preset NAME] [--config FILE] [--set key=value ...] [--home DIR] [--backend B] [--json]
 
 One run in the foreground with a progress bar (step, ETA, images/s, latest top-1).
 Presets: ${presetNames().join(', ')}. --config takes a JSON or YAML file of config
-keys; --set overrides one key (repeatable). With --json the last line printed is
+keys; --set overrides one key (repeatable); --backend forces auto|node-gpu|node|wasm|cpu. With --json the last line printed is
 a JSON object: config, backend, top1, top5, trainSeconds, metric summary.`
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { preset: { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true }, home: { type: 'string' }, json: { type: 'boolean' } },
+    { preset: { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true }, home: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
     USAGE
   )
   if (values.help) {
     console.log(USAGE)
     return 0
   }
-  const config = buildConfig({ preset: values.preset ?? (values.config ? undefined : 'mnist-quick'), configFile: values.config, sets: values.set })
+  const config = buildConfig({ preset: values.preset ?? (values.config ? undefined : 'mnist-quick'), configFile: values.config, sets: values.set }, backendOverride(values.backend))
   const dataset = await loadDatasetForConfig(config, resolveHome(values.home))
   const { result, metricSummary } = await runInForeground(config, dataset, `${config.variant} seed ${config.seed}`, false)
   const final = result.final
