@@ -46,5 +46,9 @@ describe('BridgeLabClient', () => {
     const lab = createLabClient({ fixmatchLab: bridge } as unknown as Window)
     expect(lab.mode).toBe('electron')
     expect(lab.connection.state).toBe('open')
+    // a preload without `on` still gives a working client, without live events
+    const old = createLabClient({ fixmatchLab: { 'runs/list': async () => [] } } as unknown as Window)
+    expect(old.mode).toBe('electron')
+    expect(typeof old.client.on('log', () => {})).toBe('function')
   })
 })

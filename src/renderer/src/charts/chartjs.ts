@@ -22,6 +22,8 @@ export interface MetricChartOptions {
   yTitle: string
   logScale: boolean
   format: (value: number) => string
+  xMax?: number
+  legend?: boolean
 }
 
 export function metricChartOptions(options: MetricChartOptions): ChartOptions<'line'> {
@@ -35,7 +37,7 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
     spanGaps: true,
     interaction: { mode: 'nearest', intersect: false },
     plugins: {
-      legend: { position: 'bottom', labels: { boxWidth: 18, boxHeight: 2, font: { size: 11 }, color: '#4b5563' } },
+      legend: { display: options.legend ?? true, position: 'bottom', labels: { boxWidth: 18, boxHeight: 2, font: { size: 11 }, color: '#4b5563' } },
       tooltip: {
         callbacks: {
           title: (items) => (items[0] ? `step ${Number(items[0].parsed.x).toLocaleString('en-US')}` : ''),
@@ -46,6 +48,8 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
     scales: {
       x: {
         type: 'linear',
+        min: 0,
+        ...(options.xMax ? { max: options.xMax } : {}),
         title: { display: true, text: 'step', color: '#6b7280' },
         ticks: { callback: (value) => formatStep(Number(value)), color: '#6b7280', maxTicksLimit: 8 },
         grid: { color: '#eef0f3' }

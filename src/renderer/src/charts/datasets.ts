@@ -33,20 +33,33 @@ export function runLabel(run: RunLine): string {
   return `${run.variant} · seed ${run.seed} · #${run.id}`
 }
 
-export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: DatasetOptions): LineDataset[] {
-  const shades = options.shades ?? seedIndexes(runs)
+export interface RunStyle {
+  run: RunLine
+  label: string
+  colour: string
+  dash: number[]
+}
+
+/** Each run's line style, ordered S, O, L, U, U+ then by seed: shared by the charts and their legend. */
+export function runStyles(runs: readonly RunLine[], shades: Map<number, number> = seedIndexes(runs)): RunStyle[] {
   const ordered = [...runs].sort((a, b) => VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant) || a.seed - b.seed || a.id - b.id)
   return ordered.map((run) => {
     const style = seedStyle(run.variant, shades.get(run.id) ?? 0)
+    return { run, label: runLabel(run), colour: style.colour, dash: style.dash }
+  })
+}
+
+export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: DatasetOptions): LineDataset[] {
+  return runStyles(runs, options.shades).map(({ run, label, colour, dash }) => {
     // smooth the full series first: decimating first would smooth the extremes only
     const points = decimate(smoothSeries(seriesOf(run.id), options.smoothing), options.maxPoints)
     return {
-      label: runLabel(run),
+      label,
       runId: run.id,
       data: points.map((p) => ({ x: p.step, y: p.value })),
-      borderColor: style.colour,
-      backgroundColor: style.colour,
-      borderDash: style.dash,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderDash: dash,
       borderWidth: 1.75,
       pointRadius: 0,
       pointHoverRadius: 3
