@@ -181,6 +181,10 @@ describe('buildDatasets', () => {
     expect(lines[2]!.data[lines[2]!.data.length - 1]).toEqual({ x: 4999, y: 4999 })
     expect(lines[0]!.label).toContain('seed 1')
 
+    // explicit shades keep a seed's style when other runs are left out
+    const alone = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { smoothing: 0, maxPoints: 100, shades: new Map([[11, 1]]) })
+    expect(alone[0]!.borderColor).toBe(lines[1]!.borderColor)
+
     const smoothed = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { smoothing: 0.9, maxPoints: 100 })
     expect(smoothed[0]!.data[1]!.y).toBeLessThan(2)
   })

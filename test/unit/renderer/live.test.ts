@@ -93,6 +93,11 @@ describe('LiveView', () => {
       await vi.runAllTimersAsync()
       expect(wrapper.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('101')
       expect(lab.callsOf('runs/series')).toHaveLength(2)
+      // the shared legend hides a run on every chart
+      await wrapper.get('[data-testid="legend-run"][data-run-id="2"]').trigger('click')
+      expect(wrapper.get('[data-testid="chart-top1"]').attributes('data-lines')).toBe('1')
+      expect(wrapper.get('[data-testid="chart-mask-rate"]').attributes('data-lines')).toBe('1')
+      expect(wrapper.get('[data-testid="legend-run"][data-run-id="2"]').attributes('aria-pressed')).toBe('false')
     } finally {
       vi.useRealTimers()
     }
