@@ -7,19 +7,11 @@
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ImageSet, ProgressCallback } from './types.ts'
+import type { Dataset, ImageSet, ProgressCallback } from './types.ts'
 
 export const MANIFEST_FORMAT = 'fixmatch-lab-dataset/1'
 
-export interface StoredDataset {
-  name: string
-  height: number
-  width: number
-  channels: number
-  classNames: string[]
-  train: ImageSet
-  test: ImageSet
-}
+export type StoredDataset = Pick<Dataset, 'name' | 'height' | 'width' | 'channels' | 'classNames' | 'train' | 'test'>
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT

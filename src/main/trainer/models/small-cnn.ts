@@ -7,7 +7,7 @@ import type { Rng } from '../../../shared/rng.ts'
 import type { Classifier } from './types.ts'
 import { batchNorm, type BatchNormLayer } from './batchnorm.ts'
 import { conv3x3, dense, globalMeanPool } from './ops.ts'
-import { ParamStore } from './store.ts'
+import { StoredClassifier } from './store.ts'
 
 export interface SmallCnnConfig {
   numClasses: number
@@ -36,12 +36,9 @@ interface ConvBlock {
   stride: number
 }
 
-export class SmallCnn implements Classifier {
+export class SmallCnn extends StoredClassifier implements Classifier {
   readonly architecture = 'small-cnn'
   readonly numClasses: number
-  readonly params: Map<string, tf.Variable>
-  readonly buffers: Map<string, tf.Variable>
-  private readonly store: ParamStore
   private readonly blocks: ConvBlock[] = []
   private readonly fc: { weight: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> }
 
@@ -51,10 +48,9 @@ export class SmallCnn implements Classifier {
     if (channels.length === 0 || strides.length !== channels.length) {
       throw new Error(`small-cnn needs one stride per conv block, got ${channels.length} channels and ${strides.length} strides`)
     }
+    super('small-cnn')
     this.numClasses = config.numClasses
-    const store = (this.store = new ParamStore(this.architecture))
-    this.params = store.params
-    this.buffers = store.buffers
+    const store = this.store
     let inChannels = config.inputChannels
     channels.forEach((outChannels, i) => {
       this.blocks.push({
@@ -75,18 +71,5 @@ export class SmallCnn implements Classifier {
       }
       return dense(globalMeanPool(x), this.fc.weight, this.fc.bias)
     })
-  }
-
-  decays(paramName: string): boolean {
-    const variable = this.params.get(paramName)
-    return variable !== undefined && variable.rank > 1
-  }
-
-  parameterCount(): number {
-    return this.store.parameterCount()
-  }
-
-  dispose(): void {
-    this.store.dispose()
   }
 }

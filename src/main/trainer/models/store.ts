@@ -68,3 +68,30 @@ export class ParamStore {
     return variable
   }
 }
+
+/** What every model shares: its variables live in a ParamStore keyed by PyTorch names. */
+export abstract class StoredClassifier {
+  readonly params: Map<string, tf.Variable>
+  readonly buffers: Map<string, tf.Variable>
+  protected readonly store: ParamStore
+
+  constructor(kind: string) {
+    this.store = new ParamStore(kind)
+    this.params = this.store.params
+    this.buffers = this.store.buffers
+  }
+
+  /** Weight decay by default on conv and dense weights only (rank > 1), as the study. */
+  decays(paramName: string): boolean {
+    const variable = this.params.get(paramName)
+    return variable !== undefined && variable.rank > 1
+  }
+
+  parameterCount(): number {
+    return this.store.parameterCount()
+  }
+
+  dispose(): void {
+    this.store.dispose()
+  }
+}

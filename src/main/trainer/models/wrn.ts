@@ -5,7 +5,7 @@ import type { Rng } from '../../../shared/rng.ts'
 import type { Classifier } from './types.ts'
 import { batchNorm, updateRunningStatistics, type BatchNormLayer } from './batchnorm.ts'
 import { conv1x1, conv3x3, dense, globalMeanPool } from './ops.ts'
-import { BN_EPS, ParamStore } from './store.ts'
+import { BN_EPS, StoredClassifier } from './store.ts'
 
 export interface WideResNetConfig {
   depth: number
@@ -38,12 +38,9 @@ export function blocksPerGroup(depth: number): number {
   return (depth - 4) / 6
 }
 
-export class WideResNet implements Classifier {
+export class WideResNet extends StoredClassifier implements Classifier {
   readonly architecture: string
   readonly numClasses: number
-  readonly params: Map<string, tf.Variable>
-  readonly buffers: Map<string, tf.Variable>
-  private readonly store: ParamStore
   private readonly stem: tf.Variable<tf.Rank.R4>
   private readonly blocks: BasicBlock[] = []
   private readonly finalBn: BatchNormLayer
@@ -54,13 +51,12 @@ export class WideResNet implements Classifier {
   constructor(config: WideResNetConfig, rng: Rng) {
     const n = blocksPerGroup(config.depth)
     if (!Number.isInteger(config.width) || config.width < 1) throw new Error(`WRN width must be a positive integer, got ${config.width}`)
+    super(`wrn-${config.depth}-${config.width}`)
     this.architecture = `wrn-${config.depth}-${config.width}`
     this.numClasses = config.numClasses
     this.slope = config.leakyReluSlope ?? 0.1
     const eps = config.bnEps ?? BN_EPS
-    const store = (this.store = new ParamStore(this.architecture))
-    this.params = store.params
-    this.buffers = store.buffers
+    const store = this.store
 
     const channels = [16, 16 * config.width, 32 * config.width, 64 * config.width]
     this.stem = store.conv('conv1', 3, config.inputChannels, channels[0], rng)
@@ -93,19 +89,6 @@ export class WideResNet implements Classifier {
       x = this.activate(batchNorm(x, this.finalBn, training))
       return dense(globalMeanPool(x), this.fc.weight, this.fc.bias)
     })
-  }
-
-  decays(paramName: string): boolean {
-    const variable = this.params.get(paramName)
-    return variable !== undefined && variable.rank > 1
-  }
-
-  parameterCount(): number {
-    return this.store.parameterCount()
-  }
-
-  dispose(): void {
-    this.store.dispose()
   }
 
   /** Parameters that never get a gradient: the unused bn1 described at basicBlock (as PyTorch: grad None). */
