@@ -48,6 +48,12 @@ describe('fixmatch-lab CLI', () => {
     expect(r.stderr).toMatch(/data (import|download)/)
   })
 
+  it('refuses a step that cannot fit the wasm heap, saying what to change', () => {
+    const r = cli(['run', '--set', 'model=wrn-28-2', '--set', 'batchSize=64', '--set', 'mu=7', '--backend', 'wasm'])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/wrn-28-2 on the wasm backend fits at most about \d+ images .* puts 960 in one: lower batchSize or mu/)
+  })
+
   it('run --json ends with the result object', () => {
     const r = cli(['run', '--preset', 'mnist-quick', '--backend', 'wasm', ...TINY, '--json'])
     expect(r.status).toBe(0)

@@ -63,6 +63,33 @@ export function imagesPerStep(config: RunConfig): number {
   return config.variant === 'L' ? 3 * base : base
 }
 
+/** Images in the largest single forward of a step (L's extra forward holds two views of the whole batch). */
+export function largestForward(config: RunConfig): number {
+  if (config.variant === 'S') return config.batchSize
+  const whole = config.batchSize * (1 + 2 * config.mu)
+  return config.variant === 'L' ? 2 * whole : whole
+}
+
+/**
+ * The wasm heap is capped at 4 GB; a WRN-28-2 training step holds about 23 MB
+ * per image (measured), growing with the width. Refuse before allocating rather
+ * than fail deep inside a kernel.
+ */
+export function checkWasmMemory(config: RunConfig): void {
+  const wrn = /^wrn-\d+-(\d+)$/.exec(config.model)
+  if (!wrn) return
+  const perImageMB = 23 * (Number(wrn[1]) / 2)
+  const maxImages = Math.floor(3500 / perImageMB)
+  const images = largestForward(config)
+  if (images > maxImages) {
+    throw new Error(
+      `${config.model} on the wasm backend fits at most about ${maxImages} images in one forward (4 GB heap), ` +
+        `but batchSize ${config.batchSize} with mu ${config.mu} (variant ${config.variant}) puts ${images} in one: ` +
+        'lower batchSize or mu, or train on a GPU (see `fixmatch-lab doctor`)'
+    )
+  }
+}
+
 /** The training images, with any extra unlabeled images appended (label -1). */
 function trainingPool(dataset: Dataset): { pool: ImagePool; extra: number } {
   const shape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
@@ -79,6 +106,7 @@ function trainingPool(dataset: Dataset): { pool: ImagePool; extra: number } {
 export async function train(config: RunConfig, dataset: Dataset, options: TrainingOptions = {}): Promise<TrainingResult> {
   const hooks = options.hooks ?? {}
   const backend = await initBackend(config.backend)
+  if (backend.backend === 'wasm') checkWasmMemory(config)
   const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
   const numClasses = dataset.classNames.length
 
