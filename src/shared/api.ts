@@ -33,6 +33,12 @@ export interface RunRecord {
   totalSteps: number
   backend: string | null
   device: string | null
+  /** the app version, libraries (tfjs, node, electron) and OS the run trained with (older services may leave these out) */
+  appVersion?: string | null
+  libraryVersions?: Record<string, string>
+  os?: string | null
+  /** the run this one retries, if any */
+  retryOf?: number | null
   error: string | null
   tags: string[]
   note: string | null
@@ -89,6 +95,7 @@ export interface Commands {
   /** queues variants x seeds of one config on one shared split */
   'experiments/create': [{ name: string; description?: string; preset?: string; config: Partial<RunConfig>; variants: Variant[]; seeds: number[] }, ExperimentRecord]
   'experiments/delete': [{ experimentId: number }, void]
+  /** the running runs first, then queued, paused and interrupted ones in queue order */
   'queue/list': [void, RunRecord[]]
   'queue/add': [{ config: Partial<RunConfig>; preset?: string }, RunRecord]
   'queue/move': [{ runId: number; direction: 'up' | 'down' | 'top' }, void]
@@ -104,6 +111,7 @@ export interface Events {
   /** new metric points as they are recorded (no need to re-fetch histories) */
   'run/metrics': { runId: number; step: number; values: Record<string, number> }
   'run/progress': Progress
+  /** the same list as 'queue/list' */
   'queue/changed': { queue: RunRecord[] }
   'log': { runId: number | null; level: 'info' | 'warn' | 'error'; message: string; time: string }
 }
@@ -145,6 +153,11 @@ export interface ApiError {
 
 /** The handlers a service offers: one async function per command. */
 export type Handlers = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> }
+
+/** What the Electron preload puts on window.fixmatchLab: one method per command, named as the command, and `on` for the contract's events. */
+export type LabBridge = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}
 
 /** What any client (Electron preload, HTTP/WS) exposes to the renderer. */
 export interface LabClient {

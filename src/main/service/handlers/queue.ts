@@ -1,0 +1,103 @@
+// 'queue/*': what to train next, and a run's pause, resume and cancel.
+import type { Handlers } from '../../../shared/api.ts'
+import { getPreset } from '../../../shared/presets.ts'
+import { resolveConfig } from '../../../shared/config.ts'
+import { ServiceError } from '../errors.ts'
+import { apiRuns, queueView } from '../records.ts'
+import type { ServiceCore } from '../context.ts'
+import { id, oneOf, optionalText, partialConfig, requestObject } from '../validate.ts'
+
+type QueueHandlers = Pick<Handlers, 'queue/list' | 'queue/add' | 'queue/move' | 'queue/pause' | 'queue/resume' | 'queue/cancel' | 'queue/retry'>
+
+/** A preset's config under the request's keys, every field checked. */
+export function configFrom(presetName: string | undefined, config: Record<string, unknown>) {
+  let base = {}
+  if (presetName !== undefined) {
+    try {
+      base = getPreset(presetName).config
+    } catch (error) {
+      throw new ServiceError((error as Error).message, 'preset')
+    }
+  }
+  return resolveConfig(base, config)
+}
+
+export function queueHandlers(core: ServiceCore): QueueHandlers {
+  const { store } = core
+  const one = (runId: number) => apiRuns(store, [runId])[0]
+
+  return {
+    async 'queue/list'() {
+      return queueView(store)
+    },
+
+    async 'queue/add'(raw) {
+      const request = requestObject(raw, 'queue/add')
+      const config = configFrom(optionalText(request, 'preset', 100), partialConfig(request, 'config'))
+      const run = store.queue.enqueue({ config })
+      core.log(run.id, 'info', `queued: variant ${run.variant}, seed ${run.seed}, ${run.totalSteps} steps`, 'status')
+      core.runChanged(run.id)
+      core.scheduler.kick({ clearHold: true })
+      return one(run.id)
+    },
+
+    async 'queue/move'(raw) {
+      const request = requestObject(raw, 'queue/move')
+      store.queue.move(id(request, 'runId'), oneOf(request, 'direction', ['up', 'down', 'top'] as const))
+      core.queueChanged()
+    },
+
+    async 'queue/pause'(raw) {
+      const runId = id(requestObject(raw, 'queue/pause'), 'runId')
+      const run = store.runs.require(runId)
+      if (run.status === 'running') {
+        const session = core.scheduler.session(runId)
+        if (!session) throw new ServiceError(`run ${runId} is running in another process: pause it there`, 'runId', 'conflict')
+        // the trainer checkpoints at the end of its current step, then the run becomes paused
+        session.pause()
+        core.log(runId, 'info', 'pause asked: the run checkpoints at the end of its current step', 'status')
+        return
+      }
+      if (run.status === 'paused') return
+      store.queue.setStatus(runId, 'paused')
+      core.log(runId, 'info', 'held in the queue (paused)', 'status')
+      core.runChanged(runId)
+    },
+
+    async 'queue/resume'(raw) {
+      const runId = id(requestObject(raw, 'queue/resume'), 'runId')
+      const run = store.runs.require(runId)
+      if (run.status === 'queued' || run.status === 'running') return
+      if (run.status !== 'paused' && run.status !== 'interrupted') {
+        throw new ServiceError(`run ${runId} is ${run.status}: only paused or interrupted runs resume (retry a ${run.status} one)`, 'runId', 'conflict')
+      }
+      store.queue.setStatus(runId, 'queued')
+      core.log(runId, 'info', `resumed by hand: queued to continue from step ${run.step}`, 'status')
+      core.runChanged(runId)
+      core.scheduler.kick({ clearHold: true })
+    },
+
+    async 'queue/cancel'(raw) {
+      const runId = id(requestObject(raw, 'queue/cancel'), 'runId')
+      const run = store.runs.require(runId)
+      if (run.status === 'running') {
+        const session = core.scheduler.session(runId)
+        if (!session) throw new ServiceError(`run ${runId} is running in another process: cancel it there`, 'runId', 'conflict')
+        session.stop()
+        return
+      }
+      store.queue.setStatus(runId, 'cancelled', { error: `cancelled at step ${run.step}` })
+      core.log(runId, 'info', `cancelled at step ${run.step}`, 'status')
+      core.runChanged(runId)
+    },
+
+    async 'queue/retry'(raw) {
+      const runId = id(requestObject(raw, 'queue/retry'), 'runId')
+      const copy = store.queue.retry(runId)
+      core.log(copy.id, 'info', `queued as a retry of run ${runId}`, 'status')
+      core.runChanged(copy.id)
+      core.scheduler.kick({ clearHold: true })
+      return one(copy.id)
+    }
+  }
+}

@@ -1,0 +1,207 @@
+// The lab service: plain Node, no Electron. It owns the run store (the only
+// writer), the queue and its scheduler (one run at a time by default), each
+// run's trainer process, recovery after crashes, and the contract's events.
+// Electron, the HTTP bridge and the CLI all drive it through `handlers`.
+import type { Handlers } from '../../shared/api.ts'
+import { openStore, type RunStore } from '../store/index.ts'
+import { ServiceEvents } from './events.ts'
+import { makeContext, type SchedulerControl, type ServiceCore, type ServiceSettings } from './context.ts'
+import { nodeTrainerLauncher } from './node-launcher.ts'
+import { RunSession, type SessionEnd } from './run-session.ts'
+import { appVersion } from './app-version.ts'
+import { appHandlers } from './handlers/app.ts'
+import { runHandlers } from './handlers/runs.ts'
+import { experimentHandlers } from './handlers/experiments.ts'
+import { queueHandlers } from './handlers/queue.ts'
+
+export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
+  homeDir: string
+  /** the store's clock (tests pin it) */
+  now?: () => number
+}
+
+export interface CloseOptions {
+  /** pause running runs with a checkpoint and put them back at the head of the queue (default); false kills them */
+  pauseRunning?: boolean
+  /** how long to wait for the pauses before killing (default 120 s) */
+  graceMs?: number
+}
+
+export class LabService {
+  readonly events = new ServiceEvents()
+  readonly handlers: Handlers
+  readonly settings: ServiceSettings
+  private readonly core: ServiceCore
+  private readonly sessions = new Map<number, RunSession>()
+  /** consecutive interruptions without a new checkpoint, per run */
+  private readonly failedResumes = new Map<number, number>()
+  private readonly idleWaiters: (() => void)[] = []
+  private scheduling = false
+  private started = false
+  private closing: Promise<void> | undefined
+  /** why no new run starts (a full disk), until a person acts */
+  private hold: string | undefined
+  private runLimit: number | undefined
+  private runsStarted = 0
+
+  /** Opens the home's store (StoreLockedError if another process has it) and recovers runs a dead process left running. */
+  static open(options: LabServiceOptions): LabService {
+    return new LabService(openStore(options.homeDir, { now: options.now }), options)
+  }
+
+  private constructor(
+    readonly store: RunStore,
+    options: LabServiceOptions
+  ) {
+    this.settings = {
+      homeDir: options.homeDir,
+      launcher: options.launcher ?? nodeTrainerLauncher(),
+      autoResume: options.autoResume ?? false,
+      maxConcurrent: options.maxConcurrent ?? 1,
+      keepCheckpoints: options.keepCheckpoints ?? 3,
+      heartbeatMs: options.heartbeatMs ?? 2000,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10 * 60_000,
+      maxAutoResumes: options.maxAutoResumes ?? 3,
+      appVersion: options.appVersion ?? appVersion()
+    }
+    const scheduler: SchedulerControl = {
+      session: (runId) => this.sessions.get(runId),
+      kick: (kickOptions) => {
+        if (kickOptions?.clearHold) this.hold = undefined
+        this.kick()
+      }
+    }
+    this.core = { ...makeContext(store, this.events, this.settings), scheduler }
+    this.handlers = { ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) }
+    this.recover()
+  }
+
+  /** Starts working the queue; with limit, starts at most that many runs. */
+  start(options: { limit?: number } = {}): void {
+    this.started = true
+    this.runLimit = options.limit
+    this.kick()
+  }
+
+  /** Resolves when nothing runs and nothing more will start (queue empty, run limit reached, or held). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve)
+      this.checkIdle()
+    })
+  }
+
+  get runningRunIds(): number[] {
+    return [...this.sessions.keys()]
+  }
+
+  /** The pid of the trainer process of a running run, if this service runs it. */
+  trainerPid(runId: number): number | undefined {
+    return this.sessions.get(runId)?.pid
+  }
+
+  /**
+   * Stops the service: running runs are paused (checkpointed, back at the head
+   * of the queue) or killed; then the store is closed and its lock released.
+   * Called again while closing, it kills what still runs.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing) {
+      for (const session of this.sessions.values()) session.kill('the service was stopped at once')
+      return this.closing
+    }
+    this.closing = this.shutDown(options.pauseRunning ?? true, options.graceMs ?? 120_000)
+    return this.closing
+  }
+
+  private async shutDown(pauseRunning: boolean, graceMs: number): Promise<void> {
+    const sessions = [...this.sessions.values()]
+    for (const session of sessions) {
+      if (pauseRunning) session.pause(true)
+      else session.kill('the service shut down')
+    }
+    const ended = Promise.all(sessions.map((s) => s.ended))
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)))
+    if ((await Promise.race([ended, timedOut])) === 'timeout') {
+      for (const session of this.sessions.values()) session.kill(`it did not pause within ${Math.round(graceMs / 1000)} s of the shutdown`)
+      await ended
+    }
+    clearTimeout(timer)
+    this.store.close()
+    this.checkIdle()
+  }
+
+  /** At start: runs a dead process left 'running' become interrupted; with autoResume, interrupted runs go back in line. */
+  private recover(): void {
+    const { store } = this
+    for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)')) {
+      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step})`, 'status')
+    }
+    if (!this.settings.autoResume) return
+    for (const run of store.queue.list()) {
+      if (run.status !== 'interrupted') continue
+      store.queue.setStatus(run.id, 'queued')
+      this.core.log(run.id, 'info', `resuming automatically from its last checkpoint (step ${run.step} recorded)`, 'status')
+    }
+  }
+
+  private kick(): void {
+    if (!this.started || this.closing || this.scheduling) return
+    this.scheduling = true
+    try {
+      while (this.sessions.size < this.settings.maxConcurrent && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
+        const next = this.store.queue.nextQueued()
+        if (!next) break
+        this.store.queue.setStatus(next.id, 'running')
+        this.runsStarted++
+        const session = new RunSession(this.core, next.id)
+        this.sessions.set(next.id, session)
+        void session.ended.then((end) => this.onSessionEnd(end))
+        this.core.runChanged(next.id)
+        session.start()
+      }
+    } catch (error) {
+      this.core.log(null, 'error', `the scheduler could not start the next run: ${(error as Error).message}`, 'scheduler')
+    } finally {
+      this.scheduling = false
+    }
+    this.checkIdle()
+  }
+
+  private onSessionEnd(end: SessionEnd): void {
+    this.sessions.delete(end.runId)
+    if (this.closing) return this.checkIdle()
+    try {
+      if (end.outcome === 'interrupted' && this.settings.autoResume) this.autoResume(end)
+      if (end.outcome === 'disk-full') {
+        this.hold = 'the disk is full'
+        this.core.log(null, 'error', 'no further run starts until space is freed and a run is resumed or queued', 'scheduler')
+      }
+    } catch (error) {
+      this.core.log(end.runId, 'error', `after the run ended: ${(error as Error).message}`, 'scheduler')
+    }
+    this.kick()
+  }
+
+  private autoResume(end: SessionEnd): void {
+    const streak = (end.madeProgress ? 0 : this.failedResumes.get(end.runId) ?? 0) + 1
+    this.failedResumes.set(end.runId, streak)
+    const limit = this.settings.maxAutoResumes
+    if (streak > limit) {
+      this.core.log(end.runId, 'error', `interrupted ${streak} times in a row without a new checkpoint: left interrupted; resume it by hand once the cause is fixed`, 'status')
+      return
+    }
+    this.store.queue.setStatus(end.runId, 'queued')
+    this.core.log(end.runId, 'info', `resuming automatically from its last checkpoint (attempt ${streak} of ${limit})`, 'status')
+    this.core.runChanged(end.runId)
+  }
+
+  private checkIdle(): void {
+    if (this.sessions.size > 0) return
+    const open = this.store.isOpen
+    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.store.queue.nextQueued()
+    if (more) return
+    for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+}

@@ -1,0 +1,36 @@
+// How the service starts a trainer process, injected so the same service runs
+// under Node (child_process.fork) and inside Electron (utilityProcess.fork).
+import type { ToTrainer } from '../trainer/protocol.ts'
+
+export interface TrainerHandle {
+  readonly pid: number | undefined
+  send(message: ToTrainer): void
+  /** raw messages; the service checks them */
+  onMessage(listener: (message: unknown) => void): void
+  /** each line the trainer prints, for the run's log */
+  onOutput(listener: (line: string, stream: 'stdout' | 'stderr') => void): void
+  /** once, after the process has gone and every message it sent has been delivered */
+  onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** ends the process at once (SIGKILL where there are signals) */
+  kill(): void
+}
+
+export interface TrainerLauncher {
+  launch(): TrainerHandle
+}
+
+/** Splits a stream of text chunks into lines. */
+export function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let rest = ''
+  return {
+    push(chunk) {
+      const lines = (rest + chunk).split(/\r?\n/)
+      rest = lines.pop() ?? ''
+      for (const line of lines) if (line.trim()) onLine(line)
+    },
+    end() {
+      if (rest.trim()) onLine(rest)
+      rest = ''
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Starts trainers with child_process.fork: the bundled trainer-process.js when
+// running from the build, the TypeScript entry through tsx when running from
+// sources (the CLI via bin/fixmatch-lab.js, tests).
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { lineSplitter, type TrainerHandle, type TrainerLauncher } from './launcher.ts'
+
+export function trainerEntry(): string {
+  const self = import.meta.url
+  if (self.endsWith('.ts')) return fileURLToPath(new URL('../trainer/process-boot.mjs', self))
+  return fileURLToPath(new URL('./trainer-process.js', self))
+}
+
+export function nodeTrainerLauncher(entry: string = trainerEntry()): TrainerLauncher {
+  return {
+    launch(): TrainerHandle {
+      // execArgv left empty: a debugger or test runner flag of ours must not follow into the trainer
+      const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
+      const outputListeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = []
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const lines = lineSplitter((line) => outputListeners.forEach((listener) => listener(line, stream)))
+        child[stream]?.setEncoding('utf8')
+        child[stream]?.on('data', (chunk: string) => lines.push(chunk))
+        child[stream]?.on('end', () => lines.end())
+      }
+      // a write to a trainer that just died fails; its exit is reported separately
+      child.on('error', () => {})
+      return {
+        pid: child.pid,
+        send(message) {
+          if (child.connected) child.send(message, (error) => void error)
+        },
+        onMessage: (listener) => child.on('message', listener),
+        onOutput: (listener) => outputListeners.push(listener),
+        // 'close' comes after the IPC channel and the pipes are drained, so no message is lost
+        onExit: (listener) => child.once('close', (code, signal) => listener(code, signal)),
+        kill: () => void child.kill('SIGKILL')
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// The store's rows in the contract's shapes: ISO times, summaries without the
+// store's bookkeeping fields.
+import type { ExperimentRecord, MetricSummary, RunRecord } from '../../shared/api.ts'
+import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.ts'
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+export function toApiRun(item: RunListItem): RunRecord {
+  const summary: Record<string, MetricSummary> = {}
+  for (const [name, s] of Object.entries(item.summary)) summary[name] = { last: s.last, lastStep: s.lastStep, best: s.best, min: s.min, max: s.max }
+  return {
+    id: item.id,
+    experimentId: item.experimentId,
+    config: item.config,
+    configHash: item.configHash,
+    variant: item.variant,
+    seed: item.seed,
+    splitHash: item.splitHash,
+    status: item.status,
+    queuePosition: item.queuePosition,
+    createdAt: iso(item.createdAt)!,
+    startedAt: iso(item.startedAt),
+    finishedAt: iso(item.finishedAt),
+    trainSeconds: item.trainSeconds,
+    step: item.step,
+    totalSteps: item.totalSteps,
+    backend: item.backend,
+    device: item.device,
+    appVersion: item.appVersion,
+    libraryVersions: item.libraryVersions,
+    os: item.os,
+    retryOf: item.retryOf,
+    error: item.error,
+    tags: item.tags,
+    note: item.note,
+    summary
+  }
+}
+
+export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
+  return { id: item.id, name: item.name, description: item.description, createdAt: iso(item.createdAt)!, preset: item.preset, runIds: item.runIds }
+}
+
+/** Runs by id in the contract's shape, in the order asked (missing ones left out). */
+export function apiRuns(store: RunStore, ids: number[]): RunRecord[] {
+  if (ids.length === 0) return []
+  const byId = new Map(store.runs.list({ ids }).map((item) => [item.id, item]))
+  return ids.flatMap((runId) => {
+    const item = byId.get(runId)
+    return item ? [toApiRun(item)] : []
+  })
+}
+
+/** What 'queue/list' answers: running runs first, then the queue in order. */
+export function queueView(store: RunStore): RunRecord[] {
+  const running = store.runs.list({ status: 'running', order: 'oldest' }).map(toApiRun)
+  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id))]
+}

@@ -1,0 +1,384 @@
+// One run in one trainer process, from launch to exit: it hands the trainer
+// its checkpoints to resume from, records what the trainer reports (metrics
+// in batched transactions, checkpoints with pruning, heartbeats), watches the
+// heartbeat, and writes the run's final status. If the process dies without
+// its last word, the run becomes interrupted: never left 'running'.
+import fs from 'node:fs'
+import path from 'node:path'
+import { StoreFullError, type MetricPoint } from '../store/index.ts'
+import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
+import { checkpointDir, type ServiceContext } from './context.ts'
+import type { TrainerHandle } from './launcher.ts'
+
+export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full'
+
+export interface SessionEnd {
+  runId: number
+  outcome: SessionOutcome
+  /** a new checkpoint was recorded during this session */
+  madeProgress: boolean
+}
+
+const FLUSH_MS = 500
+const FLUSH_POINTS = 500
+const PROGRESS_EVERY_MS = 500
+/** after its last word (or a stop), a trainer that has not exited by then is killed */
+const EXIT_GRACE_MS = 15_000
+const STDERR_TAIL = 12
+const OUTPUT_LINES_LOGGED = 200
+
+export class RunSession {
+  readonly ended: Promise<SessionEnd>
+  private resolveEnded!: (end: SessionEnd) => void
+  private handle: TrainerHandle | undefined
+  /** set once the run's final status for this session is written */
+  private outcome: SessionOutcome | undefined
+  private wanted: 'pause' | 'stop' | undefined
+  private requeueOnPause = false
+  private madeProgress = false
+  private step = 0
+  private trainSeconds = 0
+  private totalSteps = 0
+  private lastHeard = Date.now()
+  private killReason: string | undefined
+  private buffer: MetricPoint[] = []
+  private bufferedEvents: { step: number; values: Record<string, number> }[] = []
+  private progressDirty = false
+  private flushTimer: NodeJS.Timeout | undefined
+  private watchdog: NodeJS.Timeout | undefined
+  private exitTimer: NodeJS.Timeout | undefined
+  private lastProgressEvent = 0
+  private readonly stderrTail: string[] = []
+  private outputLines = 0
+  private candidateCount = 0
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    readonly runId: number
+  ) {
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve))
+  }
+
+  /** Launches the trainer for a run the scheduler has just marked running. */
+  start(): void {
+    const { store, settings } = this.ctx
+    const run = store.runs.require(this.runId)
+    this.step = run.step
+    this.trainSeconds = run.trainSeconds
+    this.totalSteps = run.totalSteps
+    const candidates = store.checkpoints.list(this.runId).map(({ path, step, bytes, sha256 }) => ({ path, step, bytes, sha256 }))
+    this.candidateCount = candidates.length
+    try {
+      this.handle = settings.launcher.launch()
+    } catch (error) {
+      this.killReason = `the trainer process could not be started: ${(error as Error).message}`
+      this.onExit(null, null)
+      return
+    }
+    this.handle.onMessage((message) => this.onMessage(message))
+    this.handle.onOutput((line, stream) => this.onOutput(line, stream))
+    this.handle.onExit((code, signal) => this.onExit(code, signal))
+    this.handle.send({
+      type: 'start',
+      runId: this.runId,
+      config: run.config,
+      homeDir: settings.homeDir,
+      checkpointDir: checkpointDir(settings.homeDir, this.runId),
+      resumeCandidates: candidates,
+      heartbeatMs: settings.heartbeatMs
+    })
+    this.lastHeard = Date.now()
+    this.watchdog = setInterval(() => this.checkHeartbeat(), Math.min(1000, Math.max(50, settings.heartbeatTimeoutMs / 4)))
+  }
+
+  get pid(): number | undefined {
+    return this.handle?.pid
+  }
+
+  /** Asks for a pause (the trainer checkpoints first). requeue: back in the queue afterwards (a service shutdown), not held. */
+  pause(requeue = false): void {
+    if (this.outcome) return
+    this.requeueOnPause ||= requeue
+    if (this.wanted) return
+    this.wanted = 'pause'
+    this.handle?.send({ type: 'pause' })
+  }
+
+  /** Cancels the run: the trainer stops without a checkpoint; killed if it does not within the grace time. */
+  stop(): void {
+    if (this.outcome || this.wanted === 'stop') return
+    this.wanted = 'stop'
+    this.handle?.send({ type: 'stop' })
+    this.armExitTimer('it did not stop when asked')
+  }
+
+  /** Ends the trainer at once; the run becomes interrupted (or cancelled if a stop was asked). */
+  kill(reason: string): void {
+    this.killReason ??= reason
+    this.handle?.kill()
+  }
+
+  private onMessage(raw: unknown): void {
+    this.lastHeard = Date.now()
+    if (this.outcome) return // after the last word nothing more is recorded
+    let message: FromTrainer
+    try {
+      message = parseFromTrainer(raw)
+    } catch (error) {
+      this.ctx.log(this.runId, 'warn', `ignored a malformed message from the trainer: ${(error as Error).message}`, 'trainer')
+      return
+    }
+    try {
+      this.handleMessage(message)
+    } catch (error) {
+      this.onRecordingError(error)
+    }
+  }
+
+  private handleMessage(m: FromTrainer): void {
+    switch (m.type) {
+      case 'started':
+        return this.onStarted(m)
+      case 'metrics':
+        return this.bufferPoints(m.step, m.values)
+      case 'eval':
+        return this.bufferPoints(m.step, { 'eval/top1': m.top1, 'eval/top5': m.top5, 'eval/loss': m.loss })
+      case 'progress':
+        return this.onProgress(m)
+      case 'heartbeat':
+        this.step = m.step
+        this.trainSeconds = m.trainSeconds
+        this.progressDirty = true
+        return this.scheduleFlush()
+      case 'checkpoint':
+        return this.onCheckpoint(m)
+      case 'log':
+        return this.ctx.log(this.runId, m.level, m.message, 'trainer')
+      case 'paused':
+        return this.finish(this.requeueOnPause ? 'requeued' : 'paused', m)
+      case 'stopped':
+        return this.finish('cancelled', m, `cancelled at step ${m.step ?? this.step}`)
+      case 'finished':
+        return this.finish('finished', m)
+      case 'failed':
+        return this.finish(m.diskFull ? 'disk-full' : 'failed', {}, m.message)
+    }
+  }
+
+  private onStarted(m: Extract<FromTrainer, { type: 'started' }>): void {
+    const { store } = this.ctx
+    const from = m.resumedFromStep ?? 0
+    this.step = from
+    this.trainSeconds = m.trainSeconds
+    const rejectedPaths = new Set(m.rejected.map((r) => r.path))
+    store.transaction(() => {
+      store.runs.setStartInfo(this.runId, {
+        splitHash: m.splitHash,
+        backend: m.backend,
+        device: m.device,
+        appVersion: this.ctx.settings.appVersion,
+        libraryVersions: m.libraryVersions,
+        os: m.os
+      })
+      for (const record of store.checkpoints.list(this.runId)) if (rejectedPaths.has(record.path)) store.checkpoints.remove(record.id)
+      // the steps after the checkpoint are trained again and log the same metrics again
+      store.metrics.truncateAfter(this.runId, from)
+      store.runs.heartbeat(this.runId, { step: from, trainSeconds: m.trainSeconds })
+    })
+    for (const rejected of m.rejected) {
+      fs.rmSync(rejected.path, { force: true })
+      this.ctx.log(this.runId, 'warn', `checkpoint at step ${rejected.step} is unusable (${rejected.reason}): deleted, falling back to an older one`, 'checkpoint', rejected)
+    }
+    if (m.resumedFromStep !== null) {
+      this.ctx.log(this.runId, 'info', `resumed from the checkpoint at step ${m.resumedFromStep} on ${m.backend} (${m.device})`, 'status')
+    } else if (this.candidateCount > 0) {
+      this.ctx.log(this.runId, 'warn', 'no valid checkpoint left: restarting this run from step 0 (its earlier metrics were cleared)', 'status')
+    } else {
+      this.ctx.log(this.runId, 'info', `started on ${m.backend} (${m.device}), split ${m.splitHash}`, 'status')
+    }
+    this.ctx.runChanged(this.runId)
+  }
+
+  private bufferPoints(step: number, values: Record<string, number | null>): void {
+    const wallTime = Date.now()
+    const finite: Record<string, number> = {}
+    for (const [name, value] of Object.entries(values)) {
+      // NaN and Infinity cross JSON as null: they are not measurements, and the store refuses them
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue
+      finite[name] = value
+      this.buffer.push({ step, name, value, wallTime })
+    }
+    this.bufferedEvents.push({ step, values: finite })
+    if (this.buffer.length >= FLUSH_POINTS) this.flush()
+    else this.scheduleFlush()
+  }
+
+  private onProgress(m: Extract<FromTrainer, { type: 'progress' }>): void {
+    this.step = m.step
+    this.totalSteps = m.totalSteps
+    const now = Date.now()
+    if (now - this.lastProgressEvent < PROGRESS_EVERY_MS && m.step < m.totalSteps) return
+    this.lastProgressEvent = now
+    const { type: _type, ...progress } = m
+    this.ctx.events.emit('run/progress', { runId: this.runId, ...progress })
+  }
+
+  private onCheckpoint(m: Extract<FromTrainer, { type: 'checkpoint' }>): void {
+    const { store, settings } = this.ctx
+    // the metrics up to this step are recorded before the checkpoint that covers them
+    this.flush()
+    this.step = m.step
+    this.trainSeconds = m.trainSeconds
+    const doomed = store.transaction(() => {
+      // the same file name again (the same step): the record is replaced, not the file deleted
+      for (const record of store.checkpoints.list(this.runId)) if (record.path === m.path) store.checkpoints.remove(record.id)
+      store.checkpoints.add({ runId: this.runId, step: m.step, path: m.path, bytes: m.bytes, sha256: m.sha256 })
+      store.runs.setStartInfo(this.runId, { splitHash: m.splitHash })
+      store.runs.heartbeat(this.runId, { step: m.step, trainSeconds: m.trainSeconds })
+      return store.checkpoints.prune(this.runId, settings.keepCheckpoints)
+    })
+    const kept = new Set(store.checkpoints.list(this.runId).map((c) => c.path))
+    for (const old of doomed) if (!kept.has(old.path) && isInside(old.path, checkpointDir(settings.homeDir, this.runId))) fs.rmSync(old.path, { force: true })
+    this.madeProgress = true
+    this.ctx.log(this.runId, 'debug', `checkpoint at step ${m.step} (${m.bytes} bytes)`, 'checkpoint', { step: m.step, path: m.path, sha256: m.sha256 })
+  }
+
+  /** The trainer's last word: record everything, then the run's status for this session. */
+  private finish(outcome: SessionOutcome, end: { step?: number; trainSeconds?: number }, error?: string): void {
+    const { store } = this.ctx
+    this.flush()
+    if (end.step !== undefined) this.step = end.step
+    if (end.trainSeconds !== undefined) this.trainSeconds = end.trainSeconds
+    const details = { step: this.step, trainSeconds: this.trainSeconds }
+    const status = { finished: 'finished', paused: 'paused', requeued: 'paused', cancelled: 'cancelled', failed: 'failed', 'disk-full': 'paused', interrupted: 'interrupted' } as const
+    store.transaction(() => {
+      store.queue.setStatus(this.runId, status[outcome], error === undefined ? details : { ...details, error })
+      // paused for a shutdown: back in line (at the head, where it was) so the next worker continues it
+      if (outcome === 'requeued') store.queue.setStatus(this.runId, 'queued')
+    })
+    this.outcome = outcome
+    const level = outcome === 'failed' || outcome === 'disk-full' ? 'error' : 'info'
+    const said: Record<SessionOutcome, string> = {
+      finished: `finished at step ${this.step}`,
+      paused: `paused at step ${this.step} (checkpointed)`,
+      requeued: `paused at step ${this.step} (checkpointed) for a shutdown: it continues first when the queue is worked again`,
+      cancelled: `cancelled at step ${this.step}`,
+      failed: `failed: ${error}`,
+      'disk-full': `paused: ${error}`,
+      interrupted: `interrupted: ${error}`
+    }
+    this.ctx.log(this.runId, level, said[outcome], 'status')
+    this.ctx.runChanged(this.runId)
+    this.armExitTimer('it did not exit after its last message')
+  }
+
+  private onExit(code: number | null, signal: string | null): void {
+    clearInterval(this.watchdog)
+    clearTimeout(this.exitTimer)
+    clearTimeout(this.flushTimer)
+    if (!this.outcome) this.recordDeath(code, signal)
+    this.resolveEnded({ runId: this.runId, outcome: this.outcome ?? 'interrupted', madeProgress: this.madeProgress })
+  }
+
+  /** The process went without its last word: keep what it reported, mark the run interrupted (or cancelled, if asked to stop). */
+  private recordDeath(code: number | null, signal: string | null): void {
+    const { store } = this.ctx
+    try {
+      this.flush()
+    } catch (error) {
+      this.ctx.log(this.runId, 'error', `the last metrics could not be recorded: ${(error as Error).message}`, 'status')
+    }
+    const cancelled = this.wanted === 'stop'
+    const why = this.killReason ?? describeExit(code, signal)
+    const tail = this.stderrTail.length ? `; its last output: ${this.stderrTail.slice(-3).join(' | ')}` : ''
+    const error = cancelled ? `cancelled at step ${this.step}` : `the trainer process ${why} at step ${this.step}${tail}`
+    this.outcome = cancelled ? 'cancelled' : 'interrupted'
+    try {
+      store.queue.setStatus(this.runId, this.outcome, { error, step: this.step, trainSeconds: this.trainSeconds })
+      this.ctx.log(this.runId, cancelled ? 'info' : 'warn', cancelled ? error : `interrupted: ${error}`, 'status')
+      this.ctx.runChanged(this.runId)
+    } catch (failure) {
+      // left 'running' in the store: the next service start marks it interrupted
+      this.ctx.log(this.runId, 'error', `could not record that the run ended (${(failure as Error).message}): ${error}`, 'status')
+    }
+  }
+
+  private onOutput(line: string, stream: 'stdout' | 'stderr'): void {
+    if (stream === 'stderr') {
+      this.stderrTail.push(line.slice(0, 300))
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift()
+    }
+    if (++this.outputLines <= OUTPUT_LINES_LOGGED) this.ctx.log(this.runId, stream === 'stderr' ? 'warn' : 'debug', line.slice(0, 2000), 'trainer-output')
+  }
+
+  private checkHeartbeat(): void {
+    const silentMs = Date.now() - this.lastHeard
+    if (this.outcome || silentMs < this.ctx.settings.heartbeatTimeoutMs) return
+    this.kill(`sent no heartbeat for ${Math.round(silentMs / 1000)} s (hung) and was killed`)
+  }
+
+  private armExitTimer(why: string): void {
+    clearTimeout(this.exitTimer)
+    this.exitTimer = setTimeout(() => this.kill(`${why} and was killed`), EXIT_GRACE_MS)
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined
+      try {
+        this.flush()
+      } catch (error) {
+        this.onRecordingError(error)
+      }
+    }, FLUSH_MS)
+  }
+
+  /** Records the buffered metrics and the latest step in one transaction, then announces them. */
+  private flush(): void {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    if (this.buffer.length === 0 && !this.progressDirty) return
+    const points = this.buffer
+    const announced = this.bufferedEvents
+    this.buffer = []
+    this.bufferedEvents = []
+    this.progressDirty = false
+    const { store } = this.ctx
+    store.transaction(() => {
+      if (points.length) store.metrics.append(this.runId, points)
+      store.runs.heartbeat(this.runId, { step: this.step, trainSeconds: this.trainSeconds })
+    })
+    for (const { step, values } of announced) this.ctx.events.emit('run/metrics', { runId: this.runId, step, values })
+  }
+
+  /** A write failed. A full disk pauses the run (it resumes from its last recorded checkpoint); anything else is logged. */
+  private onRecordingError(error: unknown): void {
+    if (!(error instanceof StoreFullError)) {
+      this.ctx.log(this.runId, 'error', `recording the trainer's report failed: ${(error as Error).message}`, 'status')
+      return
+    }
+    if (this.outcome) return
+    this.outcome = 'disk-full'
+    this.handle?.kill()
+    const last = this.ctx.store.checkpoints.list(this.runId)[0]
+    const message = `${error.message} The run is paused; it continues from its checkpoint at step ${last?.step ?? 0} once space is freed.`
+    try {
+      this.ctx.store.queue.setStatus(this.runId, 'paused', { error: message })
+      this.ctx.runChanged(this.runId)
+    } catch {
+      // even that did not fit: the run stays 'running' on disk and the next start marks it interrupted
+    }
+    this.ctx.log(this.runId, 'error', message, 'status')
+  }
+}
+
+function describeExit(code: number | null, signal: string | null): string {
+  if (signal === 'SIGKILL') return 'was killed (SIGKILL: out of memory, or ended by hand)'
+  if (signal) return `was ended by ${signal}`
+  return `exited with code ${code ?? 'unknown'} without finishing`
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file)
+  return !!relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+}

@@ -1,0 +1,185 @@
+// The trainer process: one run, started by the lab service (child_process.fork
+// outside Electron, utilityProcess inside). It loads the data, trains, writes
+// checkpoints and reports by message; it never opens the run store. It obeys
+// pause and stop, sends a heartbeat while alive, and exits after its last word.
+import os from 'node:os'
+import { version_core } from '@tensorflow/tfjs-core'
+import { canonicalConfig, type RunConfig } from '../../shared/config.ts'
+import { deriveSeed, STREAMS } from '../../shared/rng.ts'
+import { loadDatasetForConfig } from '../dataset-for-config.ts'
+import { makeLabeledSplit } from '../data/split.ts'
+import type { Dataset } from '../data/types.ts'
+import { initBackend } from './backend.ts'
+import { train } from './loop.ts'
+import { serializeState, type TrainingState } from './state.ts'
+import { CheckpointWriteError, loadNewestValid, writeCheckpointAtomic } from './checkpoint-file.ts'
+import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.ts'
+import { parentChannel } from './parent-channel.ts'
+
+const channel = parentChannel()
+let command: 'pause' | 'stop' | undefined
+let phase: 'waiting' | 'loading' | 'training' | 'done' = 'waiting'
+let resumedStep: number | undefined
+let resumedSeconds: number | undefined
+
+const send = (message: FromTrainer) => channel.send(message)
+
+// Ctrl-C in a terminal reaches the whole process group: the service decides
+// what happens to this run and tells us (pause, with a checkpoint).
+process.on('SIGINT', () => {})
+// Nobody would record anything we do from now on.
+channel.onGone(() => process.exit(1))
+
+channel.onMessage((raw) => {
+  let message
+  try {
+    message = parseToTrainer(raw)
+  } catch (error) {
+    void send({ type: 'log', level: 'error', message: (error as Error).message })
+    return
+  }
+  if (message.type === 'start') {
+    if (phase === 'waiting') void run(message)
+    return
+  }
+  command = command === 'stop' ? 'stop' : message.type
+  // Before the first step there is nothing new to save: answer at once rather than after loading the data.
+  if (phase === 'waiting' || phase === 'loading') void finish(command === 'stop' ? { type: 'stopped' } : { type: 'paused' }, resumedStep, resumedSeconds)
+})
+
+async function run(start: StartMessage): Promise<void> {
+  phase = 'loading'
+  const { config } = start
+  const heart = new Heartbeat(start.heartbeatMs)
+  try {
+    const backend = await initBackend(config.backend)
+    const dataset = await loadDatasetForConfig(config, start.homeDir)
+    const splitHash = splitHashOf(config, dataset)
+    const resume = loadNewestValid(start.resumeCandidates, (state) => mismatch(state, config, splitHash))
+    resumedStep = resume.step ?? 0
+    resumedSeconds = resume.state?.trainSeconds ?? 0
+    heart.update(resumedStep, resumedSeconds)
+    await send({
+      type: 'started',
+      backend: backend.backend,
+      device: backend.device,
+      splitHash,
+      resumedFromStep: resume.step ?? null,
+      trainSeconds: resumedSeconds,
+      rejected: resume.rejected,
+      libraryVersions: libraryVersions(),
+      os: `${os.type()} ${os.release()} (${process.platform}-${os.arch()})`
+    })
+    if (phase !== 'loading') return // a pause or stop arrived while loading: already answered
+    phase = 'training'
+    const trainStarted = performance.now()
+    const elapsed = () => resumedSeconds! + (performance.now() - trainStarted) / 1000
+    const progress = new Throttle(250)
+    let lastWrittenStep = resume.step ?? -1
+    const result = await train(config, dataset, {
+      resumeFrom: resume.state,
+      hooks: {
+        onMetrics: (step, values) => void send({ type: 'metrics', step, values }),
+        onEval: (step, e) => void send({ type: 'eval', step, top1: e.top1, top5: e.top5, loss: e.loss, count: e.count }),
+        onProgress: (p) => {
+          heart.update(p.step, elapsed())
+          if (progress.due() || p.step === p.totalSteps) void send({ type: 'progress', ...p })
+        },
+        control: () => command,
+        onCheckpoint: async (state: TrainingState) => {
+          // a pause right after a periodic checkpoint would write the same step twice
+          if (state.step === lastWrittenStep) return
+          const written = writeCheckpointAtomic(start.checkpointDir, state.step, serializeState(state))
+          lastWrittenStep = state.step
+          heart.update(state.step, state.trainSeconds)
+          await send({ type: 'checkpoint', step: state.step, ...written, trainSeconds: state.trainSeconds, splitHash: state.splitHash })
+        }
+      }
+    })
+    const end = { step: result.step, trainSeconds: result.trainSeconds }
+    if (result.status === 'finished') await finish({ type: 'finished', splitHash: result.splitHash }, end.step, end.trainSeconds)
+    else await finish({ type: result.status === 'paused' ? 'paused' : 'stopped' }, end.step, end.trainSeconds)
+  } catch (error) {
+    const diskFull = error instanceof CheckpointWriteError && error.diskFull
+    const message = diskFull
+      ? `${(error as Error).message}. Free some disk space, then resume the run: it continues from its last checkpoint.`
+      : (error as Error).message
+    await finish({ type: 'failed', message, diskFull })
+  } finally {
+    heart.stop()
+  }
+}
+
+type Final = { type: 'finished'; splitHash: string } | { type: 'paused' } | { type: 'stopped' } | { type: 'failed'; message: string; diskFull: boolean }
+
+/** Sends the last message (once) and exits. */
+async function finish(final: Final, step?: number, trainSeconds?: number): Promise<void> {
+  if (phase === 'done') return
+  phase = 'done'
+  const message = (final.type === 'failed' ? final : { ...final, step, trainSeconds }) as FromTrainer
+  await send(message)
+  // give a utility process's port time to deliver; fork's send has already called back
+  setTimeout(() => process.exit(0), (process as { parentPort?: unknown }).parentPort ? 200 : 0)
+}
+
+/** The checkpoint must be of this run's config and split, or resuming it would silently train something else. */
+function mismatch(state: TrainingState, config: RunConfig, splitHash: string): string | undefined {
+  if (state.splitHash !== splitHash) return `it was made on split ${state.splitHash}, this run's data gives ${splitHash}`
+  if (canonicalConfig(state.config) !== canonicalConfig(config)) return 'it was made with a different config'
+  return undefined
+}
+
+/** The same split train() draws (loop.ts), known before the first step so `started` can report it. */
+function splitHashOf(config: RunConfig, dataset: Dataset): string {
+  return makeLabeledSplit(dataset.train.labels, dataset.classNames.length, {
+    labelsPerClass: config.labelsPerClass,
+    seed: deriveSeed(config.splitSeed, STREAMS.split),
+    unlabeledMode: config.unlabeledPool,
+    classNames: dataset.classNames
+  }).splitHash
+}
+
+function libraryVersions(): Record<string, string> {
+  const versions: Record<string, string> = { tfjs: version_core, node: process.versions.node }
+  if (process.versions.electron) versions.electron = process.versions.electron
+  return versions
+}
+
+/** Heartbeats on a timer (while the data loads) and between steps (a long synchronous step starves the timer). */
+class Heartbeat {
+  private step = 0
+  private trainSeconds = 0
+  private last = 0
+  private readonly timer: NodeJS.Timeout
+
+  constructor(private readonly everyMs: number) {
+    this.timer = setInterval(() => this.beat(), everyMs)
+    this.beat()
+  }
+
+  update(step: number, trainSeconds: number): void {
+    this.step = step
+    this.trainSeconds = trainSeconds
+    if (Date.now() - this.last >= this.everyMs) this.beat()
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+
+  private beat(): void {
+    this.last = Date.now()
+    void send({ type: 'heartbeat', step: this.step, trainSeconds: this.trainSeconds })
+  }
+}
+
+class Throttle {
+  private last = 0
+  constructor(private readonly everyMs: number) {}
+  due(): boolean {
+    const now = Date.now()
+    if (now - this.last < this.everyMs) return false
+    this.last = now
+    return true
+  }
+}
