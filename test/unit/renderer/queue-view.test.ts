@@ -8,8 +8,9 @@ import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
 function mountQueue(queue: RunRecord[], running: RunRecord[] = [], ended: RunRecord[] = []) {
   const lab = fakeLab({
-    'queue/list': () => queue,
-    'runs/list': (request) => (request.status?.includes('running') ? running : ended),
+    // as the service answers: running runs first, then the queue
+    'queue/list': () => [...running, ...queue],
+    'runs/list': () => ended,
     'experiments/list': () => [{ id: 1, name: 'CIFAR-10 at 40 labels', description: '', createdAt: 'now', preset: null, runIds: [] }],
     'queue/move': () => undefined,
     'queue/pause': () => undefined,
@@ -91,7 +92,7 @@ describe('QueueView', () => {
   it('follows queue/changed, run/status and run/progress events', async () => {
     const { wrapper, lab } = mountQueue([first, second], [running])
     await settle()
-    lab.emit('queue/changed', { queue: [second, first] })
+    lab.emit('queue/changed', { queue: [running, second, first] })
     lab.emit('run/progress', { runId: 1, step: 500, totalSteps: 1000, imagesPerSecond: 900, etaSeconds: 3725 })
     await settle()
     expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3', '2'])
@@ -102,6 +103,10 @@ describe('QueueView', () => {
     expect(wrapper.find('[data-testid="queue-running"]').exists()).toBe(false)
     expect(row(wrapper, 1).get('[data-testid="status-badge"]').text()).toBe('failed')
     expect(row(wrapper, 1).find('[data-testid="queue-retry"]').exists()).toBe(true)
+    lab.emit('run/status', { run: { ...first, status: 'running', queuePosition: null } })
+    await settle()
+    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['2'])
+    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3'])
   })
 
   it('explains an empty queue and shows a failed command in words', async () => {

@@ -1,11 +1,9 @@
 // The Electron client: the preload exposes one method per command, named as
 // the command, and `on` for the contract's events.
-import type { CommandName, EventName, Events, LabClient, Request, Response } from '../../../shared/api.ts'
+import type { CommandName, EventName, Events, LabBridge, LabClient, Request, Response } from '../../../shared/api.ts'
 import { ApiError, toApiError } from './errors.ts'
 
-export type LabBridge = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> } & {
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
-}
+export type { LabBridge }
 
 /** Any object the preload exposed counts: a missing command is reported when it is called. */
 export function isLabBridge(value: unknown): value is LabBridge {
