@@ -1,0 +1,178 @@
+// Shared by the service tests: temporary homes, tiny configs, services that
+// the test's cleanup closes, launchers that watch or fake a trainer, and
+// waiting for a run's status.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach } from 'vitest'
+import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
+import type { RunStatus } from '../../src/shared/api.ts'
+import { LabService, type LabServiceOptions } from '../../src/main/service/index.ts'
+import { nodeTrainerLauncher } from '../../src/main/service/node-launcher.ts'
+import type { TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
+import type { FromTrainer, ToTrainer } from '../../src/main/trainer/protocol.ts'
+import { deserializeState, type TrainingState } from '../../src/main/trainer/state.ts'
+
+const homes: string[] = []
+const services: LabService[] = []
+
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.close({ pauseRunning: false }).catch(() => undefined)
+  for (const home of homes.splice(0)) fs.rmSync(home, { recursive: true, force: true })
+})
+
+export function tempHome(): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fixmatch-service-'))
+  homes.push(home)
+  return home
+}
+
+/** 8 steps of a small CNN on 2 labels per class: a few seconds in a trainer process. */
+export function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return resolveConfig({
+    dataset: 'mnist',
+    model: 'small-cnn',
+    backend: 'wasm',
+    labelsPerClass: 2,
+    batchSize: 4,
+    mu: 2,
+    steps: 8,
+    evalEvery: 4,
+    logEvery: 2,
+    checkpointEvery: 2,
+    evalBatchSize: 100,
+    evalLimit: 200,
+    augmentWorkers: 0,
+    ...overrides
+  })
+}
+
+/** A service the test's cleanup closes. */
+export function openService(options: LabServiceOptions): LabService {
+  const service = LabService.open({ heartbeatMs: 500, ...options })
+  services.push(service)
+  return service
+}
+
+/** Closes a service early and forgets it. */
+export async function closeService(service: LabService, pauseRunning = false): Promise<void> {
+  services.splice(services.indexOf(service), 1)
+  await service.close({ pauseRunning })
+}
+
+/** Waits until the run has one of the statuses (checked now, and on every status event). */
+export function waitForStatus(service: LabService, runId: number, statuses: RunStatus[], timeoutMs = 60_000): Promise<RunStatus> {
+  return new Promise((resolve, reject) => {
+    const done = (status: RunStatus) => {
+      unsubscribe()
+      clearTimeout(timer)
+      resolve(status)
+    }
+    const unsubscribe = service.events.on('run/status', ({ run }) => {
+      if (run.id === runId && statuses.includes(run.status)) done(run.status)
+    })
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`run ${runId} did not become ${statuses.join(' or ')} within ${timeoutMs} ms (it is ${service.store.runs.get(runId)?.status})`))
+    }, timeoutMs)
+    const now = service.store.runs.get(runId)?.status
+    if (now && statuses.includes(now)) done(now)
+  })
+}
+
+/** The real trainer process, with a hook that sees each of its messages (after the service has). */
+export function tappedLauncher(onMessage: (message: FromTrainer, handle: TrainerHandle, launch: number) => void): TrainerLauncher {
+  const inner = nodeTrainerLauncher()
+  let launches = 0
+  return {
+    launch() {
+      const handle = inner.launch()
+      const launch = ++launches
+      return {
+        pid: handle.pid,
+        send: (message) => handle.send(message),
+        onMessage: (listener) =>
+          handle.onMessage((message) => {
+            listener(message)
+            onMessage(message as FromTrainer, handle, launch)
+          }),
+        onOutput: (listener) => handle.onOutput(listener),
+        onExit: (listener) => handle.onExit(listener),
+        kill: () => handle.kill()
+      }
+    }
+  }
+}
+
+/** A trainer that is only a script: the test says what it reports and when it exits. */
+export class FakeTrainer implements TrainerHandle {
+  readonly pid = undefined
+  readonly received: ToTrainer[] = []
+  killed = false
+  private messageListeners: ((message: unknown) => void)[] = []
+  private exitListeners: ((code: number | null, signal: string | null) => void)[] = []
+
+  send(message: ToTrainer): void {
+    this.received.push(message)
+  }
+  onMessage(listener: (message: unknown) => void): void {
+    this.messageListeners.push(listener)
+  }
+  onOutput(): void {}
+  onExit(listener: (code: number | null, signal: string | null) => void): void {
+    this.exitListeners.push(listener)
+  }
+  kill(): void {
+    this.killed = true
+    setImmediate(() => this.exit(null, 'SIGKILL'))
+  }
+  report(message: FromTrainer | Record<string, unknown>): void {
+    for (const listener of this.messageListeners) listener(message)
+  }
+  exit(code: number | null, signal: string | null = null): void {
+    for (const listener of this.exitListeners.splice(0)) listener(code, signal)
+  }
+}
+
+export function fakeLauncher(): TrainerLauncher & { trainers: FakeTrainer[] } {
+  const trainers: FakeTrainer[] = []
+  return {
+    trainers,
+    launch() {
+      const trainer = new FakeTrainer()
+      trainers.push(trainer)
+      return trainer
+    }
+  }
+}
+
+/** The state in the run's checkpoint at `step` (the final one by default). */
+export function checkpointState(service: LabService, runId: number, step?: number): TrainingState {
+  const checkpoints = service.store.checkpoints.list(runId)
+  const chosen = step === undefined ? checkpoints[0] : checkpoints.find((c) => c.step === step)
+  if (!chosen) throw new Error(`run ${runId} has no checkpoint${step === undefined ? '' : ` at step ${step}`}`)
+  return deserializeState(fs.readFileSync(chosen.path), chosen.path)
+}
+
+/** Every metric the trainer computes deterministically (timings excluded), as "name@step" -> value. */
+export function deterministicMetrics(service: LabService, runId: number): Record<string, number> {
+  const out: Record<string, number> = {}
+  const json = service.store.exports.runJson(runId)
+  for (const [name, columns] of Object.entries(json.metrics)) {
+    if (/seconds|imagesPerSecond/i.test(name)) continue
+    columns.steps.forEach((step, i) => (out[`${name}@${step}`] = columns.values[i]))
+  }
+  return out
+}
+
+export function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (check()) return resolve()
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`))
+      setTimeout(poll, 20)
+    }
+    poll()
+  })
+}
