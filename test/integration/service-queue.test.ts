@@ -1,0 +1,252 @@
+// The service's queue, scheduler and recovery rules with scripted trainers
+// (no training): order and moves, one run at a time, experiments, request
+// checks, hung and crashing trainers, full disks, and the home's lock.
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LabService, ServiceError } from '../../src/main/service/index.ts'
+import { StoreLockedError } from '../../src/main/store/index.ts'
+import { CheckpointWriteError, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/trainer/checkpoint-file.ts'
+import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
+
+const STARTED = {
+  type: 'started',
+  backend: 'wasm',
+  device: 'test device',
+  splitHash: '0123456789abcdef',
+  resumedFromStep: null,
+  trainSeconds: 0,
+  rejected: [],
+  libraryVersions: { tfjs: '4.22.0', node: process.versions.node },
+  os: 'test OS'
+} as const
+
+async function queueThree(service: LabService): Promise<number[]> {
+  const ids: number[] = []
+  for (const seed of [1, 2, 3]) ids.push((await service.handlers['queue/add']({ config: tinyConfig({ seed }) })).id)
+  return ids
+}
+
+describe('queue order and moves', () => {
+  it('lists in the order added, moves up, down and to the top, and announces each change', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const [a, b, c] = await queueThree(service)
+    const order = async () => (await service.handlers['queue/list']()).map((run) => run.id)
+    const announced: number[][] = []
+    service.events.on('queue/changed', ({ queue }) => announced.push(queue.map((run) => run.id)))
+    expect(await order()).toEqual([a, b, c])
+    await service.handlers['queue/move']({ runId: c, direction: 'up' })
+    expect(await order()).toEqual([a, c, b])
+    await service.handlers['queue/move']({ runId: b, direction: 'top' })
+    expect(await order()).toEqual([b, a, c])
+    await service.handlers['queue/move']({ runId: b, direction: 'down' })
+    expect(await order()).toEqual([a, b, c])
+    expect(announced).toEqual([[a, c, b], [b, a, c], [a, b, c]])
+  })
+
+  it('checks requests at the edge and names the field', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const [a] = await queueThree(service)
+    await expect(service.handlers['queue/move']({ runId: a, direction: 'sideways' as never })).rejects.toMatchObject({ field: 'direction' })
+    await expect(service.handlers['runs/get']({ runId: 'one' as never })).rejects.toMatchObject({ field: 'runId' })
+    await expect(service.handlers['runs/get']({ runId: 999 })).rejects.toThrow(/no run with id 999/)
+    await expect(service.handlers['queue/add']({ config: { lr: -1 } })).rejects.toMatchObject({ key: 'lr' })
+    await expect(service.handlers['queue/add']({ config: {}, preset: 'nope' })).rejects.toMatchObject({ field: 'preset' })
+    await expect(service.handlers['queue/resume']({ runId: a })).resolves.toBeUndefined()
+  })
+
+  it('starts one run at a time, in queue order, skipping held (paused) runs', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher })
+    const [a, b, c] = await queueThree(service)
+    await service.handlers['queue/pause']({ runId: b })
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    expect(launcher.trainers).toHaveLength(1)
+    expect(launcher.trainers[0].received[0]).toMatchObject({ type: 'start', runId: a, resumeCandidates: [] })
+    const first = launcher.trainers[0]
+    first.report(STARTED)
+    first.report({ type: 'finished', step: 8, trainSeconds: 1.5, splitHash: STARTED.splitHash })
+    first.exit(0)
+    await waitForStatus(service, c, ['running'])
+    expect(service.store.runs.require(a)).toMatchObject({ status: 'finished', step: 8, trainSeconds: 1.5 })
+    expect(service.store.runs.require(b).status).toBe('paused')
+    expect(launcher.trainers).toHaveLength(2)
+  })
+
+  it('cancels a running run through its trainer, and a queued one at once', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher })
+    const [a, b] = await queueThree(service)
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    await service.handlers['queue/cancel']({ runId: b })
+    expect(service.store.runs.require(b).status).toBe('cancelled')
+    await service.handlers['queue/cancel']({ runId: a })
+    expect(launcher.trainers[0].received.map((m) => m.type)).toEqual(['start', 'stop'])
+    launcher.trainers[0].report({ type: 'stopped', step: 3, trainSeconds: 0.5 })
+    launcher.trainers[0].exit(0)
+    expect(await waitForStatus(service, a, ['cancelled'])).toBe('cancelled')
+    await expect(service.handlers['queue/resume']({ runId: a })).rejects.toThrow(/only paused or interrupted runs resume/)
+    const retry = await service.handlers['queue/retry']({ runId: a })
+    expect(retry).toMatchObject({ status: expect.stringMatching(/queued|running/), retryOf: a })
+  })
+})
+
+describe('experiments', () => {
+  it('expands variants x seeds on one shared split, seed by seed', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const experiment = await service.handlers['experiments/create']({
+      name: 'digits at 20 labels',
+      preset: 'mnist-quick',
+      config: { labelsPerClass: 2, splitSeed: 7, steps: 8 },
+      variants: ['S', 'O', 'U'],
+      seeds: [1, 2]
+    })
+    expect(experiment).toMatchObject({ name: 'digits at 20 labels', preset: 'mnist-quick' })
+    expect(experiment.runIds).toHaveLength(6)
+    const runs = await service.handlers['runs/list']({ experimentId: experiment.id })
+    const queue = (await service.handlers['queue/list']()).map((run) => [run.variant, run.seed])
+    expect(queue).toEqual([['S', 1], ['O', 1], ['U', 1], ['S', 2], ['O', 2], ['U', 2]])
+    expect(new Set(runs.map((run) => run.config.splitSeed))).toEqual(new Set([7]))
+    for (const run of runs) {
+      // everything but variant and seed is the same config: the preset under the request's keys
+      const { variant: _v, seed: _s, ...rest } = run.config
+      const { variant: _v0, seed: _s0, ...first } = runs[0].config
+      expect(rest).toEqual(first)
+      expect(run.config).toMatchObject({ labelsPerClass: 2, steps: 8, threshold: 0.8 })
+    }
+    expect((await service.handlers['experiments/list']())[0].runIds).toEqual(experiment.runIds)
+  })
+
+  it('refuses bad variants, seeds or config keys before queueing anything', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const base = { name: 'x', config: {}, variants: ['O'], seeds: [1] }
+    await expect(service.handlers['experiments/create']({ ...base, variants: ['O', 'Z'] as never })).rejects.toMatchObject({ field: 'variants' })
+    await expect(service.handlers['experiments/create']({ ...base, seeds: [1, 1] })).rejects.toMatchObject({ field: 'seeds' })
+    await expect(service.handlers['experiments/create']({ ...base, variants: [] })).rejects.toMatchObject({ field: 'variants' })
+    await expect(service.handlers['experiments/create']({ ...base, config: { mu: 0 } })).rejects.toMatchObject({ key: 'mu' })
+    expect(await service.handlers['queue/list']()).toEqual([])
+    expect(await service.handlers['experiments/list']()).toEqual([])
+  })
+})
+
+describe('recovery rules', () => {
+  it('a trainer that stops sending heartbeats is killed and its run interrupted, keeping what it reported', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher, heartbeatTimeoutMs: 300 })
+    const [a] = await queueThree(service)
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    launcher.trainers[0].report(STARTED)
+    launcher.trainers[0].report({ type: 'metrics', step: 2, values: { loss: 2.5, maskRate: 0.25 } })
+    await waitForStatus(service, a, ['interrupted'])
+    expect(launcher.trainers[0].killed).toBe(true)
+    const run = service.store.runs.require(a)
+    expect(run.error).toMatch(/no heartbeat for \d+ s \(hung\)/)
+    expect(service.store.metrics.summary(a).loss.last).toBe(2.5)
+  })
+
+  it('automatic resumes stop after 3 interruptions in a row without a new checkpoint', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher, autoResume: true })
+    const runId = (await service.handlers['queue/add']({ config: tinyConfig() })).id
+    const dying = setInterval(() => {
+      for (const trainer of launcher.trainers) if (!trainer.killed) trainer.kill()
+    }, 10)
+    service.start()
+    await waitUntil(() => launcher.trainers.length === 4 && service.store.runs.require(runId).status === 'interrupted', 10_000, 'the 4th interruption')
+    clearInterval(dying)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(launcher.trainers).toHaveLength(4)
+    expect(service.store.runs.require(runId).status).toBe('interrupted')
+    const said = service.store.events.list({ runId }).map((e) => e.message)
+    expect(said.some((m) => /interrupted 4 times in a row without a new checkpoint/.test(m))).toBe(true)
+  })
+
+  it('a checkpoint that does not fit on the disk pauses the run with the reason, and holds the queue', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher })
+    const [a, b] = await queueThree(service)
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    launcher.trainers[0].report(STARTED)
+    launcher.trainers[0].report({ type: 'metrics', step: 2, values: { loss: 2.5 } })
+    launcher.trainers[0].report({ type: 'failed', message: 'could not write the checkpoint at step 2: the disk is full', diskFull: true })
+    launcher.trainers[0].exit(0)
+    await waitForStatus(service, a, ['paused'])
+    await service.whenIdle()
+    expect(service.store.runs.require(a).error).toMatch(/disk is full/)
+    expect(service.store.metrics.summary(a).loss.last).toBe(2.5)
+    // nothing else starts on a full disk until a person acts
+    expect(service.store.runs.require(b).status).toBe('queued')
+    expect(launcher.trainers).toHaveLength(1)
+    await service.handlers['queue/resume']({ runId: a })
+    await waitUntil(() => launcher.trainers.length === 2, 5000, 'the run to restart')
+  })
+
+  it('the run store filling up mid-run: the run is paused with a clear message and every recorded metric is kept', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher })
+    const [a] = await queueThree(service)
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    const trainer = launcher.trainers[0]
+    trainer.report(STARTED)
+    trainer.report({ type: 'metrics', step: 2, values: { loss: 2.5 } })
+    trainer.report({ type: 'heartbeat', step: 2, trainSeconds: 0.1 })
+    await waitUntil(() => service.store.metrics.summary(a).loss !== undefined, 5000, 'the first batch')
+    // SQLite's own "database or disk is full": no page beyond those in use
+    const db = (service.store as unknown as { db: { pragma(text: string, options?: { simple: boolean }): unknown } }).db
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`)
+    const names = Array.from({ length: 400 }, (_, i) => `flood/metric-with-a-long-name-${i}`)
+    for (let step = 4; step <= 40; step += 2) trainer.report({ type: 'metrics', step, values: Object.fromEntries(names.map((n) => [n, step])) })
+    await waitForStatus(service, a, ['paused'], 10_000)
+    expect(trainer.killed).toBe(true)
+    expect(service.store.runs.require(a).error).toMatch(/disk holding .* is full.*paused; it continues from its checkpoint at step 0/s)
+    expect(service.store.metrics.summary(a).loss).toMatchObject({ last: 2.5, lastStep: 2 })
+  })
+
+  it('a second service on the same home fails with a clear error naming the first one', () => {
+    const home = tempHome()
+    openService({ homeDir: home, launcher: fakeLauncher() })
+    let error: unknown
+    try {
+      LabService.open({ homeDir: home })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(StoreLockedError)
+    expect((error as Error).message).toContain(`in use by process ${process.pid}`)
+  })
+
+  it('service errors carry a field and a kind for the bridges', () => {
+    const error = new ServiceError('runId: expected a positive integer id', 'runId')
+    expect(error).toMatchObject({ field: 'runId', kind: 'invalid' })
+  })
+})
+
+describe('atomic checkpoint files', () => {
+  it('a full disk mid-write leaves no partial file and the previous checkpoint intact', () => {
+    const dir = path.join(tempHome(), 'checkpoints', '1')
+    const earlier = writeCheckpointAtomic(dir, 2, Buffer.alloc(1000, 7))
+    let writes = 0
+    const full: CheckpointFs = {
+      ...fs,
+      writeSync: (fd, buffer, offset, length) => {
+        if (++writes > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+        return fs.writeSync(fd, buffer, offset, Math.min(length, 100))
+      }
+    }
+    let error: unknown
+    try {
+      writeCheckpointAtomic(dir, 4, Buffer.alloc(1000, 9), full)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(CheckpointWriteError)
+    expect((error as CheckpointWriteError).diskFull).toBe(true)
+    expect(fs.readdirSync(dir)).toEqual(['step-000000002.ckpt'])
+    expect(fs.readFileSync(earlier.path)).toEqual(Buffer.alloc(1000, 7))
+  })
+})
