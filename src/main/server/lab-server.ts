@@ -1,0 +1,72 @@
+// The headless bridge: the built renderer, the contract's commands over HTTP
+// and its events over a WebSocket, on 127.0.0.1 with a token per start.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Handlers } from '../../shared/api.ts'
+import type { EventSource } from '../service/events.ts'
+import { handleApi, sendError } from './api-route.ts'
+import { attachEventSocket } from './event-socket.ts'
+import { serveStatic } from './static-files.ts'
+import { newToken } from './token.ts'
+
+export interface LabServerOptions {
+  handlers: Handlers
+  events: EventSource
+  /** 127.0.0.1 unless told otherwise */
+  host?: string
+  /** 0 picks a free port */
+  port?: number
+  /** the built renderer (out/renderer); a page saying to build it if missing */
+  rendererDir?: string
+  /** a fresh random one if left out */
+  token?: string
+}
+
+export interface LabServer {
+  /** e.g. http://127.0.0.1:4310 */
+  readonly url: string
+  /** the page to open: url + /?token=... */
+  readonly pageUrl: string
+  readonly token: string
+  readonly port: number
+  close(): Promise<void>
+}
+
+export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
+  const host = options.host ?? '127.0.0.1'
+  const token = options.token ?? newToken()
+  const server = http.createServer((request, response) => {
+    const pathname = (request.url ?? '/').split('?')[0]
+    if (pathname === '/api' || pathname.startsWith('/api/')) {
+      handleApi(request, response, options.handlers, token).catch((error) => {
+        if (!response.headersSent) sendError(response, 500, { message: (error as Error).message })
+        else response.destroy()
+      })
+    } else serveStatic(request, response, options.rendererDir)
+  })
+  server.headersTimeout = 30_000
+  server.requestTimeout = 60_000
+  const socket = attachEventSocket(server, options.events, token)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${shownHost}:${port}`
+  return {
+    url,
+    pageUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        socket.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}
