@@ -24,6 +24,30 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run every reference fixture in a folder and report pass/fail',
     load: async () => (await import('./commands/conformance.ts')).conformanceCommand
   },
+  queue: {
+    summary: 'queue runs or variants x seeds, list, move, pause, resume, cancel, retry',
+    load: async () => (await import('./commands/queue.ts')).queueCommand
+  },
+  worker: {
+    summary: 'work the queue without a display (the overnight mode)',
+    load: async () => (await import('./commands/worker.ts')).workerCommand
+  },
+  runs: {
+    summary: 'the recorded runs with their summaries (read-only)',
+    load: async () => (await import('./commands/runs.ts')).runsCommand
+  },
+  export: {
+    summary: 'a run as CSV, JSON, or a portable bundle with its checkpoint',
+    load: async () => (await import('./commands/export.ts')).exportCommand
+  },
+  import: {
+    summary: 'a run bundle from another install',
+    load: async () => (await import('./commands/import.ts')).importCommand
+  },
+  serve: {
+    summary: 'the app and its API over HTTP on 127.0.0.1 (headless)',
+    load: async () => (await import('./commands/serve.ts')).serveCommand
+  },
   bench: {
     summary: 'benchmarks: train-step, augment',
     load: async () => (await import('./commands/bench.ts')).benchCommand

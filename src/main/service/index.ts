@@ -5,3 +5,4 @@ export { ServiceError, toApiError, errorKind, type ErrorKind } from './errors.ts
 export { nodeTrainerLauncher } from './node-launcher.ts'
 export type { TrainerLauncher, TrainerHandle } from './launcher.ts'
 export { checkpointDir } from './context.ts'
+export { writeRunBundle, importRunBundle, BUNDLE_FORMAT } from './bundle.ts'

@@ -1,0 +1,38 @@
+// `fixmatch-lab serve`: the lab without Electron: the service with its
+// scheduler, the built renderer and the API on 127.0.0.1, one token per start.
+// How a GPU box without a display is driven, from a browser.
+import { fileURLToPath } from 'node:url'
+import { resolveHome } from '../../main/paths.ts'
+import { CliError, parseFlags } from '../args.ts'
+import { hostLab } from '../hosting.ts'
+
+const DEFAULT_PORT = 4310
+
+const USAGE = `Usage: fixmatch-lab serve [--port P] [--host 127.0.0.1] [--home DIR]
+
+Serves the app (the built renderer, \`npm run build\`) and its API at
+http://HOST:PORT (port ${DEFAULT_PORT} unless given; 0 picks a free one) and
+works the queue. Open the printed link: it carries this start's access
+token, which every API and event call needs. Ctrl-C pauses the running run
+with a checkpoint and stops.`
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, quiet: { type: 'boolean' } }, USAGE)
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0 to 65535, got "${values.port}"`)
+  const host = values.host ?? '127.0.0.1'
+  const home = resolveHome(values.home)
+  const rendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+  const hosted = await hostLab({ home, mode: 'serve', host, port, rendererDir, quiet: values.quiet })
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    process.stderr.write(`warning: listening on ${host}: anyone who can reach this port and learns the token controls this lab (plain HTTP, no TLS)\n`)
+  }
+  console.log(`FixMatch Lab is serving ${home}\nopen ${hosted.server.pageUrl}`)
+  hosted.service.start()
+  await hosted.stopped
+  return 0
+}

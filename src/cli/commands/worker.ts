@@ -1,0 +1,41 @@
+// `fixmatch-lab worker`: works the queue without a display (the overnight
+// mode): one run at a time in its own trainer process, interrupted runs
+// resumed from their last checkpoint, progress on stderr.
+import { resolveHome } from '../../main/paths.ts'
+import { parseFlags } from '../args.ts'
+import { hostLab } from '../hosting.ts'
+
+const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--quiet] [--home DIR]
+
+Trains the queued runs one after another, then exits when nothing is left to
+start (--watch: keeps waiting for new work; --once: one run, then exits).
+Runs interrupted by a crash resume from their last checkpoint. Ctrl-C pauses
+the running run with a checkpoint and puts it first in line for next time.
+While it works, \`fixmatch-lab queue ...\` commands on the same home go
+through its API (its address and token are in <home>/service.json).`
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' } }, USAGE)
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const home = resolveHome(values.home)
+  const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet })
+  const { service } = hosted
+  const queued = service.store.queue.list().filter((run) => run.status === 'queued').length
+  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
+  const outcomes = new Map<number, string>()
+  service.events.on('run/status', ({ run }) => {
+    if (['finished', 'failed', 'cancelled'].includes(run.status)) outcomes.set(run.id, run.status)
+  })
+  service.start({ limit: values.once ? 1 : undefined })
+  if (!values.watch) await Promise.race([service.whenIdle(), hosted.stopped])
+  else await hosted.stopped
+  await hosted.stop()
+  const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {})
+  const summary = Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no run ended'
+  process.stderr.write(`worker done: ${summary}\n`)
+  if (hosted.interrupted) return 130
+  return counts.failed ? 1 : 0
+}

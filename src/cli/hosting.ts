@@ -1,0 +1,96 @@
+// What `worker` and `serve` share: the lab service with its scheduler, the
+// HTTP/WebSocket bridge, the published service.json, and a clean Ctrl-C
+// (the running run pauses with a checkpoint and waits first in the queue;
+// a second Ctrl-C kills it, and it resumes from its last checkpoint later).
+import { LabService } from '../main/service/index.ts'
+import { startLabServer, type LabServer } from '../main/server/index.ts'
+import { StoreLockedError } from '../main/store/index.ts'
+import { CliError } from './args.ts'
+import { publishService, readServiceFile } from './service-file.ts'
+import { printServiceEvents } from './service-output.ts'
+
+export interface HostOptions {
+  home: string
+  mode: 'worker' | 'serve'
+  host?: string
+  port?: number
+  rendererDir?: string
+  quiet?: boolean
+}
+
+export interface Hosted {
+  service: LabService
+  server: LabServer
+  /** resolves once stopped (by stop() or a signal) */
+  stopped: Promise<void>
+  /** true once a signal asked to stop */
+  readonly interrupted: boolean
+  stop(): Promise<void>
+}
+
+export async function hostLab(options: HostOptions): Promise<Hosted> {
+  let service: LabService
+  try {
+    service = LabService.open({ homeDir: options.home, autoResume: true })
+  } catch (error) {
+    if (!(error instanceof StoreLockedError)) throw error
+    const published = readServiceFile(options.home)
+    const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
+    throw new CliError(`the run store in ${options.home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+  }
+  let server: LabServer
+  try {
+    server = await startLabServer({ handlers: service.handlers, events: service.events, host: options.host, port: options.port, rendererDir: options.rendererDir })
+  } catch (error) {
+    await service.close({ pauseRunning: false })
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host ?? '127.0.0.1'} is in use: pass --port 0 for any free port, or another number`)
+    throw error
+  }
+  const unpublish = publishService(options.home, { url: server.url, token: server.token, mode: options.mode })
+  const stopPrinting = printServiceEvents(service.events, options.quiet)
+
+  let interrupted = false
+  let stopping: Promise<void> | undefined
+  let resolveStopped!: () => void
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve))
+  const stop = () => {
+    stopping ??= (async () => {
+      try {
+        await service.close({ pauseRunning: true })
+        await server.close()
+      } finally {
+        unpublish()
+        stopPrinting()
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        process.off('exit', unpublish)
+        resolveStopped()
+      }
+    })()
+    return stopping
+  }
+  const onSignal = () => {
+    if (stopping) {
+      process.stderr.write('stopping now: the running run is killed and resumes from its last checkpoint next time\n')
+      void service.close()
+      return
+    }
+    interrupted = true
+    const running = service.runningRunIds
+    process.stderr.write(running.length ? `pausing run ${running.join(', ')} with a checkpoint (Ctrl-C again to stop at once)...\n` : 'stopping...\n')
+    void stop()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('exit', unpublish)
+  return {
+    service,
+    server,
+    stopped,
+    get interrupted() {
+      return interrupted
+    },
+    stop
+  }
+}
