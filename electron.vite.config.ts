@@ -9,7 +9,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           // the batch-preparation worker is started by file name at run time
-          'prepare-worker': resolve(__dirname, 'src/main/trainer/data/prepare-worker.ts')
+          'prepare-worker': resolve(__dirname, 'src/main/trainer/data/prepare-worker.ts'),
+          // so is the trainer process (utilityProcess.fork of out/main/trainer-process.js)
+          'trainer-process': resolve(__dirname, 'src/main/trainer/process.ts')
         }
       }
     }

@@ -1,7 +1,8 @@
-import type { FixMatchLabApi } from './index'
+import type { LabBridge } from '../shared/api'
 
 declare global {
   interface Window {
-    fixmatchLab: FixMatchLabApi
+    /** the preload's bridge (src/preload/index.ts): one method per contract command, and on(event, listener) */
+    fixmatchLab: LabBridge
   }
 }
