@@ -1,0 +1,116 @@
+// Portable run bundles: a run exported from one home and imported into
+// another shows there like its own (metrics, summary, provenance, tags, note)
+// and brings its checkpoint along, checked by sha256.
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { importRunBundle, writeRunBundle, checkpointDir } from '../../src/main/service/index.ts'
+import { writeCheckpointAtomic } from '../../src/main/trainer/checkpoint-file.ts'
+import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus } from './service-helpers.ts'
+
+/** A run that trained to step 4 (scripted trainer, real checkpoint file) and was paused. */
+async function pausedRun(home: string) {
+  const launcher = fakeLauncher()
+  const service = openService({ homeDir: home, launcher })
+  const runId = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 3 }) })).id
+  service.start()
+  await waitForStatus(service, runId, ['running'])
+  const trainer = launcher.trainers[0]
+  trainer.report({ type: 'started', backend: 'wasm', device: 'a test CPU', splitHash: 'feedfacefeedface', resumedFromStep: null, trainSeconds: 0, rejected: [], libraryVersions: { tfjs: '4.22.0', node: '20' }, os: 'Test OS 1' })
+  trainer.report({ type: 'metrics', step: 2, values: { loss: 2.25, maskRate: 0.5 } })
+  trainer.report({ type: 'metrics', step: 4, values: { loss: 1.75, maskRate: 0.75 } })
+  trainer.report({ type: 'eval', step: 4, top1: 41.5, top5: 88, loss: 1.9, count: 200 })
+  const written = writeCheckpointAtomic(checkpointDir(home, runId), 4, Buffer.from('not really weights, but bytes with a sha256'))
+  trainer.report({ type: 'checkpoint', step: 4, ...written, trainSeconds: 2.5, splitHash: 'feedfacefeedface' })
+  trainer.report({ type: 'paused', step: 4, trainSeconds: 2.5 })
+  trainer.exit(0)
+  await waitForStatus(service, runId, ['paused'])
+  await service.handlers['runs/tag']({ runId, tags: ['overnight', 'digits'] })
+  await service.handlers['runs/note']({ runId, note: 'paused to free the machine' })
+  return { service, runId }
+}
+
+describe('run bundles', () => {
+  it('a bundle imported into a second home shows the run with its metrics, provenance, tags, note and checkpoint', async () => {
+    const { service: source, runId } = await pausedRun(tempHome())
+    const file = path.join(tempHome(), 'run.fixmatch-run.tar')
+    const { checkpointStep } = await writeRunBundle(source.store, runId, file)
+    expect(checkpointStep).toBe(4)
+
+    const home = tempHome()
+    const target = openService({ homeDir: home, launcher: fakeLauncher() })
+    await target.handlers['queue/add']({ config: tinyConfig() }) // the new home has a run of its own already
+    const imported = await importRunBundle(target.store, home, file)
+    const [shown] = await target.handlers['runs/list']({ tag: 'overnight' })
+    expect(shown.id).toBe(imported.id)
+    expect(shown.id).not.toBe(runId)
+    expect(shown).toMatchObject({
+      status: 'paused',
+      step: 4,
+      trainSeconds: 2.5,
+      variant: 'O',
+      seed: 3,
+      backend: 'wasm',
+      device: 'a test CPU',
+      splitHash: 'feedfacefeedface',
+      os: 'Test OS 1',
+      libraryVersions: { tfjs: '4.22.0', node: '20' },
+      tags: ['digits', 'overnight'],
+      note: 'paused to free the machine'
+    })
+    expect(shown.summary['eval/top1']).toMatchObject({ last: 41.5, lastStep: 4 })
+    const series = await target.handlers['runs/series']({ runId: shown.id, names: ['loss', 'maskRate'] })
+    expect(series).toEqual({
+      loss: [{ step: 2, value: 2.25 }, { step: 4, value: 1.75 }],
+      maskRate: [{ step: 2, value: 0.5 }, { step: 4, value: 0.75 }]
+    })
+    // its checkpoint now lives under the new home, recorded with the same sha256
+    const [checkpoint] = target.store.checkpoints.list(shown.id)
+    expect(checkpoint.path.startsWith(checkpointDir(home, shown.id))).toBe(true)
+    expect(checkpoint.sha256).toBe(source.store.checkpoints.list(runId)[0].sha256)
+    expect(target.store.checkpoints.latest(shown.id, 'sha256')?.step).toBe(4)
+    // and it can be resumed there
+    await target.handlers['queue/resume']({ runId: shown.id })
+    expect(target.store.runs.require(shown.id).status).toBe('queued')
+  })
+
+  it('a plain JSON export imports too (without a checkpoint); other files are refused with the reason', async () => {
+    const { service: source, runId } = await pausedRun(tempHome())
+    const folder = tempHome()
+    const json = path.join(folder, 'run.json')
+    fs.writeFileSync(json, (await source.handlers['runs/export']({ runId, format: 'json' })).content)
+    const home = tempHome()
+    const target = openService({ homeDir: home, launcher: fakeLauncher() })
+    const imported = await importRunBundle(target.store, home, json)
+    expect(target.store.metrics.summary(imported.id).loss.last).toBe(1.75)
+    expect(target.store.checkpoints.list(imported.id)).toEqual([])
+
+    const junk = path.join(folder, 'junk.tar')
+    fs.writeFileSync(junk, Buffer.alloc(4096, 1))
+    await expect(importRunBundle(target.store, home, junk)).rejects.toThrow(/not a FixMatch Lab run bundle|has no manifest/)
+    expect(target.store.runs.list()).toHaveLength(1)
+  })
+
+  it('a bundle whose checkpoint does not match its record is refused, and nothing is imported', async () => {
+    const { service: source, runId } = await pausedRun(tempHome())
+    // damage the checkpoint the bundle will carry: same size, other bytes
+    const [checkpoint] = source.store.checkpoints.list(runId)
+    const file = path.join(tempHome(), 'run.tar')
+    const original = fs.readFileSync(checkpoint.path)
+    // the export takes the newest checkpoint whose sha256 checks out: a damaged one leaves none
+    fs.writeFileSync(checkpoint.path, Buffer.alloc(original.length, 0))
+    expect((await writeRunBundle(source.store, runId, file)).checkpointStep).toBeNull()
+    fs.writeFileSync(checkpoint.path, original)
+    await writeRunBundle(source.store, runId, file)
+    const tar = fs.readFileSync(file)
+    const at = tar.indexOf(original)
+    tar[at] ^= 0xff
+    fs.writeFileSync(file, tar)
+
+    const home = tempHome()
+    const target = openService({ homeDir: home, launcher: fakeLauncher() })
+    await expect(importRunBundle(target.store, home, file)).rejects.toThrow(/the bundle is damaged/)
+    expect(target.store.runs.list()).toEqual([])
+    expect(fs.existsSync(path.join(home, 'checkpoints'))).toBe(false)
+  })
+})
