@@ -121,7 +121,7 @@ describe('experiments', () => {
 
   it('refuses bad variants, seeds or config keys before queueing anything', async () => {
     const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
-    const base = { name: 'x', config: {}, variants: ['O'], seeds: [1] }
+    const base = { name: 'x', config: {}, variants: ['O' as const], seeds: [1] }
     await expect(service.handlers['experiments/create']({ ...base, variants: ['O', 'Z'] as never })).rejects.toMatchObject({ field: 'variants' })
     await expect(service.handlers['experiments/create']({ ...base, seeds: [1, 1] })).rejects.toMatchObject({ field: 'seeds' })
     await expect(service.handlers['experiments/create']({ ...base, variants: [] })).rejects.toMatchObject({ field: 'variants' })
@@ -145,6 +145,21 @@ describe('recovery rules', () => {
     const run = service.store.runs.require(a)
     expect(run.error).toMatch(/no heartbeat for \d+ s \(hung\)/)
     expect(service.store.metrics.summary(a).loss.last).toBe(2.5)
+  })
+
+  it('a trainer that announces a long evaluation may stay silent that long, and no longer', async () => {
+    const launcher = fakeLauncher()
+    const service = openService({ homeDir: tempHome(), launcher, heartbeatTimeoutMs: 200 })
+    const [a] = await queueThree(service)
+    service.start()
+    await waitForStatus(service, a, ['running'])
+    launcher.trainers[0].report(STARTED)
+    const announced = Date.now()
+    launcher.trainers[0].report({ type: 'heartbeat', step: 3, trainSeconds: 1, quietMs: 1000 })
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(service.store.runs.require(a).status).toBe('running')
+    await waitForStatus(service, a, ['interrupted'], 5000)
+    expect(Date.now() - announced).toBeGreaterThanOrEqual(1000)
   })
 
   it('automatic resumes stop after 3 interruptions in a row without a new checkpoint', async () => {

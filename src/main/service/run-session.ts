@@ -40,6 +40,8 @@ export class RunSession {
   private trainSeconds = 0
   private totalSteps = 0
   private lastHeard = Date.now()
+  /** the trainer announced a long synchronous stretch (an evaluation) until then */
+  private quietUntil = 0
   private killReason: string | undefined
   private buffer: MetricPoint[] = []
   private bufferedEvents: { step: number; values: Record<string, number> }[] = []
@@ -146,6 +148,7 @@ export class RunSession {
       case 'progress':
         return this.onProgress(m)
       case 'heartbeat':
+        if (m.quietMs) this.quietUntil = Date.now() + m.quietMs
         this.step = m.step
         this.trainSeconds = m.trainSeconds
         this.progressDirty = true
@@ -313,7 +316,7 @@ export class RunSession {
 
   private checkHeartbeat(): void {
     const silentMs = Date.now() - this.lastHeard
-    if (this.outcome || silentMs < this.ctx.settings.heartbeatTimeoutMs) return
+    if (this.outcome || silentMs < this.ctx.settings.heartbeatTimeoutMs || Date.now() < this.quietUntil) return
     this.kill(`sent no heartbeat for ${Math.round(silentMs / 1000)} s (hung) and was killed`)
   }
 

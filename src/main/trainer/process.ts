@@ -10,7 +10,7 @@ import { loadDatasetForConfig } from '../dataset-for-config.ts'
 import { makeLabeledSplit } from '../data/split.ts'
 import type { Dataset } from '../data/types.ts'
 import { initBackend } from './backend.ts'
-import { train } from './loop.ts'
+import { imagesPerStep, train } from './loop.ts'
 import { serializeState, type TrainingState } from './state.ts'
 import { CheckpointWriteError, loadNewestValid, writeCheckpointAtomic } from './checkpoint-file.ts'
 import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.ts'
@@ -75,6 +75,7 @@ async function run(start: StartMessage): Promise<void> {
     const trainStarted = performance.now()
     const elapsed = () => resumedSeconds! + (performance.now() - trainStarted) / 1000
     const progress = new Throttle(250)
+    const forecast = new QuietForecast(config, config.evalLimit ? Math.min(config.evalLimit, dataset.test.count) : dataset.test.count)
     let lastWrittenStep = resume.step ?? -1
     const result = await train(config, dataset, {
       resumeFrom: resume.state,
@@ -83,6 +84,8 @@ async function run(start: StartMessage): Promise<void> {
         onEval: (step, e) => void send({ type: 'eval', step, top1: e.top1, top5: e.top5, loss: e.loss, count: e.count }),
         onProgress: (p) => {
           heart.update(p.step, elapsed())
+          const quietMs = forecast.afterStep(p.step)
+          if (quietMs !== undefined) heart.announceQuiet(quietMs)
           if (progress.due() || p.step === p.totalSteps) void send({ type: 'progress', ...p })
         },
         control: () => command,
@@ -163,13 +166,50 @@ class Heartbeat {
     if (Date.now() - this.last >= this.everyMs) this.beat()
   }
 
+  /** The next stretch (an evaluation runs synchronously) may keep us silent this long. */
+  announceQuiet(quietMs: number): void {
+    this.beat(Math.round(quietMs))
+  }
+
   stop(): void {
     clearInterval(this.timer)
   }
 
-  private beat(): void {
+  private beat(quietMs?: number): void {
     this.last = Date.now()
-    void send({ type: 'heartbeat', step: this.step, trainSeconds: this.trainSeconds })
+    void send({ type: 'heartbeat', step: this.step, trainSeconds: this.trainSeconds, ...(quietMs === undefined ? {} : { quietMs }) })
+  }
+}
+
+/**
+ * How long the next step may keep this (single) thread silent when it ends
+ * with an evaluation, so the service does not take a long evaluation for a
+ * hung trainer: three times the last evaluation, or before the first, an
+ * estimate from the step time (an evaluation image costs less than a training one).
+ */
+class QuietForecast {
+  private lastAt = performance.now()
+  private stepMs = 0
+  private evalMs: number | undefined
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly evalImages: number
+  ) {}
+
+  afterStep(step: number): number | undefined {
+    const now = performance.now()
+    const took = now - this.lastAt
+    this.lastAt = now
+    if (this.evaluates(step)) this.evalMs = Math.max(0, took - this.stepMs)
+    else this.stepMs = took
+    if (!this.evaluates(step + 1) || step + 1 > this.config.steps) return undefined
+    const evalMs = this.evalMs ?? (this.stepMs * this.evalImages) / imagesPerStep(this.config)
+    return 3 * evalMs + 2 * this.stepMs + 30_000
+  }
+
+  private evaluates(step: number): boolean {
+    return step % this.config.evalEvery === 0 || step === this.config.steps
   }
 }
 

@@ -48,7 +48,8 @@ export type FromTrainer =
   | { type: 'eval'; step: number; top1: number; top5: number; loss: number; count: number }
   | { type: 'progress'; step: number; totalSteps: number; imagesPerSecond: number; etaSeconds: number; latestTop1?: number }
   | { type: 'checkpoint'; step: number; path: string; bytes: number; sha256: string; trainSeconds: number; splitHash: string }
-  | { type: 'heartbeat'; step: number; trainSeconds: number }
+  /** quietMs: the trainer expects to be silent for up to this long (an evaluation is next), beyond the usual timeout */
+  | { type: 'heartbeat'; step: number; trainSeconds: number; quietMs?: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** step and trainSeconds are left out when it stopped before training began (nothing new to record) */
   | { type: 'paused'; step?: number; trainSeconds?: number }
@@ -108,6 +109,7 @@ export function parseFromTrainer(value: unknown): FromTrainer {
       break
     case 'heartbeat':
       need(isStep(m.step) && isNumber(m.trainSeconds), t, 'step or trainSeconds')
+      need(m.quietMs === undefined || (isNumber(m.quietMs) && m.quietMs >= 0), t, 'quietMs')
       break
     case 'paused':
     case 'stopped':
