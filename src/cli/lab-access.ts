@@ -6,7 +6,7 @@ import type { CommandName, Request, Response } from '../shared/api.ts'
 import { LabService } from '../main/service/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
 import { CliError } from './args.ts'
-import { readServiceFile, type PublishedService } from './service-file.ts'
+import { readServiceFile, serviceFilePath, type PublishedService } from './service-file.ts'
 
 export interface LabAccess {
   call<C extends CommandName>(command: C, request: Request<C>): Promise<Response<C>>
@@ -17,7 +17,7 @@ export interface LabAccess {
 
 export async function openLab(home: string): Promise<LabAccess> {
   const published = readServiceFile(home)
-  if (published) return httpAccess(published)
+  if (published) return httpAccess(published, home)
   let service: LabService
   try {
     service = LabService.open({ homeDir: home })
@@ -37,7 +37,7 @@ export async function openLab(home: string): Promise<LabAccess> {
   }
 }
 
-function httpAccess(published: PublishedService): LabAccess {
+function httpAccess(published: PublishedService, home: string): LabAccess {
   return {
     via: `the running ${published.mode} (process ${published.pid}) at ${published.url}`,
     async call(command, request) {
@@ -49,7 +49,10 @@ function httpAccess(published: PublishedService): LabAccess {
           body: JSON.stringify(request ?? {})
         })
       } catch (error) {
-        throw new CliError(`cannot reach the running ${published.mode} (process ${published.pid}) at ${published.url}: ${(error as Error).message}`)
+        throw new CliError(
+          `cannot reach the running ${published.mode} (process ${published.pid}) at ${published.url}: ${(error as Error).message}. ` +
+            `If that process is not a FixMatch Lab ${published.mode} any more, delete ${serviceFilePath(home)}`
+        )
       }
       const body = (await response.json().catch(() => undefined)) as { result?: unknown; error?: { message?: string; field?: string } } | undefined
       if (!response.ok) throw new CliError(body?.error?.message ?? `the running ${published.mode} answered HTTP ${response.status}`)

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LabService, ServiceError } from '../../src/main/service/index.ts'
 import { StoreLockedError } from '../../src/main/store/index.ts'
-import { CheckpointWriteError, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/trainer/checkpoint-file.ts'
+import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/trainer/checkpoint-file.ts'
 import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
 const STARTED = {
@@ -263,5 +263,14 @@ describe('atomic checkpoint files', () => {
     expect((error as CheckpointWriteError).diskFull).toBe(true)
     expect(fs.readdirSync(dir)).toEqual(['step-000000002.ckpt'])
     expect(fs.readFileSync(earlier.path)).toEqual(Buffer.alloc(1000, 7))
+  })
+
+  it('temp files of writes cut short by a kill are cleared before the next run, checkpoints kept', () => {
+    const dir = path.join(tempHome(), 'checkpoints', '1')
+    const kept = writeCheckpointAtomic(dir, 2, Buffer.alloc(10, 1))
+    fs.writeFileSync(path.join(dir, '.step-000000004.ckpt.4242.tmp'), 'half a checkpoint')
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'not ours to delete')
+    removeUnfinishedWrites(dir)
+    expect(fs.readdirSync(dir).sort()).toEqual(['notes.txt', path.basename(kept.path)])
   })
 })

@@ -2,7 +2,7 @@
 // mode): one run at a time in its own trainer process, interrupted runs
 // resumed from their last checkpoint, progress on stderr.
 import { resolveHome } from '../../main/paths.ts'
-import { parseFlags } from '../args.ts'
+import { CliError, parseFlags } from '../args.ts'
 import { hostLab } from '../hosting.ts'
 
 const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--quiet] [--home DIR]
@@ -20,6 +20,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     console.log(USAGE)
     return 0
   }
+  if (values.once && values.watch) throw new CliError('--once and --watch exclude each other: one run, or keep waiting for more')
   const home = resolveHome(values.home)
   const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet })
   const { service } = hosted

@@ -69,6 +69,17 @@ export function writeCheckpointAtomic(dir: string, step: number, bytes: Buffer, 
   return { path: final, bytes: bytes.length, sha256: sha256Of(bytes) }
 }
 
+/** Temp files of writes that never finished (the trainer was killed mid-write): nothing refers to them. */
+export function removeUnfinishedWrites(dir: string): void {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) if (/^\.step-\d+\.ckpt\.\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true })
+}
+
 /** Makes the rename itself durable (not possible on Windows, where it is not needed the same way). */
 function syncFolder(dir: string): void {
   if (process.platform === 'win32') return

@@ -12,7 +12,7 @@ import type { Dataset } from '../data/types.ts'
 import { initBackend } from './backend.ts'
 import { imagesPerStep, train } from './loop.ts'
 import { serializeState, type TrainingState } from './state.ts'
-import { CheckpointWriteError, loadNewestValid, writeCheckpointAtomic } from './checkpoint-file.ts'
+import { CheckpointWriteError, loadNewestValid, removeUnfinishedWrites, writeCheckpointAtomic } from './checkpoint-file.ts'
 import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.ts'
 import { parentChannel } from './parent-channel.ts'
 
@@ -52,6 +52,7 @@ async function run(start: StartMessage): Promise<void> {
   const { config } = start
   const heart = new Heartbeat(start.heartbeatMs)
   try {
+    removeUnfinishedWrites(start.checkpointDir)
     const backend = await initBackend(config.backend)
     const dataset = await loadDatasetForConfig(config, start.homeDir)
     const splitHash = splitHashOf(config, dataset)
