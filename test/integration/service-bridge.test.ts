@@ -8,6 +8,10 @@ import WebSocket from 'ws'
 import { startLabServer, type LabServer } from '../../src/main/server/index.ts'
 import { fakeLauncher, openService, tempHome, tinyConfig } from './service-helpers.ts'
 
+// the bodies are checked field by field below
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> }
+
 const servers: LabServer[] = []
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close()
@@ -17,7 +21,7 @@ async function serve(rendererDir?: string) {
   const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
   const server = await startLabServer({ handlers: service.handlers, events: service.events, rendererDir })
   servers.push(server)
-  const call = (command: string, body: unknown, token: string | null = server.token) =>
+  const call = (command: string, body: unknown, token: string | null = server.token): Promise<JsonResponse> =>
     fetch(`${server.url}/api/${command}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { Authorization: `Bearer ${token}` }) },
@@ -85,7 +89,7 @@ describe('HTTP + WebSocket bridge', () => {
     const conflict = await call('queue/resume', { runId: run.id })
     expect(conflict.status).toBe(409)
     expect((await conflict.json()).error).toMatchObject({ field: 'runId', message: expect.stringMatching(/is cancelled/) })
-    const wrongMethod = await fetch(`${(await serve()).server.url}/api/queue/list`, { headers: {} })
+    const wrongMethod = await fetch(`${(await serve()).server.url}/api/queue/list`)
     expect(wrongMethod.status).toBe(405)
   })
 
