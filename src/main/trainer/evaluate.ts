@@ -21,14 +21,22 @@ export function evaluate(
 ): EvalResult {
   const pixels = imageShape[0] * imageShape[1] * imageShape[2]
   const count = options.limit ? Math.min(options.limit, set.count) : set.count
+  // A limit takes images spread evenly over the set: test sets are often stored class by class.
+  const pick = (i: number) => (count === set.count ? i : Math.floor((i * set.count) / count))
   const k = Math.min(5, model.numClasses)
   let correct1 = 0
   let correct5 = 0
   let lossSum = 0
   for (let start = 0; start < count; start += options.batchSize) {
     const n = Math.min(options.batchSize, count - start)
-    const input = normalizeImages(set.images.subarray(start * pixels, (start + n) * pixels), imageShape[2], normalization)
-    const labels = set.labels.subarray(start, start + n)
+    const pixelsOf = new Uint8Array(n * pixels)
+    const labels = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      const index = pick(start + i)
+      pixelsOf.set(set.images.subarray(index * pixels, (index + 1) * pixels), i * pixels)
+      labels[i] = set.labels[index]
+    }
+    const input = normalizeImages(pixelsOf, imageShape[2], normalization)
     const [top, rowLoss] = tf.tidy(() => {
       const logits = model.apply(tf.tensor4d(input, [n, ...imageShape]), false)
       const logProbs = tf.logSoftmax(logits)
