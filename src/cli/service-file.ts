@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { processIsAlive } from '../main/process-alive.ts'
 
 export interface PublishedService {
   pid: number
@@ -41,15 +42,7 @@ export function readServiceFile(home: string, options: { checkAlive?: boolean } 
     return undefined
   }
   if (!Number.isInteger(entry.pid) || typeof entry.url !== 'string' || typeof entry.token !== 'string' || typeof entry.hostname !== 'string') return undefined
-  if ((options.checkAlive ?? true) && (entry.hostname !== os.hostname() || !processRuns(entry.pid!))) return undefined
+  if ((options.checkAlive ?? true) && (entry.hostname !== os.hostname() || !processIsAlive(entry.pid!))) return undefined
   return entry as PublishedService
 }
 
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

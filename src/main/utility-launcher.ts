@@ -3,7 +3,7 @@
 // as from child_process.fork outside Electron.
 import { utilityProcess } from 'electron'
 import type { ToTrainer } from './trainer/protocol.ts'
-import { lineSplitter, type TrainerHandle, type TrainerLauncher } from './service/launcher.ts'
+import { forwardOutputLines, type TrainerHandle, type TrainerLauncher } from './service/launcher.ts'
 
 /** Messages reach the parent before its 'exit' event in practice; this margin makes sure of it. */
 const EXIT_DELIVERY_MS = 100
@@ -18,13 +18,7 @@ export function utilityTrainerLauncher(entry: string): TrainerLauncher {
         spawned = true
         for (const message of pending.splice(0)) child.postMessage(message)
       })
-      const outputListeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = []
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const lines = lineSplitter((line) => outputListeners.forEach((listener) => listener(line, stream)))
-        child[stream]?.setEncoding('utf8')
-        child[stream]?.on('data', (chunk: string) => lines.push(chunk))
-        child[stream]?.on('end', () => lines.end())
-      }
+      const outputListeners = forwardOutputLines(child)
       return {
         get pid() {
           return child.pid

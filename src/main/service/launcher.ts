@@ -34,3 +34,22 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: stri
     }
   }
 }
+
+type OutputListener = (line: string, stream: 'stdout' | 'stderr') => void
+interface TextOutput {
+  setEncoding(encoding: 'utf8'): unknown
+  on(event: 'data', listener: (chunk: string) => void): unknown
+  on(event: 'end', listener: () => void): unknown
+}
+
+/** Sends a child's stdout and stderr, line by line, to the listeners (which may be added later). */
+export function forwardOutputLines(child: { stdout?: TextOutput | null; stderr?: TextOutput | null }): OutputListener[] {
+  const listeners: OutputListener[] = []
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const lines = lineSplitter((line) => listeners.forEach((listener) => listener(line, stream)))
+    child[stream]?.setEncoding('utf8')
+    child[stream]?.on('data', (chunk: string) => lines.push(chunk))
+    child[stream]?.on('end', () => lines.end())
+  }
+  return listeners
+}

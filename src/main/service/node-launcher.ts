@@ -3,7 +3,7 @@
 // sources (the CLI via bin/fixmatch-lab.js, tests).
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { lineSplitter, type TrainerHandle, type TrainerLauncher } from './launcher.ts'
+import { forwardOutputLines, type TrainerHandle, type TrainerLauncher } from './launcher.ts'
 
 export function trainerEntry(): string {
   const self = import.meta.url
@@ -16,13 +16,7 @@ export function nodeTrainerLauncher(entry: string = trainerEntry()): TrainerLaun
     launch(): TrainerHandle {
       // execArgv left empty: a debugger or test runner flag of ours must not follow into the trainer
       const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
-      const outputListeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = []
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const lines = lineSplitter((line) => outputListeners.forEach((listener) => listener(line, stream)))
-        child[stream]?.setEncoding('utf8')
-        child[stream]?.on('data', (chunk: string) => lines.push(chunk))
-        child[stream]?.on('end', () => lines.end())
-      }
+      const outputListeners = forwardOutputLines(child)
       // a write to a trainer that just died fails; its exit is reported separately
       child.on('error', () => {})
       return {

@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import { StoreLockedError } from './errors.ts'
+import { processIsAlive } from '../process-alive.ts'
 
 interface LockOwner {
   pid: number
@@ -72,18 +73,9 @@ function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
   // Another machine's pid (a shared network folder) cannot be checked: respect it.
   if (owner.hostname !== os.hostname()) return false
   if (owner.pid === process.pid) return !held.has(lockPath)
-  return !processRuns(owner.pid)
+  return !processIsAlive(owner.pid)
 }
 
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it runs, under another user
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function removeIfUnchanged(lockPath: string, seen: LockOwner | undefined): void {
   const now = readOwner(lockPath)
