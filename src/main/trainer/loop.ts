@@ -205,6 +205,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       const rate = ((done - firstStep) * perStep) / secondsSoFar
       hooks.onProgress?.({ step: done, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: ((config.steps - done) * perStep) / rate, latestTop1 })
       if (done % config.checkpointEvery === 0 && done < config.steps) await hooks.onCheckpoint?.(snapshot(done, elapsed()))
+      await nextEventLoopTurn()
       const command = hooks.control?.()
       if (command && done < config.steps) {
         status = command === 'pause' ? 'paused' : 'stopped'
@@ -235,6 +236,17 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     best,
     trainSeconds
   }
+}
+
+/**
+ * Lets the event loop reach its poll phase before the next step. A step runs in
+ * the continuation of the prefetch worker's message, and with the next batch
+ * already queued on that port the loop would go from batch to batch without
+ * ever reading the parent's IPC, a signal or a timer: pause, stop, Ctrl-C and
+ * the parent-gone notice would wait until the run ends.
+ */
+function nextEventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 /** Averages step metrics over the logging window (NaN entries skipped). Its partial sums go into checkpoints. */
