@@ -224,6 +224,10 @@ describe('evaluation and training lines', () => {
     const lines = buildDatasets([makeRun({ id: 6 })], () => [{ step: 50, value: 12.5 }], { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
     expect(lines[0]!.data).toEqual([{ x: 50, y: 12.5 }])
     expect(lines[0]!.pointRadius).toBeGreaterThan(0)
+    // a study run's thousand evaluations are drawn as a plain line
+    const dense = buildDatasets([makeRun({ id: 9 })], () => series(Array(1024).fill(50), 1024), { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    expect(dense[0]!.pointRadius).toBe(0)
+    expect(dense[0]!.role).toBe('recorded')
   })
 
   it('smooths a training metric with its raw line faint behind, one legend entry per run', () => {

@@ -65,6 +65,9 @@ export function runStyles(runs: readonly RunLine[], shades: Map<number, number> 
   })
 }
 
+/** Evaluation lines with at most this many points get a marker on each. */
+const MAX_MARKED_POINTS = 150
+
 export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: DatasetOptions): LineDataset[] {
   const evaluation = isEvaluationMetric(options.metric)
   const smoothing = evaluation ? 0 : options.smoothing
@@ -81,7 +84,8 @@ export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number
       borderDash: dash,
       borderWidth: role === 'raw' ? 1 : 1.75,
       // each evaluation is a point of its own: a run with one evaluation still shows it
-      pointRadius: evaluation ? 2.5 : 0,
+      // (a study run's thousand evaluations are a line already: markers would only blot it)
+      pointRadius: evaluation && points.length <= MAX_MARKED_POINTS ? 2.5 : 0,
       pointHoverRadius: evaluation ? 4 : 3
     })
     if (smoothing <= 0) return [line('recorded', decimate(recorded, options.maxPoints))]
