@@ -77,6 +77,15 @@ export interface AppInfo {
   device: string | null
   /** doctor's advice when the GPU is not used */
   advice: string[]
+  /** the datasets a config can name without a path, and whether this home has them (CIFAR must be imported first) */
+  datasets: DatasetAvailability[]
+}
+
+export interface DatasetAvailability {
+  name: 'mnist' | 'cifar10' | 'cifar100'
+  installed: boolean
+  /** when not installed: the commands that get it */
+  howToGet?: string
 }
 
 /** Every command: name -> [request, response]. Names are 'domain/action'. */

@@ -2,6 +2,7 @@
 // /events call, command round trips with the contract's shapes and error
 // statuses, events over the WebSocket, and the static page.
 import fs from 'node:fs'
+import http from 'node:http'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -30,9 +31,23 @@ async function serve(rendererDir?: string) {
   return { service, server, call }
 }
 
-function openSocket(url: string): Promise<{ socket: WebSocket; frames: { event: string; payload: unknown }[] }> {
+/** A raw request with headers fetch() would not let a test set (Host). */
+function rawRequest(url: string, options: { method?: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url)
+    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk) => (body += chunk))
+      response.on('end', () => resolve({ status: response.statusCode!, body }))
+    })
+    request.once('error', reject)
+    request.end(options.body)
+  })
+}
+
+function openSocket(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; frames: { event: string; payload: unknown }[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers })
     const frames: { event: string; payload: unknown }[] = []
     socket.on('message', (data) => frames.push(JSON.parse(String(data))))
     socket.once('open', () => resolve({ socket, frames }))
@@ -107,6 +122,52 @@ describe('HTTP + WebSocket bridge', () => {
     expect((changed.payload as { queue: { id: number }[] }).queue.map((r) => r.id)).toEqual([run.id])
     expect(frames.find((f) => f.event === 'run/status')?.payload).toMatchObject({ run: { id: run.id, status: 'queued' } })
     expect(frames.find((f) => f.event === 'log')?.payload).toMatchObject({ runId: run.id, level: 'info' })
+  })
+
+  it('refuses a Host that is not this machine on every path, even with the token (DNS rebinding)', async () => {
+    const { server } = await serve()
+    const post = { method: 'POST', body: '{}' }
+    for (const host of ['evil.example', `evil.example:${server.port}`, '127.0.0.1.evil.example', `localhost.evil.example:${server.port}`]) {
+      const api = await rawRequest(`${server.url}/api/queue/list`, { ...post, headers: { Host: host, Authorization: `Bearer ${server.token}` } })
+      expect(api.status).toBe(403)
+      expect(JSON.parse(api.body).error.message).toMatch(/is not this machine/)
+      expect((await rawRequest(`${server.url}/`, { headers: { Host: host } })).status).toBe(403)
+      const ws = `${server.url.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(server.token)}`
+      await expect(openSocket(ws, { Host: host })).rejects.toThrow(/HTTP 403/)
+    }
+    // loopback names and addresses with any port (a tunnel changes it) still work
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, 'localhost:8080', `127.0.0.2:${server.port}`, '[::1]:8080']) {
+      const api = await rawRequest(`${server.url}/api/queue/list`, { ...post, headers: { Host: host, Authorization: `Bearer ${server.token}` } })
+      expect(api.status, host).toBe(200)
+    }
+  })
+
+  it('refuses API and event calls from another site\'s page, and takes the lab\'s own', async () => {
+    const { server } = await serve()
+    const host = new URL(server.url).host
+    const api = (origin: string) =>
+      rawRequest(`${server.url}/api/queue/list`, { method: 'POST', body: '{}', headers: { Origin: origin, Authorization: `Bearer ${server.token}` } })
+    const ws = `${server.url.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(server.token)}`
+    for (const origin of ['http://evil.example', `http://evil.example:${server.port}`, 'null', `https://${host}`, `http://localhost:${server.port + 1}`]) {
+      const refused = await api(origin)
+      expect(refused.status, origin).toBe(403)
+      expect(JSON.parse(refused.body).error.message).toMatch(/not allowed/)
+      await expect(openSocket(ws, { Origin: origin })).rejects.toThrow(/HTTP 403/)
+    }
+    expect((await api(`http://${host}`)).status).toBe(200)
+    const { socket } = await openSocket(ws, { Origin: `http://${host}` })
+    socket.close()
+    // the page itself is no call: a link from another site still opens it
+    expect((await rawRequest(`${server.url}/`, { headers: { Origin: 'http://evil.example' } })).status).toBe(200)
+  })
+
+  it('skips the Host check when told to listen beyond loopback, never the token', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const server = await startLabServer({ handlers: service.handlers, events: service.events, host: '0.0.0.0' })
+    servers.push(server)
+    const url = `http://127.0.0.1:${server.port}/api/queue/list`
+    expect((await rawRequest(url, { method: 'POST', body: '{}', headers: { Host: 'labbox.example', Authorization: `Bearer ${server.token}` } })).status).toBe(200)
+    expect((await rawRequest(url, { method: 'POST', body: '{}', headers: { Host: 'labbox.example' } })).status).toBe(401)
   })
 
   it('serves the built page and its assets without the token, never a file outside the folder', async () => {

@@ -5,18 +5,20 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket } from 'ws'
 import { EVENT_NAMES } from '../../shared/api.ts'
 import type { EventSource } from '../service/events.ts'
+import { refusedHost, refusedOrigin } from './request-origin.ts'
 import { tokenMatches } from './token.ts'
 
 /** A client this far behind is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 << 20
 const PING_EVERY_MS = 30_000
 
-export function attachEventSocket(server: Server, events: EventSource, token: string): { close(): void } {
+export function attachEventSocket(server: Server, events: EventSource, token: string, loopbackOnly: boolean): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   const alive = new WeakMap<WebSocket, boolean>()
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
+    if (refusedHost(request, loopbackOnly) ?? refusedOrigin(request)) return refuse(socket, 403, 'Forbidden')
     if (url.pathname !== '/events') return refuse(socket, 404, 'Not Found')
     if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized')
     wss.handleUpgrade(request, socket, head, (client) => {

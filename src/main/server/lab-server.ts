@@ -1,11 +1,14 @@
 // The headless bridge: the built renderer, the contract's commands over HTTP
-// and its events over a WebSocket, on 127.0.0.1 with a token per start.
+// and its events over a WebSocket, on 127.0.0.1 with a token per start. On
+// loopback a request must name a loopback Host, and API and event calls from
+// a browser must come from the lab's own page (request-origin.ts).
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Handlers } from '../../shared/api.ts'
 import type { EventSource } from '../service/events.ts'
 import { handleApi, sendError } from './api-route.ts'
 import { attachEventSocket } from './event-socket.ts'
+import { isLoopbackHost, refusedHost, refusedOrigin } from './request-origin.ts'
 import { serveStatic } from './static-files.ts'
 import { newToken } from './token.ts'
 
@@ -35,9 +38,13 @@ export interface LabServer {
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? newToken()
+  const loopbackOnly = isLoopbackHost(host)
   const server = http.createServer((request, response) => {
     const pathname = (request.url ?? '/').split('?')[0]
-    if (pathname === '/api' || pathname.startsWith('/api/')) {
+    const isApi = pathname === '/api' || pathname.startsWith('/api/')
+    const refused = refusedHost(request, loopbackOnly) ?? (isApi ? refusedOrigin(request) : undefined)
+    if (refused) return sendError(response, 403, { message: refused })
+    if (isApi) {
       handleApi(request, response, options.handlers, token).catch((error) => {
         if (!response.headersSent) sendError(response, 500, { message: (error as Error).message })
         else response.destroy()
@@ -46,7 +53,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   })
   server.headersTimeout = 30_000
   server.requestTimeout = 60_000
-  const socket = attachEventSocket(server, options.events, token)
+  const socket = attachEventSocket(server, options.events, token, loopbackOnly)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, () => {

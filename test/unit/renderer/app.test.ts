@@ -8,7 +8,7 @@ import { LAB_CLIENT, LAB_CONNECTION } from '../../../src/renderer/src/api/inject
 import App from '../../../src/renderer/src/App.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
-const gpuInfo: AppInfo = { name: 'FixMatch Lab', version: '0.1.0', home: '/h', backend: 'node-gpu', device: 'RTX 3090', advice: [] }
+const gpuInfo: AppInfo = { name: 'FixMatch Lab', version: '0.1.0', home: '/h', backend: 'node-gpu', device: 'RTX 3090', advice: [], datasets: [{ name: 'mnist', installed: true }] }
 const cpuInfo: AppInfo = { ...gpuInfo, backend: 'wasm', device: 'CPU (8 threads)', advice: ['Install CUDA 11.2 and cuDNN 8, then run `fixmatch-lab doctor`.'] }
 
 function mountApp(info: AppInfo, runCount: number, connection = new ConnectionTracker('open')) {
@@ -59,6 +59,19 @@ describe('App', () => {
     connection.set('open')
     await settle()
     expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
+  })
+
+  it('says the service restarted and how to get in again when its token is refused, not "Reconnecting..."', async () => {
+    const { wrapper, connection } = mountApp(gpuInfo, 1)
+    await settle()
+    connection.set('closed')
+    connection.set('refused')
+    await settle()
+    expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
+    const banner = wrapper.get('[data-testid="token-refused-banner"]').text()
+    expect(banner).toMatch(/restarted/)
+    expect(banner).toMatch(/open the new address fixmatch-lab serve printed, the one ending in \?token=/)
+    expect(banner).not.toMatch(/Reconnecting/)
   })
 
   it('switches views from the nav', async () => {

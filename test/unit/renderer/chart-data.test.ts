@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { MetricPoint } from '../../../src/shared/api.ts'
 import { VARIANTS } from '../../../src/shared/config.ts'
-import { VARIANT_COLOURS, lighten, seedIndexes, seedStyle } from '../../../src/renderer/src/charts/colours.ts'
+import { metricChartOptions } from '../../../src/renderer/src/charts/chartjs.ts'
+import { VARIANT_COLOURS, lighten, seedIndexes, seedStyle, withAlpha } from '../../../src/renderer/src/charts/colours.ts'
 import { buildDatasets } from '../../../src/renderer/src/charts/datasets.ts'
 import { decimate } from '../../../src/renderer/src/charts/decimate.ts'
 import { SeriesStore, mergeSorted } from '../../../src/renderer/src/charts/series-store.ts'
 import { smoothSeries } from '../../../src/renderer/src/charts/smoothing.ts'
+import { variantResults } from '../../../src/renderer/src/results/table.ts'
+import { makeRun } from './fake-lab.ts'
 
 const series = (values: number[], stepSize = 1): MetricPoint[] => values.map((value, i) => ({ step: i * stepSize, value }))
 
@@ -172,7 +175,7 @@ describe('buildDatasets', () => {
       [11, series([1, 2])],
       [12, series([5])]
     ])
-    const lines = buildDatasets(runs, (id) => data.get(id) ?? [], { smoothing: 0, maxPoints: 100 })
+    const lines = buildDatasets(runs, (id) => data.get(id) ?? [], { metric: 'loss', smoothing: 0, maxPoints: 100 })
     expect(lines.map((l) => l.runId)).toEqual([12, 11, 10])
     expect(lines[0]!.borderColor).toBe(VARIANT_COLOURS.O)
     expect(lines[1]!.borderDash.length).toBeGreaterThan(0)
@@ -182,10 +185,74 @@ describe('buildDatasets', () => {
     expect(lines[0]!.label).toContain('seed 1')
 
     // explicit shades keep a seed's style when other runs are left out
-    const alone = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { smoothing: 0, maxPoints: 100, shades: new Map([[11, 1]]) })
+    const alone = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { metric: 'loss', smoothing: 0, maxPoints: 100, shades: new Map([[11, 1]]) })
     expect(alone[0]!.borderColor).toBe(lines[1]!.borderColor)
 
-    const smoothed = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { smoothing: 0.9, maxPoints: 100 })
+    const smoothed = buildDatasets([runs[1]!], (id) => data.get(id) ?? [], { metric: 'loss', smoothing: 0.9, maxPoints: 100 })
     expect(smoothed[0]!.data[1]!.y).toBeLessThan(2)
+  })
+})
+
+describe('evaluation and training lines', () => {
+  // the Live view's default smoothing
+  const LIVE_SMOOTHING = 0.6
+  const percent = (value: number) => `${value.toFixed(2)}%`
+  const tooltip = (line: { label: string; data: { x: number; y: number }[] }, index: number) => {
+    const options = metricChartOptions({ yTitle: 'top-1 %', logScale: false, format: percent })
+    const label = options.plugins!.tooltip!.callbacks!.label as unknown as (item: unknown) => string
+    return label({ dataset: line, parsed: line.data[index] })
+  }
+
+  it('draws top-1 as recorded whatever the smoothing, so the chart ends where the Results table does', () => {
+    const top1 = [
+      { step: 100, value: 17.13 },
+      { step: 200, value: 52.4 },
+      { step: 300, value: 70.9 },
+      { step: 400, value: 81.2 }
+    ]
+    const run = makeRun({ id: 5, summary: { 'eval/top1': { last: 81.2, lastStep: 400, best: 81.2, min: 17.13, max: 81.2 } } })
+    const lines = buildDatasets([run], () => top1, { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    expect(lines).toHaveLength(1)
+    expect(lines[0]!.role).toBe('recorded')
+    expect(lines[0]!.data).toEqual(top1.map((p) => ({ x: p.step, y: p.value })))
+    expect(lines[0]!.data.at(-1)!.y).toBe(variantResults([run])[0]!.top1[0])
+    // the tooltip gives the recorded value
+    expect(tooltip(lines[0]!, 0)).toBe(`${lines[0]!.label}: 17.13%`)
+  })
+
+  it('shows a run with a single evaluation as a marker', () => {
+    const lines = buildDatasets([makeRun({ id: 6 })], () => [{ step: 50, value: 12.5 }], { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    expect(lines[0]!.data).toEqual([{ x: 50, y: 12.5 }])
+    expect(lines[0]!.pointRadius).toBeGreaterThan(0)
+    // a study run's thousand evaluations are drawn as a plain line
+    const dense = buildDatasets([makeRun({ id: 9 })], () => series(Array(1024).fill(50), 1024), { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    expect(dense[0]!.pointRadius).toBe(0)
+    expect(dense[0]!.role).toBe('recorded')
+  })
+
+  it('smooths a training metric with its raw line faint behind, one legend entry per run', () => {
+    const loss = series([4, 1, 3, 0.5, 2, 0.25])
+    const lines = buildDatasets([makeRun({ id: 7, variant: 'O' })], () => loss, { metric: 'loss', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    expect(lines.map((l) => l.role)).toEqual(['smoothed', 'raw'])
+    const [smoothed, raw] = lines as [(typeof lines)[0], (typeof lines)[0]]
+    expect(smoothed.data.map((p) => p.y)).toEqual(smoothSeries(loss, LIVE_SMOOTHING).map((p) => p.value))
+    expect(raw.data.map((p) => p.y)).toEqual(loss.map((p) => p.value))
+    expect(raw.borderColor).toBe(withAlpha(VARIANT_COLOURS.O, 0.25))
+    expect(smoothed.borderColor).toBe(VARIANT_COLOURS.O)
+    // chart.js draws higher orders first: the raw line lies behind
+    expect(raw.order).toBeGreaterThan(smoothed.order)
+    expect(tooltip(smoothed, 1)).toMatch(/\(smoothed\)$/)
+    expect(tooltip(raw, 1)).toBe(`${raw.label}: 1.00%`)
+    const options = metricChartOptions({ yTitle: 'loss', logScale: false, format: percent, legend: true })
+    const filter = options.plugins!.legend!.labels!.filter!
+    const data = { datasets: lines } as never
+    expect([0, 1].map((datasetIndex) => filter({ datasetIndex } as never, data))).toEqual([true, false])
+    // no smoothing: one line as recorded
+    expect(buildDatasets([makeRun({ id: 8 })], () => loss, { metric: 'loss', smoothing: 0, maxPoints: 1000 }).map((l) => l.role)).toEqual(['recorded'])
+  })
+
+  it('withAlpha appends the opacity to a #rrggbb colour', () => {
+    expect(withAlpha('#2563eb', 1)).toBe('#2563ebff')
+    expect(withAlpha('#2563eb', 0.25)).toBe('#2563eb40')
   })
 })

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
+import type { DatasetAvailability } from '../../../src/shared/api.ts'
 import { CONFIG_SCHEMA, resolveConfig } from '../../../src/shared/config.ts'
 import { PRESETS } from '../../../src/shared/presets.ts'
 import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
@@ -11,6 +12,7 @@ import {
   diffAgainstBaseline,
   draftFromConfig,
   groupedFields,
+  missingDatasetWarning,
   parseSeeds
 } from '../../../src/renderer/src/editor/form-model.ts'
 import ExperimentView from '../../../src/renderer/src/views/ExperimentView.vue'
@@ -18,8 +20,16 @@ import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
 const presetList = Object.entries(PRESETS).map(([name, p]) => ({ name, ...p }))
 
-function mountEditor(options: { runs?: number; create?: (r: unknown) => unknown } = {}) {
+const CIFAR10_MISSING = 'CIFAR-10 is not in /h/datasets/cifar10. Get it with `fixmatch-lab data download cifar10`.'
+const withoutCifar: DatasetAvailability[] = [
+  { name: 'mnist', installed: true },
+  { name: 'cifar10', installed: false, howToGet: CIFAR10_MISSING },
+  { name: 'cifar100', installed: true }
+]
+
+function mountEditor(options: { runs?: number; create?: (r: unknown) => unknown; datasets?: DatasetAvailability[] } = {}) {
   const lab = fakeLab({
+    'app/info': () => ({ name: 'FixMatch Lab', version: '0', home: '/h', backend: null, device: null, advice: [], datasets: options.datasets ?? withoutCifar }),
     'presets/list': () => presetList,
     'runs/list': () => Array.from({ length: options.runs ?? 1 }, () => makeRun()),
     'experiments/create': (request) => (options.create ? options.create(request) : { id: 5, name: request.name, description: '', createdAt: 'now', preset: request.preset ?? null, runIds: [1, 2, 3] }) as never
@@ -172,5 +182,30 @@ describe('ExperimentView', () => {
     const { wrapper } = mountEditor({ runs: 1 })
     await settle()
     expect(wrapper.find('[data-testid="first-run-offer"]').exists()).toBe(false)
+  })
+})
+
+describe('missing datasets', () => {
+  it('warns for a dataset the home does not have, with how to get it; not for one it has, an image folder, or before the service said', () => {
+    expect(missingDatasetWarning('cifar10', withoutCifar)).toBe(`${CIFAR10_MISSING} Until then, its runs fail as soon as they start.`)
+    expect(missingDatasetWarning('cifar100', withoutCifar)).toBeUndefined()
+    expect(missingDatasetWarning('mnist', withoutCifar)).toBeUndefined()
+    expect(missingDatasetWarning('folder', withoutCifar)).toBeUndefined()
+    expect(missingDatasetWarning('cifar10', undefined)).toBeUndefined()
+  })
+
+  it('the editor warns before queueing a preset whose dataset is not imported, and asks again when the dataset changes', async () => {
+    const { wrapper, lab } = mountEditor()
+    await settle()
+    await wrapper.get('[data-testid="preset-picker"]').setValue('mnist-quick')
+    await settle()
+    expect(wrapper.find('[data-testid="dataset-missing"]').exists()).toBe(false)
+    const asked = lab.callsOf('app/info').length
+    await wrapper.get('[data-testid="preset-picker"]').setValue('cifar10-40')
+    await settle()
+    expect(lab.callsOf('app/info').length).toBeGreaterThan(asked)
+    expect(wrapper.get('[data-testid="dataset-missing"]').text()).toContain('fixmatch-lab data download cifar10')
+    // a warning, not a block: the worker may get the data before the run starts
+    expect(wrapper.get('[data-testid="queue-experiment"]').attributes('disabled')).toBeUndefined()
   })
 })

@@ -104,6 +104,36 @@ describe('HistoryView', () => {
     expect(lab.callsOf('runs/delete')).toEqual([{ runId: 4 }])
   })
 
+  it('deletes an experiment after a confirmation that says what goes and that a training run must be cancelled first', async () => {
+    const { wrapper, lab } = mountHistory()
+    await settle()
+    await wrapper.get('[aria-label="delete experiment CIFAR-10 at 40 labels"]').trigger('click')
+    const text = wrapper.get('[data-testid="confirm-dialog"]').text()
+    expect(text).toContain('Its 2 runs, queued ones included, with their metrics and checkpoint folders, are removed for good')
+    expect(text).toContain('A run that is training must be cancelled first')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('experiments/delete')).toEqual([{ experimentId: 1 }])
+  })
+
+  it('names the run that is training in the experiment deletion dialog, and shows the service refusing', async () => {
+    const training = runs.map((run) => (run.id === 2 ? { ...run, status: 'running' as const } : run))
+    const lab = fakeLab({
+      'runs/list': () => training,
+      'experiments/list': () => experiments,
+      'experiments/delete': () => {
+        throw new Error('run 2 is running: cancel it before deleting the experiment "CIFAR-10 at 40 labels"')
+      }
+    })
+    const wrapper = mount(HistoryView, { global: { provide: { [LAB_CLIENT as symbol]: lab.client } }, attachTo: document.body })
+    await settle()
+    await wrapper.get('[aria-label="delete experiment CIFAR-10 at 40 labels"]').trigger('click')
+    expect(wrapper.get('[data-testid="confirm-dialog"]').text()).toContain('Run #2 is training now: cancel it in the Queue first')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await settle()
+    expect(wrapper.get('[data-testid="error"]').text()).toContain('run 2 is running: cancel it before deleting')
+  })
+
   it('exports through runs/export', async () => {
     const { wrapper, lab } = mountHistory()
     await settle()

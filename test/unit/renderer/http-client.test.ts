@@ -181,6 +181,53 @@ describe('HttpLabClient events', () => {
     expect(steps).toEqual([42])
   })
 
+  it('after a service restart (its token refused) says so and stops reconnecting, instead of "Reconnecting..." for ever', async () => {
+    let restarted = false
+    const fetchMock = vi.fn(async () => (restarted ? jsonResponse(401, { error: { message: 'missing or wrong access token' } }) : jsonResponse(200, { result: {} })))
+    const { client, sockets, timers } = setup(fetchMock as unknown as typeof fetch)
+    client.connect()
+    sockets[0]!.open()
+    await client.call('app/info', undefined)
+    // serve stops: the socket drops and the probe cannot reach it
+    fetchMock.mockImplementationOnce(async () => Promise.reject(new TypeError('Failed to fetch')))
+    sockets[0]!.drop()
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2))
+    await Promise.resolve()
+    expect(client.connection.state).toBe('closed')
+    // serve is back with a new token: the upgrade is refused, the browser only says "closed"
+    restarted = true
+    timers[0]!.callback()
+    sockets[1]!.drop()
+    await vi.waitFor(() => expect(client.connection.state).toBe('refused'))
+    for (const timer of timers) timer.callback()
+    expect(sockets).toHaveLength(2)
+    const error = await client.call('queue/list', undefined).catch((e: unknown) => e)
+    expect((error as ApiError).status).toBe(401)
+    expect((error as ApiError).message).toMatch(/was restarted/)
+    expect((error as ApiError).message).toMatch(/new address `fixmatch-lab serve` printed.*\?token=/)
+  })
+
+  it('keeps reconnecting while the service cannot be reached', async () => {
+    const fetchMock = vi.fn(async () => Promise.reject(new TypeError('Failed to fetch')))
+    const { client, sockets, timers } = setup(fetchMock as unknown as typeof fetch)
+    client.connect()
+    sockets[0]!.drop()
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1))
+    timers[0]!.callback()
+    expect(sockets).toHaveLength(2)
+    expect(client.connection.state).toBe('closed')
+  })
+
+  it('calls a token that never worked wrong, not a restart', async () => {
+    const { client, sockets } = setup(vi.fn(async () => jsonResponse(401, {})) as unknown as typeof fetch)
+    client.connect()
+    const error = await client.call('queue/list', undefined).catch((e: unknown) => e)
+    expect((error as ApiError).message).toMatch(/refused this page's access token/)
+    expect((error as ApiError).message).not.toMatch(/restarted/)
+    expect(client.connection.state).toBe('refused')
+    expect(sockets[0]!.closed).toBe(true)
+  })
+
   it('stops reconnecting after close()', () => {
     const { client, sockets, timers } = setup()
     client.connect()

@@ -103,6 +103,43 @@ describe('LiveView', () => {
     }
   })
 
+  it('shows a run that failed at once as failed, with its error, and no "waiting" charts', async () => {
+    const missing = 'CIFAR-10 is not in /h/datasets/cifar10. Get it with `fixmatch-lab data download cifar10`.'
+    let status: 'queued' | 'failed' = 'queued'
+    const run = () => makeRun({ id: 7, experimentId: 3, variant: 'O', seed: 1, step: 0, status, ...(status === 'failed' ? { error: missing } : {}) })
+    const lab = fakeLab({
+      'experiments/list': () => [{ id: 3, name: 'cifar', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'cifar10-40', runIds: [7] }],
+      'runs/list': () => [run()],
+      'runs/series': () => ({})
+    })
+    const wrapper = mount(LiveView, { props: { experimentId: 3 }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+    await settle()
+    expect(wrapper.find('[data-testid="live-failed"]').exists()).toBe(false)
+    // the trainer stops as soon as it looks for the data
+    status = 'failed'
+    lab.emit('run/status', { run: run() })
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    await settle()
+    const failure = wrapper.get('[data-testid="run-failed"][data-run-id="7"]')
+    expect(failure.get('[data-testid="status-badge"]').attributes('data-status')).toBe('failed')
+    expect(failure.get('[data-testid="run-error"]').text()).toBe(missing)
+    expect(wrapper.find('[data-testid="live-progress"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="chart-top1"]').text()).toContain('no run of this experiment recorded any')
+    await wrapper.get('[data-testid="go-to-queue"]').trigger('click')
+    expect(wrapper.emitted('navigate')).toEqual([['queue']])
+  })
+
+  it('shows a run that had already failed when the view loads', async () => {
+    const lab = fakeLab({
+      'experiments/list': () => [{ id: 3, name: 'cifar', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'cifar10-40', runIds: [7] }],
+      'runs/list': () => [makeRun({ id: 7, experimentId: 3, status: 'failed', step: 0, error: 'the dataset is missing' })],
+      'runs/series': () => ({})
+    })
+    const wrapper = mount(LiveView, { props: { experimentId: 3 }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+    await settle()
+    expect(wrapper.get('[data-testid="run-error"]').text()).toBe('the dataset is missing')
+  })
+
   it('explains what to do when there are no experiments yet', async () => {
     const lab = fakeLab({ 'experiments/list': () => [] })
     const wrapper = mount(LiveView, { props: { experimentId: null }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })

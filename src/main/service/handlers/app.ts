@@ -1,5 +1,8 @@
-// 'app/info' and 'presets/list': what this install is and offers.
-import type { Handlers } from '../../../shared/api.ts'
+// 'app/info' and 'presets/list': what this install is and offers, the
+// datasets in its home folder included (the editor warns before queueing a
+// run on one that is not imported: it would fail at once).
+import type { DatasetAvailability, Handlers } from '../../../shared/api.ts'
+import { CIFAR_FORMATS, cifarMissingMessage, isCifarInstalled } from '../../data/cifar.ts'
 import { PRESETS } from '../../../shared/presets.ts'
 import { PRODUCT_NAME } from '../../paths.ts'
 import { collectReport } from '../../doctor.ts'
@@ -24,7 +27,8 @@ export function appHandlers(core: ServiceCore): AppHandlers {
         home: core.settings.homeDir,
         backend,
         device: latest?.device ?? null,
-        advice: adviceByBackend.get(key)!
+        advice: adviceByBackend.get(key)!,
+        datasets: await datasetAvailability(core.settings.homeDir)
       }
     },
 
@@ -37,4 +41,15 @@ export function appHandlers(core: ServiceCore): AppHandlers {
       }))
     }
   }
+}
+
+/** Read each time: a dataset imported with the CLI while the page is open counts at once. */
+async function datasetAvailability(homeDir: string): Promise<DatasetAvailability[]> {
+  const cifar = await Promise.all(
+    (Object.keys(CIFAR_FORMATS) as (keyof typeof CIFAR_FORMATS)[]).map(async (name): Promise<DatasetAvailability> => {
+      const installed = await isCifarInstalled(name, homeDir)
+      return installed ? { name, installed } : { name, installed, howToGet: cifarMissingMessage(name, homeDir) }
+    })
+  )
+  return [{ name: 'mnist', installed: true }, ...cifar]
 }

@@ -7,6 +7,7 @@ import type { ServiceCore } from '../context.ts'
 import { toApiExperiment } from '../records.ts'
 import { id, list, optionalText, partialConfig, requestObject, show, text } from '../validate.ts'
 import { configFrom } from './queue.ts'
+import { refuseRunning, removeRunFiles } from './runs.ts'
 
 type ExperimentHandlers = Pick<Handlers, 'experiments/list' | 'experiments/create' | 'experiments/delete'>
 
@@ -58,8 +59,21 @@ export function experimentHandlers(core: ServiceCore): ExperimentHandlers {
       return toApiExperiment(item)
     },
 
+    // the experiment with its runs, their metrics and checkpoints, as the dialog says;
+    // refused (nothing deleted) while one of its runs trains
     async 'experiments/delete'(raw) {
-      store.experiments.delete(id(requestObject(raw, 'experiments/delete'), 'experimentId'))
+      const experimentId = id(requestObject(raw, 'experiments/delete'), 'experimentId')
+      const experiment = store.experiments.list().find((e) => e.id === experimentId)
+      if (!experiment) throw new ServiceError(`experiment ${experimentId} does not exist`, 'experimentId', 'not-found')
+      for (const runId of experiment.runIds) refuseRunning(core, runId, `the experiment "${experiment.name}"`, 'experimentId')
+      const deleted = store.transaction(() => {
+        const runs = experiment.runIds.map((runId) => ({ runId, ...store.runs.delete(runId) }))
+        store.experiments.delete(experimentId)
+        return runs
+      })
+      for (const { runId, checkpointPaths } of deleted) removeRunFiles(core, runId, checkpointPaths)
+      core.log(null, 'info', `experiment "${experiment.name}" deleted with its ${deleted.length} runs, their metrics and checkpoints`, 'experiment-deleted')
+      core.queueChanged()
     }
   }
 }

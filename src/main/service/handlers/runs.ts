@@ -19,6 +19,17 @@ const name = (value: unknown, where: string): string => {
   return value
 }
 
+/** Refuses to delete a run that is training now (its trainer still writes checkpoints). */
+export function refuseRunning(core: ServiceCore, runId: number, what: string, field: string): void {
+  if (core.scheduler.session(runId)) throw new ServiceError(`run ${runId} is running: cancel it before deleting ${what}`, field, 'conflict')
+}
+
+/** The checkpoint files and folder of a run whose rows were deleted. */
+export function removeRunFiles(core: ServiceCore, runId: number, checkpointPaths: readonly string[]): void {
+  for (const file of checkpointPaths) fs.rmSync(file, { force: true })
+  fs.rmSync(checkpointDir(core.settings.homeDir, runId), { recursive: true, force: true })
+}
+
 export function runHandlers(core: ServiceCore): RunHandlers {
   const { store } = core
 
@@ -58,10 +69,9 @@ export function runHandlers(core: ServiceCore): RunHandlers {
 
     async 'runs/delete'(raw) {
       const runId = id(requestObject(raw, 'runs/delete'), 'runId')
-      if (core.scheduler.session(runId)) throw new ServiceError(`run ${runId} is running: cancel it before deleting it`, 'runId', 'conflict')
+      refuseRunning(core, runId, 'it', 'runId')
       const { checkpointPaths } = store.runs.delete(runId)
-      for (const file of checkpointPaths) fs.rmSync(file, { force: true })
-      fs.rmSync(checkpointDir(core.settings.homeDir, runId), { recursive: true, force: true })
+      removeRunFiles(core, runId, checkpointPaths)
       core.log(null, 'info', `run ${runId} deleted with its metrics and checkpoints`, 'run-deleted')
       core.queueChanged()
     },

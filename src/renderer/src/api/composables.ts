@@ -20,7 +20,7 @@ export function useReconnect(callback: () => void): void {
   onMounted(() => {
     off = connection.onChange((state) => {
       if (state === 'closed') wasDown = true
-      else if (wasDown) {
+      else if (state === 'open' && wasDown) {
         wasDown = false
         callback()
       }

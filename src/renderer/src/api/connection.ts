@@ -1,6 +1,8 @@
 // Whether pushed events are reaching the page. The Electron bridge is always
-// connected; the headless client reports its WebSocket's state.
-export type ConnectionState = 'connecting' | 'open' | 'closed'
+// connected; the headless client reports its WebSocket's state. 'refused':
+// the service answers but no longer takes this page's token (it was
+// restarted, and each start makes a new one); retrying cannot help.
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused'
 
 export interface Connection {
   readonly state: ConnectionState

@@ -1,5 +1,6 @@
 // The headless client: commands as POST /api/<command> with the bearer token,
-// events over one WebSocket that reconnects with backoff when it drops.
+// events over one WebSocket that reconnects with backoff when it drops, until
+// the service says the token is refused (a restarted service has a new one).
 import type { CommandName, EventName, Events, LabClient, Request, Response } from '../../../shared/api.ts'
 import { ConnectionTracker, type Connection } from './connection.ts'
 import { ApiError } from './errors.ts'
@@ -42,6 +43,8 @@ export class HttpLabClient implements LabClient {
   private retryTimer: unknown = null
   private delayMs: number
   private stopped = false
+  /** whether the service ever took the token: a later 401 means it restarted */
+  private accepted = false
 
   constructor(private readonly options: HttpClientOptions) {
     this.connection = this.tracker
@@ -67,7 +70,12 @@ export class HttpLabClient implements LabClient {
       throw new ApiError(`Cannot reach the lab service at ${this.options.baseUrl}. Is \`fixmatch-lab serve\` still running?`)
     }
     const body = await readJson(response)
+    if (response.status === 401) {
+      this.refused()
+      throw new ApiError(this.accepted ? TOKEN_REFUSED : TOKEN_WRONG, { status: 401 })
+    }
     if (!response.ok) throw errorFrom(response, body)
+    this.accepted = true
     if (typeof body !== 'object' || body === null || !('result' in body)) {
       throw new ApiError(`The lab service answered "${command}" without a result; the page and the service may be different versions.`, { status: response.status })
     }
@@ -97,12 +105,19 @@ export class HttpLabClient implements LabClient {
     this.tracker.set('closed')
   }
 
+  /** The token is no longer taken: stop retrying, and say so. */
+  private refused(): void {
+    this.close()
+    this.tracker.set('refused')
+  }
+
   private open(): void {
     const wsBase = this.options.baseUrl.replace(/^http/, 'ws')
     const socket = this.openSocket(`${wsBase}/events?token=${encodeURIComponent(this.options.token)}`)
     this.socket = socket
     this.tracker.set(this.tracker.state === 'open' ? 'connecting' : this.tracker.state)
     socket.onopen = () => {
+      this.accepted = true
       this.delayMs = this.initialDelayMs
       this.tracker.set('open')
     }
@@ -113,7 +128,11 @@ export class HttpLabClient implements LabClient {
       if (this.socket !== socket) return
       this.socket = null
       this.tracker.set('closed')
-      if (!this.stopped) this.scheduleReconnect()
+      if (this.stopped) return
+      this.scheduleReconnect()
+      // a browser does not tell why a WebSocket failed: ask with a command,
+      // whose 401 (the service restarted with a new token) ends the retrying
+      this.call('app/info', undefined).catch(() => undefined)
     }
   }
 
@@ -157,12 +176,16 @@ async function readJson(response: globalThis.Response): Promise<unknown> {
   }
 }
 
+/** Why a 401 reached a page whose token worked before, and how to get in again. */
+export const TOKEN_REFUSED =
+  'The lab service was restarted and no longer accepts this page\'s access token (each start makes a new one). ' +
+  'Open the new address `fixmatch-lab serve` printed, the one ending in ?token=..., to get in again.'
+/** A 401 on a page whose token never worked (a mistyped or old link). */
+export const TOKEN_WRONG = 'The lab service refused this page\'s access token. Open the address `fixmatch-lab serve` printed, the one ending in ?token=....'
+
 function errorFrom(response: globalThis.Response, body: unknown): ApiError {
   const error = typeof body === 'object' && body !== null ? (body as { error?: { message?: unknown; field?: unknown } }).error : undefined
   const field = typeof error?.field === 'string' ? error.field : undefined
   if (typeof error?.message === 'string') return new ApiError(error.message, { field, status: response.status })
-  if (response.status === 401 || response.status === 403) {
-    return new ApiError('The lab service refused this page\'s access token. Open the link that `fixmatch-lab serve` printed again.', { status: response.status })
-  }
   return new ApiError(`The lab service failed (HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}).`, { status: response.status })
 }

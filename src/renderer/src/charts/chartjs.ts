@@ -13,6 +13,7 @@ import {
   type ChartOptions
 } from 'chart.js'
 import { formatStep } from '../util/format.ts'
+import type { LineRole } from './datasets.ts'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend)
 
@@ -26,6 +27,15 @@ export interface MetricChartOptions {
   legend?: boolean
 }
 
+function roleOf(dataset: unknown): LineRole | undefined {
+  return (dataset as { role?: LineRole } | undefined)?.role
+}
+
+/** A smoothed value is never shown as if it had been recorded. */
+export function tooltipLabel(label: string, role: LineRole | undefined, value: string): string {
+  return role === 'smoothed' ? `${label}: ${value} (smoothed)` : `${label}: ${value}`
+}
+
 export function metricChartOptions(options: MetricChartOptions): ChartOptions<'line'> {
   return {
     animation: false,
@@ -37,11 +47,16 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
     spanGaps: true,
     interaction: { mode: 'nearest', intersect: false },
     plugins: {
-      legend: { display: options.legend ?? true, position: 'bottom', labels: { boxWidth: 18, boxHeight: 2, font: { size: 11 }, color: '#4b5563' } },
+      legend: {
+        display: options.legend ?? true,
+        position: 'bottom',
+        // one entry per run: its faint raw line is not a run of its own
+        labels: { boxWidth: 18, boxHeight: 2, font: { size: 11 }, color: '#4b5563', filter: (item, data) => roleOf(data.datasets[item.datasetIndex ?? -1]) !== 'raw' }
+      },
       tooltip: {
         callbacks: {
           title: (items) => (items[0] ? `step ${Number(items[0].parsed.x).toLocaleString('en-US')}` : ''),
-          label: (item) => `${item.dataset.label ?? ''}: ${options.format(Number(item.parsed.y))}`
+          label: (item) => tooltipLabel(item.dataset.label ?? '', roleOf(item.dataset), options.format(Number(item.parsed.y)))
         }
       }
     },

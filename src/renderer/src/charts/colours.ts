@@ -33,6 +33,12 @@ export function lighten(hex: string, amount: number): string {
   return `#${mixed.map((c) => c.toString(16).padStart(2, '0')).join('')}`
 }
 
+/** A #rrggbb colour as #rrggbbaa with the given opacity in [0, 1]. */
+export function withAlpha(hex: string, alpha: number): string {
+  const a = Math.round(Math.min(Math.max(alpha, 0), 1) * 255)
+  return `${hex.slice(0, 7)}${a.toString(16).padStart(2, '0')}`
+}
+
 /** For each run, the index of its seed among the seeds of its variant (sorted), so a seed keeps its style across charts. */
 export function seedIndexes(runs: readonly { id: number; variant: Variant; seed: number }[]): Map<number, number> {
   const seedsByVariant = new Map<Variant, number[]>()

@@ -1,14 +1,23 @@
-// From held series to chart.js datasets: smoothed, decimated, one fixed
-// colour per variant and a shade/dash per seed, ordered S, O, L, U, U+.
+// From held series to chart.js datasets: decimated, one fixed colour per
+// variant and a shade/dash per seed, ordered S, O, L, U, U+. Training metrics
+// (a point every few steps, noisy) are smoothed with the raw line faint behind;
+// evaluation metrics (eval/top1: a few recorded points) are drawn as recorded,
+// with a marker on each, so the chart ends where the Results table does.
 import type { MetricPoint, RunRecord } from '../../../shared/api.ts'
 import { VARIANTS } from '../../../shared/config.ts'
-import { seedIndexes, seedStyle } from './colours.ts'
+import { seedIndexes, seedStyle, withAlpha } from './colours.ts'
 import { decimate } from './decimate.ts'
 import { smoothSeries } from './smoothing.ts'
+
+/** 'recorded': the values as recorded; 'smoothed': their EMA; 'raw': the recorded values faint behind a smoothed line. */
+export type LineRole = 'recorded' | 'smoothed' | 'raw'
 
 export interface LineDataset {
   label: string
   runId: number
+  role: LineRole
+  /** chart.js draws higher orders first: the faint raw lines stay behind */
+  order: number
   data: { x: number; y: number }[]
   borderColor: string
   backgroundColor: string
@@ -19,12 +28,19 @@ export interface LineDataset {
 }
 
 export interface DatasetOptions {
-  /** EMA weight in [0, 1) */
+  /** the metric drawn ("eval/top1", "loss"...): says whether it is smoothed */
+  metric: string
+  /** EMA weight in [0, 1) for training metrics; evaluation metrics are never smoothed */
   smoothing: number
   /** points per line after decimation (about the chart's width in pixels) */
   maxPoints: number
   /** run id -> shade index, when seeds alone do not tell lines apart (comparing two runs of one seed) */
   shades?: Map<number, number>
+}
+
+/** Evaluation metrics are sparse measurements of the model, not noisy per-step values: never smoothed. */
+export function isEvaluationMetric(metric: string): boolean {
+  return metric.startsWith('eval/')
 }
 
 export type RunLine = Pick<RunRecord, 'id' | 'variant' | 'seed'>
@@ -49,20 +65,31 @@ export function runStyles(runs: readonly RunLine[], shades: Map<number, number> 
   })
 }
 
+/** Evaluation lines with at most this many points get a marker on each. */
+const MAX_MARKED_POINTS = 150
+
 export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: DatasetOptions): LineDataset[] {
-  return runStyles(runs, options.shades).map(({ run, label, colour, dash }) => {
-    // smooth the full series first: decimating first would smooth the extremes only
-    const points = decimate(smoothSeries(seriesOf(run.id), options.smoothing), options.maxPoints)
-    return {
+  const evaluation = isEvaluationMetric(options.metric)
+  const smoothing = evaluation ? 0 : options.smoothing
+  return runStyles(runs, options.shades).flatMap(({ run, label, colour, dash }) => {
+    const recorded = seriesOf(run.id)
+    const line = (role: LineRole, points: readonly MetricPoint[]): LineDataset => ({
       label,
       runId: run.id,
+      role,
+      order: role === 'raw' ? 1 : 0,
       data: points.map((p) => ({ x: p.step, y: p.value })),
-      borderColor: colour,
-      backgroundColor: colour,
+      borderColor: role === 'raw' ? withAlpha(colour, 0.25) : colour,
+      backgroundColor: role === 'raw' ? withAlpha(colour, 0.25) : colour,
       borderDash: dash,
-      borderWidth: 1.75,
-      pointRadius: 0,
-      pointHoverRadius: 3
-    }
+      borderWidth: role === 'raw' ? 1 : 1.75,
+      // each evaluation is a point of its own: a run with one evaluation still shows it
+      // (a study run's thousand evaluations are a line already: markers would only blot it)
+      pointRadius: evaluation && points.length <= MAX_MARKED_POINTS ? 2.5 : 0,
+      pointHoverRadius: evaluation ? 4 : 3
+    })
+    if (smoothing <= 0) return [line('recorded', decimate(recorded, options.maxPoints))]
+    // smooth the full series first: decimating first would smooth the extremes only
+    return [line('smoothed', decimate(smoothSeries(recorded, smoothing), options.maxPoints)), line('raw', decimate(recorded, options.maxPoints))]
   })
 }

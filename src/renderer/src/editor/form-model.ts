@@ -1,7 +1,7 @@
 // The experiment editor's logic, read from the schema: which fields exist and
 // where they go, raw input text -> typed values with checkField's messages,
 // the seeds list, and the diff against the FixMatch (O) baseline.
-import type { Commands } from '../../../shared/api.ts'
+import type { Commands, DatasetAvailability } from '../../../shared/api.ts'
 import {
   CONFIG_SCHEMA,
   ConfigError,
@@ -167,4 +167,15 @@ export function createRequest(input: {
     variants: VARIANTS.filter((v) => input.variants.includes(v)),
     seeds: [...input.seeds]
   }
+}
+
+/**
+ * The warning for a config whose dataset this lab's home does not have (CIFAR
+ * not imported): its runs would fail as soon as they start. Undefined when it
+ * is there, needs no import (an image folder), or the service has not said.
+ */
+export function missingDatasetWarning(dataset: unknown, datasets: readonly DatasetAvailability[] | undefined): string | undefined {
+  const entry = datasets?.find((d) => d.name === dataset)
+  if (!entry || entry.installed) return undefined
+  return `${entry.howToGet ?? `${entry.name} is not in the lab's home folder.`} Until then, its runs fail as soon as they start.`
 }
