@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_SCHEMA, ConfigError, canonicalConfig, configDiff, defaultConfig, parseFieldValue, resolveConfig, type FieldSpec } from '../../src/shared/config.ts'
+import { positiveInt } from '../../src/cli/args.ts'
 import { buildConfig, readConfigFile } from '../../src/cli/config-input.ts'
 import { partialConfig } from '../../src/main/service/validate.ts'
 import { parseFromTrainer, parseToTrainer } from '../../src/main/trainer/protocol.ts'
@@ -99,6 +100,14 @@ describe('config schema', () => {
     expect(() => buildConfig({ sets: ['batchSize=100000000'] })).toThrow(/^bad config: batchSize: 100000000 is not allowed; expected an integer >= 1 and <= 4096/)
     expect(() => buildConfig({ sets: ['mu=1e9'] })).toThrow(/^bad config: mu: 1000000000 is not allowed; expected an integer >= 1 and <= 32/)
     expect(buildConfig({ sets: ['steps=16777216'] }).steps).toBe(2 ** 24)
+  })
+
+  it('integer flags take digits a number holds exactly', () => {
+    expect(positiveInt('runs', '1000', 1)).toBe(1000)
+    expect(positiveInt('runs', undefined, 7)).toBe(7)
+    for (const text of ['9007199254740993', '1e3', '0x10', '', '0', '-2', '2.5']) {
+      expect(() => positiveInt('runs', text, 1)).toThrow(`--runs must be a positive integer up to 9007199254740991, got "${text}"`)
+    }
   })
 
   it('API payloads: config values are checked at the edge, naming the key', () => {
