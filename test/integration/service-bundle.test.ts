@@ -209,6 +209,15 @@ describe('run bundles', () => {
     })
     await refused(negative, /manifest\.json\.checkpoint\.step: expected an integer >= 0, got -4/)
 
+    // a checkpoint of its own step 12, for a run of 8 steps: it belongs to another run
+    const past = await repack(file, (dir) => {
+      const bytes = checkpointBytes(12, readJson(path.join(dir, 'run.json')).run.config)
+      fs.writeFileSync(path.join(dir, 'checkpoint.ckpt'), bytes)
+      const manifest = readJson(path.join(dir, 'manifest.json'))
+      writeJson(path.join(dir, 'manifest.json'), { ...manifest, checkpoint: { step: 12, file: 'checkpoint.ckpt', bytes: bytes.length, sha256: sha256Of(bytes) } })
+    })
+    await refused(past, /manifest\.json\.checkpoint\.step: 12 is past the run's 8 steps/)
+
     expect(target.store.runs.list()).toEqual([])
     expect(fs.existsSync(path.join(home, 'checkpoints'))).toBe(false)
     // the bundle as written still imports

@@ -74,7 +74,8 @@ export async function importRunBundle(store: RunStore, homeDir: string, file: st
   } catch (error) {
     // a field of the run's record (run.step, ...) or of the bundle, named with the file it came in
     if (error instanceof StoreInputError && !(error instanceof BundleInputError)) {
-      throw new BundleInputError(file, error.field, error.message.slice(`${error.field}: `.length))
+      const prefix = `${error.field}: `
+      throw new BundleInputError(file, error.field, error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message)
     }
     throw error
   }
@@ -119,13 +120,16 @@ async function importFile(store: RunStore, homeDir: string, file: string): Promi
       const checkpointFile = member(CHECKPOINT_FILE)
       if (!checkpointFile) throw new StoreInputError(CHECKPOINT_FILE, `missing: ${MANIFEST} records a checkpoint at step ${manifest.checkpoint.step}, the bundle holds none`)
       checkpointBytes = readCheckpoint(checkpointFile, manifest.checkpoint)
-      checkRunHoldsCheckpoint(run, manifest.checkpoint.step)
     }
     let placed: string | undefined
     try {
       return store.transaction(() => {
         const record = store.imports.importRun(run)
         if (manifest.checkpoint && checkpointBytes) {
+          // a checkpoint past the run's length belongs to another run (the transaction undoes the import)
+          if (manifest.checkpoint.step > record.totalSteps) {
+            throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${manifest.checkpoint.step} is past the run's ${record.totalSteps} steps`)
+          }
           placed = placeCheckpoint(checkpointDir(homeDir, record.id), manifest.checkpoint.step, checkpointBytes)
           store.checkpoints.add({ runId: record.id, step: manifest.checkpoint.step, path: placed, bytes: checkpointBytes.length, sha256: manifest.checkpoint.sha256 })
         }
@@ -197,14 +201,6 @@ function readCheckpoint(file: string, expected: { step: number; bytes: number; s
     throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${expected.step}, but the checkpoint itself holds step ${ownStep}`)
   }
   return bytes
-}
-
-/** A checkpoint past the run's length belongs to another run. */
-function checkRunHoldsCheckpoint(run: unknown, step: number): void {
-  const totalSteps = (run as { run?: { totalSteps?: unknown } } | null)?.run?.totalSteps
-  if (typeof totalSteps === 'number' && step > totalSteps) {
-    throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${step} is past the run's ${totalSteps} steps`)
-  }
 }
 
 /** Writes the checkpoint under this home, atomically (a temp file, then a rename). */
