@@ -15,7 +15,10 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 export function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${flag} must be a positive integer, got "${value}"`)
+  // digits only (no "1e3", "0x10" or ""), and few enough that the number holds them exactly
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new CliError(`--${flag} must be a positive integer up to ${Number.MAX_SAFE_INTEGER}, got "${value}"`)
+  }
   return n
 }
 

@@ -13,14 +13,23 @@ export function readConfigFile(file: string): Record<string, unknown> {
   } catch (err) {
     throw new CliError(`cannot read config file ${file}: ${(err as Error).message}`)
   }
+  const yaml = /\.ya?ml$/i.test(file)
   let parsed: unknown
   try {
-    parsed = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text)
+    // YAML integers as BigInt, so that one too large to hold exactly is refused as written, not rounded
+    parsed = yaml ? YAML.parse(text, { intAsBigInt: true }) : JSON.parse(text)
   } catch (err) {
-    throw new CliError(`config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`)
+    throw new CliError(`config file ${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`config file ${file} must hold an object of key: value pairs`)
-  return parsed as Record<string, unknown>
+  return yaml ? exactNumbers(parsed as Record<string, unknown>) : (parsed as Record<string, unknown>)
+}
+
+/** BigInts that a number holds exactly become numbers; the others stay, for the schema check to refuse with their digits. */
+function exactNumbers(layer: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(layer).map(([key, value]) => [key, typeof value === 'bigint' && Number.isSafeInteger(Number(value)) ? Number(value) : value])
+  )
 }
 
 export function parseSets(sets: string[] = []): Record<string, unknown> {

@@ -14,24 +14,35 @@ export const VARIANT_DESCRIPTIONS: Record<Variant, string> = {
 
 type FieldBase = { doc: string; group: 'data' | 'model' | 'method' | 'optimiser' | 'schedule' | 'logging' | 'system' }
 export type FieldSpec =
-  | (FieldBase & { type: 'int'; default: number; min: number; max?: number })
+  /** every integer field has an upper bound: a value past it is a typo or a runaway, never a plan */
+  | (FieldBase & { type: 'int'; default: number; min: number; max: number })
   | (FieldBase & { type: 'number'; default: number; min: number; max?: number; exclusiveMin?: boolean })
   | (FieldBase & { type: 'boolean'; default: boolean })
   | (FieldBase & { type: 'enum'; default: string; values: readonly string[] })
   | (FieldBase & { type: 'string'; default: string })
 
+// Upper bounds of the integer fields, each well above what a real run uses:
+// - steps: 2^24, 16x the study's 2^20 (weeks on one GPU at its pace);
+//   every "every N steps" field shares it (a period longer than the run means: at the end only).
+// - batchSize 4096 and mu 32: the FixMatch paper's largest are B=1024 (ImageNet) and mu=7; a step
+//   holds B + 2*mu*B images, so larger ones do not fit in any one machine's memory.
+// - evalBatchSize 8192: 32x the default; evaluation holds one batch at a time.
+// - labelsPerClass 100000 and evalLimit 1000000: far more than the built-in data sets hold
+//   (MNIST and CIFAR classes have at most 6742 training images, their test sets 10000).
+export const MAX_STEPS = 2 ** 24
+
 export const CONFIG_SCHEMA = {
   dataset: { type: 'enum', values: ['mnist', 'cifar10', 'cifar100', 'folder'], default: 'mnist', group: 'data', doc: 'which data set: the embedded MNIST digits, CIFAR-10/100 (imported or downloaded), or an image folder' },
   datasetPath: { type: 'string', default: '', group: 'data', doc: 'for dataset=folder: the folder with one sub-folder per class' },
-  labelsPerClass: { type: 'int', default: 4, min: 1, group: 'data', doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels' },
+  labelsPerClass: { type: 'int', default: 4, min: 1, max: 100_000, group: 'data', doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels' },
   unlabeledPool: { type: 'enum', values: ['rest', 'all'], default: 'rest', group: 'data', doc: "unlabeled images: the rest of the training set (the study) or all of it (the FixMatch paper)" },
   model: { type: 'enum', values: ['wrn-28-2', 'wrn-28-8', 'small-cnn'], default: 'small-cnn', group: 'model', doc: 'network: WRN-28-2 (CIFAR-10), WRN-28-8 (CIFAR-100) or a small CNN for CPU runs' },
   variant: { type: 'enum', values: VARIANTS, default: 'O', group: 'method', doc: 'S supervised, O FixMatch, L SimCLR on the batch, U weak/strong contrastive (seed), U+ (positive target)' },
   splitSeed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'data', doc: 'seeds which images keep their labels: runs with the same splitSeed share a split' },
   seed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'method', doc: 'seeds the initial weights, the data order and the augmentations' },
-  steps: { type: 'int', default: 1000, min: 1, group: 'schedule', doc: 'optimiser updates in total' },
-  batchSize: { type: 'int', default: 32, min: 1, group: 'method', doc: 'labeled images per step (B)' },
-  mu: { type: 'int', default: 2, min: 1, group: 'method', doc: 'unlabeled images per labeled image in a step (mu): the step sees B + 2*mu*B images' },
+  steps: { type: 'int', default: 1000, min: 1, max: MAX_STEPS, group: 'schedule', doc: 'optimiser updates in total' },
+  batchSize: { type: 'int', default: 32, min: 1, max: 4096, group: 'method', doc: 'labeled images per step (B)' },
+  mu: { type: 'int', default: 2, min: 1, max: 32, group: 'method', doc: 'unlabeled images per labeled image in a step (mu): the step sees B + 2*mu*B images' },
   threshold: { type: 'number', default: 0.95, min: 0, max: 1, group: 'method', doc: 'confidence a pseudo-label needs to count' },
   lambdaU: { type: 'number', default: 1, min: 0, group: 'method', doc: 'weight of the unlabeled loss' },
   temperature: { type: 'number', default: 0.1, min: 0, exclusiveMin: true, group: 'method', doc: 'temperature of the contrastive losses (L, U, U+)' },
@@ -46,11 +57,11 @@ export const CONFIG_SCHEMA = {
   decayAll: { type: 'boolean', default: false, group: 'optimiser', doc: 'also decay BN parameters and biases' },
   emaDecay: { type: 'number', default: 0.999, min: 0, max: 1, group: 'optimiser', doc: 'EMA of the weights used for evaluation (0 disables)' },
   emaBuffers: { type: 'enum', values: ['average', 'copy'], default: 'average', group: 'optimiser', doc: "BN running statistics in the EMA model: averaged like the weights, or copied from the live model as the study's code did" },
-  evalEvery: { type: 'int', default: 100, min: 1, group: 'logging', doc: 'evaluate the EMA model every N steps (and at the end)' },
-  logEvery: { type: 'int', default: 10, min: 1, group: 'logging', doc: 'record training metrics every N steps' },
-  evalBatchSize: { type: 'int', default: 256, min: 1, group: 'logging', doc: 'images per evaluation batch' },
-  evalLimit: { type: 'int', default: 0, min: 0, group: 'logging', doc: 'evaluate on N test images spread evenly over the test set (0: all)' },
-  checkpointEvery: { type: 'int', default: 500, min: 1, group: 'logging', doc: 'write a checkpoint every N steps (and at pause/stop)' },
+  evalEvery: { type: 'int', default: 100, min: 1, max: MAX_STEPS, group: 'logging', doc: 'evaluate the EMA model every N steps (and at the end)' },
+  logEvery: { type: 'int', default: 10, min: 1, max: MAX_STEPS, group: 'logging', doc: 'record training metrics every N steps' },
+  evalBatchSize: { type: 'int', default: 256, min: 1, max: 8192, group: 'logging', doc: 'images per evaluation batch' },
+  evalLimit: { type: 'int', default: 0, min: 0, max: 1_000_000, group: 'logging', doc: 'evaluate on N test images spread evenly over the test set (0: all)' },
+  checkpointEvery: { type: 'int', default: 500, min: 1, max: MAX_STEPS, group: 'logging', doc: 'write a checkpoint every N steps (and at pause/stop)' },
   backend: { type: 'enum', values: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'], default: 'auto', group: 'system', doc: 'tfjs backend: auto takes the fastest present' },
   augmentWorkers: { type: 'int', default: 1, min: 0, max: 16, group: 'system', doc: 'worker threads that prepare batches ahead of the step (0: on the training thread)' }
 } as const satisfies Record<string, FieldSpec>
@@ -74,20 +85,33 @@ export class ConfigError extends Error {
   }
 }
 
+export function isConfigKey(key: string): key is ConfigKey {
+  // own keys only: "toString" or "__proto__" are found on every object's prototype, and are no fields
+  return Object.hasOwn(CONFIG_SCHEMA, key)
+}
+
+/** The field's spec; throws a ConfigError naming an unknown key and the known ones. */
+function fieldSpec(key: string): FieldSpec {
+  if (!isConfigKey(key)) {
+    throw new ConfigError(key, `unknown config key ${JSON.stringify(key)} (known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')})`)
+  }
+  return CONFIG_SCHEMA[key]
+}
+
 /** Checks one value against its field; returns it typed or throws a ConfigError naming key, value and what is allowed. */
 export function checkField(key: string, value: unknown): unknown {
-  const spec = (CONFIG_SCHEMA as Record<string, FieldSpec>)[key]
-  if (!spec) {
-    throw new ConfigError(key, `unknown config key "${key}" (known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')})`)
-  }
-  const shown = JSON.stringify(value)
+  const spec = fieldSpec(key)
+  const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value)
   const bad = (expected: string) => new ConfigError(key, `${key}: ${shown} is not allowed; expected ${expected}`)
   switch (spec.type) {
     case 'int':
     case 'number': {
       const what = `${spec.type === 'int' ? 'an integer' : 'a number'} ${rangeText(spec)}`
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(what)
-      if (spec.type === 'int' && !Number.isInteger(value)) throw bad(what)
+      if (spec.type === 'int' && !Number.isSafeInteger(value)) {
+        // past 2^53 a number is not exact: what was read may already differ from what was written
+        throw bad(Number.isInteger(value) ? `${what} (a number this large is not held exactly)` : what)
+      }
       const exclusive = spec.type === 'number' && spec.exclusiveMin
       if (exclusive ? value <= spec.min : value < spec.min) throw bad(what)
       if (spec.max !== undefined && value > spec.max) throw bad(what)
@@ -133,10 +157,13 @@ export function resolveConfig(...layers: Record<string, unknown>[]): RunConfig {
 
 /** Parses a command-line value ("0.5", "true", "O") into the field's type. */
 export function parseFieldValue(key: string, text: string): unknown {
-  const spec = (CONFIG_SCHEMA as Record<string, FieldSpec>)[key]
-  if (!spec) return checkField(key, text) // throws: unknown key
+  const spec = fieldSpec(key)
   if (spec.type === 'int' || spec.type === 'number') {
     const n = text.trim() === '' ? NaN : Number(text)
+    if (spec.type === 'int' && /^\s*[+-]?\d+\s*$/.test(text) && !Number.isSafeInteger(n)) {
+      // refused here, while the digits as typed are at hand: Number() would round them
+      throw new ConfigError(key, `${key}: ${text.trim()} is not allowed; expected an integer ${rangeText(spec)}`)
+    }
     return Number.isNaN(n) ? text : n
   }
   if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text

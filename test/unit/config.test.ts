@@ -1,5 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CONFIG_SCHEMA, ConfigError, canonicalConfig, configDiff, defaultConfig, parseFieldValue, resolveConfig } from '../../src/shared/config.ts'
+import { CONFIG_SCHEMA, ConfigError, canonicalConfig, configDiff, defaultConfig, parseFieldValue, resolveConfig, type FieldSpec } from '../../src/shared/config.ts'
+import { positiveInt } from '../../src/cli/args.ts'
+import { buildConfig, readConfigFile } from '../../src/cli/config-input.ts'
+import { partialConfig } from '../../src/main/service/validate.ts'
+import { parseFromTrainer, parseToTrainer } from '../../src/main/trainer/protocol.ts'
 import { configFromPreset, PRESETS } from '../../src/shared/presets.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../src/shared/format.ts'
 
@@ -34,6 +41,97 @@ describe('config schema', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError)
     }
+  })
+
+  it('every integer key has an upper bound, and the study recipe fits under them', () => {
+    const ints = Object.entries(CONFIG_SCHEMA as Record<string, FieldSpec>).filter(([, spec]) => spec.type === 'int')
+    expect(ints.length).toBeGreaterThan(10)
+    for (const [key, spec] of ints) {
+      expect(spec.type === 'int' && Number.isSafeInteger(spec.max) && spec.max >= spec.default, key).toBe(true)
+      if (spec.type !== 'int') continue
+      expect(() => resolveConfig({ [key]: spec.max })).not.toThrow()
+      expect(() => resolveConfig({ [key]: spec.max + 1 })).toThrow(new RegExp(`^${key}: ${spec.max + 1} is not allowed; expected an integer >= ${spec.min} and <= ${spec.max}`))
+    }
+    expect(configFromPreset('cifar10-40')).toMatchObject({ steps: 2 ** 20, batchSize: 64, mu: 7 })
+  })
+
+  it.each([
+    [{ steps: 1e12 }, /^steps: 1000000000000 is not allowed; expected an integer >= 1 and <= 16777216$/],
+    [{ steps: 1e300 }, /^steps: 1e\+300 is not allowed; expected an integer >= 1 and <= 16777216 \(a number this large is not held exactly\)$/],
+    [{ steps: 9007199254740993 }, /^steps: 9007199254740992 is not allowed; .*<= 16777216 \(a number this large is not held exactly\)$/],
+    [{ batchSize: 1e8 }, /^batchSize: 100000000 is not allowed; expected an integer >= 1 and <= 4096$/],
+    [{ mu: 1e9 }, /^mu: 1000000000 is not allowed; expected an integer >= 1 and <= 32$/],
+    [{ evalBatchSize: 1e6 }, /^evalBatchSize: 1000000 is not allowed; .*<= 8192$/]
+  ])('a huge integer %j is refused, naming the key, the value and the bound', (layer, message) => {
+    expect(() => resolveConfig(layer)).toThrow(message)
+  })
+
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__', 'isPrototypeOf'])(
+    'a key named after Object.prototype.%s is an unknown key',
+    (key) => {
+      // JSON.parse makes "__proto__" an own key, as a config file or an API payload would
+      const layer = JSON.parse(`{${JSON.stringify(key)}: 1}`) as Record<string, unknown>
+      expect(Object.keys(layer)).toEqual([key])
+      expect(() => resolveConfig(layer)).toThrow(new RegExp(`^unknown config key "${key}" \\(known keys: dataset, `))
+      expect(() => parseFieldValue(key, '1')).toThrow(/unknown config key/)
+      expect(() => buildConfig({ sets: [`${key}=1`] })).toThrow(new RegExp(`unknown config key "${key}"`))
+      expect(() => partialConfig({ config: layer }, 'config')).toThrow(expect.objectContaining({ key, message: expect.stringMatching(/^unknown config key/) }))
+    }
+  )
+
+  it('config files refuse prototype-named keys and huge integers, YAML ones with the digits as written', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fml-config-'))
+    const file = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text)
+      return path.join(dir, name)
+    }
+    expect(() => buildConfig({ configFile: file('proto.json', '{"__proto__": {"steps": 5}, "lr": 0.1}') })).toThrow(/bad config: unknown config key "__proto__"/)
+    expect(() => buildConfig({ configFile: file('proto.yaml', 'lr: 0.1\nconstructor: 3\n') })).toThrow(/bad config: unknown config key "constructor"/)
+    expect(() => buildConfig({ configFile: file('huge.yaml', 'steps: 9007199254740993\n') })).toThrow(/^bad config: steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216/)
+    expect(() => buildConfig({ configFile: file('huge.json', '{"steps": 1e12}') })).toThrow(/^bad config: steps: 1000000000000 is not allowed/)
+    // ordinary YAML integers still come in as numbers
+    expect(readConfigFile(file('ok.yaml', 'steps: 5000\nlr: 0.1\n'))).toEqual({ steps: 5000, lr: 0.1 })
+    expect(buildConfig({ configFile: file('ok2.yaml', 'steps: 5000\nbatchSize: 64\n') })).toMatchObject({ steps: 5000, batchSize: 64 })
+  })
+
+  it('--set refuses an integer past 2^53 with the digits as typed, and huge values with the bound', () => {
+    expect(() => buildConfig({ sets: ['steps=9007199254740993'] })).toThrow(/^steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216$/)
+    expect(() => buildConfig({ sets: ['steps=1e12'] })).toThrow(/^bad config: steps: 1000000000000 is not allowed/)
+    expect(() => buildConfig({ sets: ['batchSize=100000000'] })).toThrow(/^bad config: batchSize: 100000000 is not allowed; expected an integer >= 1 and <= 4096/)
+    expect(() => buildConfig({ sets: ['mu=1e9'] })).toThrow(/^bad config: mu: 1000000000 is not allowed; expected an integer >= 1 and <= 32/)
+    expect(buildConfig({ sets: ['steps=16777216'] }).steps).toBe(2 ** 24)
+  })
+
+  it('integer flags take digits a number holds exactly', () => {
+    expect(positiveInt('runs', '1000', 1)).toBe(1000)
+    expect(positiveInt('runs', undefined, 7)).toBe(7)
+    for (const text of ['9007199254740993', '1e3', '0x10', '', '0', '-2', '2.5']) {
+      expect(() => positiveInt('runs', text, 1)).toThrow(`--runs must be a positive integer up to 9007199254740991, got "${text}"`)
+    }
+  })
+
+  it('API payloads: config values are checked at the edge, naming the key', () => {
+    expect(partialConfig({ config: { steps: 500, variant: 'U' } }, 'config')).toEqual({ steps: 500, variant: 'U' })
+    expect(() => partialConfig({ config: { steps: 1e12 } }, 'config')).toThrow(expect.objectContaining({ key: 'steps', message: expect.stringMatching(/^steps: 1000000000000 is not allowed; expected an integer >= 1 and <= 16777216/) }))
+    expect(() => partialConfig({ config: { mu: 1e9 } }, 'config')).toThrow(/^mu: 1000000000 is not allowed/)
+  })
+
+  it('the trainer protocol accepts every step the config check allows, and only those', () => {
+    const max = CONFIG_SCHEMA.steps.max
+    const progress = (step: number, totalSteps: number) => ({ type: 'progress', step, totalSteps, imagesPerSecond: 100, etaSeconds: 1 })
+    const config = resolveConfig({ steps: max })
+    expect(() => parseFromTrainer(progress(config.steps, config.steps))).not.toThrow()
+    expect(() => parseFromTrainer(progress(1, 1))).not.toThrow()
+    expect(() => parseFromTrainer(progress(max + 1, max + 1))).toThrow(/"progress": bad or missing step or totalSteps/)
+    expect(() => parseFromTrainer(progress(0, 0))).toThrow(/bad or missing step or totalSteps/)
+    expect(() => parseFromTrainer({ type: 'metrics', step: max + 1, values: {} })).toThrow(/bad or missing step/)
+    // sizes are not steps: a checkpoint of a large model is far more bytes than the step bound
+    const sha256 = 'a'.repeat(64)
+    const checkpoint = { type: 'checkpoint', step: max, path: '/x', bytes: 300e6, sha256, trainSeconds: 1, splitHash: 'ab' }
+    expect(() => parseFromTrainer(checkpoint)).not.toThrow()
+    const start = { type: 'start', runId: 1, config, homeDir: '/h', checkpointDir: '/h/c', heartbeatMs: 1000, resumeCandidates: [{ path: '/x', step: max, bytes: 300e6, sha256 }] }
+    expect(() => parseToTrainer(start)).not.toThrow()
+    expect(() => parseToTrainer({ ...start, resumeCandidates: [{ path: '/x', step: max + 1, bytes: 1, sha256 }] })).toThrow(/resumeCandidates/)
   })
 
   it('parses command-line values into the field types', () => {

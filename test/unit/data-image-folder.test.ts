@@ -1,9 +1,10 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeImage, resizeRgb } from '../../src/main/data/image-decode.ts'
+import { declaredSize, decodeImage, MAX_IMAGE_PIXELS, resizeRgb } from '../../src/main/data/image-decode.ts'
 import { loadImageFolder } from '../../src/main/data/image-folder.ts'
 import { loadDataset } from '../../src/main/data/index.ts'
 import { rgbaImage, tempDir } from './data-helpers.ts'
@@ -104,7 +105,8 @@ describe('image folders', () => {
   it('refuses mixed sizes without a resize option and resizes with one', async () => {
     const root = await makeFolder('mixed', 2)
     await writePng(join(root, 'dog', 'big.png'), 16, 12, marker(1, 7))
-    await expect(loadImageFolder(root)).rejects.toThrow(/big\.png: 16x12 pixels, but .*img0\.png is 8x6; pass a size or a resize method/)
+    // the advice names no option a user does not have: a run config cannot resize a folder's images
+    await expect(loadImageFolder(root)).rejects.toThrow(/big\.png: 16x12 pixels, but .*img0\.png is 8x6; the images of a folder data set must all have one size \(a run config has no setting that resizes them\): bring them to one size first/)
     const resized = await loadImageFolder(root, { resize: 'nearest', testShare: 0 })
     expect([resized.height, resized.width]).toEqual([6, 8])
     expect(resized.train.count).toBe(5)
@@ -137,6 +139,95 @@ describe('image folders', () => {
     await mkdir(join(hollow, 'bird'))
     await expect(loadImageFolder(hollow)).rejects.toThrow(/bird: class folder without PNG or JPEG images/)
     await expect(loadImageFolder(join(work, 'nowhere'))).rejects.toThrow(/nowhere: not a folder/)
+  })
+})
+
+/** A valid 8-bit gray PNG of width x height zeros: a few hundred KB that decode to width*height*4 bytes. */
+function zeroPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length)
+    out.writeUInt32BE(data.length, 0)
+    out.write(type, 4, 'ascii')
+    data.copy(out, 8)
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
+    return out
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 0 // gray
+  const rows = Buffer.alloc(height * (width + 1)) // filter byte 0 and zeros on every row
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff
+  for (const byte of bytes) {
+    crc ^= byte
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+describe('image size limit', () => {
+  it('reads the size from the PNG and JPEG headers', () => {
+    const png = PNG.sync.write(Object.assign(new PNG({ width: 7, height: 3 }), { data: rgbaImage(7, 3, () => [1, 2, 3]) }))
+    expect(declaredSize(png)).toEqual({ width: 7, height: 3 })
+    const jpg = jpeg.encode({ width: 9, height: 5, data: rgbaImage(9, 5, () => [1, 2, 3]) }, 90).data
+    expect(declaredSize(jpg)).toEqual({ width: 9, height: 5 })
+    expect(declaredSize(Buffer.from('not a picture'))).toBeUndefined()
+  })
+
+  it('refuses a small PNG that declares 10000x10000 from its header, naming the file and the limit', async () => {
+    const bomb = zeroPng(10_000, 10_000)
+    expect(bomb.length).toBeLessThan(400_000)
+    const root = await makeFolder('bomb', 2)
+    await writeFile(join(root, 'dog', 'huge.png'), bomb)
+    const started = Date.now()
+    await expect(loadImageFolder(root)).rejects.toThrow(
+      /dog[\\/]huge\.png: 10000x10000 pixels is more than the 16777216 pixels an image may have \(4096x4096\); scale it down first/
+    )
+    // refused from the header: decoding it would take seconds and over a gigabyte
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(MAX_IMAGE_PIXELS).toBe(4096 * 4096)
+    // one pixel under the limit still decodes
+    expect(decodeImage(zeroPng(4096, 4096), 'edge.png')).toMatchObject({ width: 4096, height: 4096 })
+  })
+
+  it('refuses a JPEG whose frame header declares more than the limit', () => {
+    const jpg = Buffer.from(jpeg.encode({ width: 16, height: 16, data: rgbaImage(16, 16, () => [9, 9, 9]) }, 90).data)
+    const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]))
+    jpg.writeUInt16BE(9000, sof + 5)
+    jpg.writeUInt16BE(9000, sof + 7)
+    expect(declaredSize(jpg)).toEqual({ width: 9000, height: 9000 })
+    expect(() => decodeImage(jpg, 'wide.jpg')).toThrow(/^wide\.jpg: 9000x9000 pixels is more than the 16777216 pixels an image may have/)
+  })
+})
+
+describe('links in image folders', () => {
+  it('follows links to class folders and to images', async () => {
+    const root = await makeFolder('linked', 2)
+    const elsewhere = join(work, 'elsewhere')
+    for (let n = 0; n < 2; n++) await writePng(join(elsewhere, 'birds', `b${n}.png`), 8, 6, marker(2, n))
+    await writePng(join(elsewhere, 'extra-cat.png'), 8, 6, marker(0, 5))
+    await symlink(join(elsewhere, 'birds'), join(root, 'bird'))
+    await symlink(join(elsewhere, 'extra-cat.png'), join(root, 'cat', 'linked.png'))
+    const dataset = await loadImageFolder(root, { testShare: 0 })
+    expect(dataset.classNames).toEqual(['bird', 'cat', 'dog'])
+    expect(dataset.train.count).toBe(7)
+    expect(Array.from(dataset.train.labels)).toEqual([0, 0, 1, 1, 1, 2, 2])
+    // the linked cat is read: path order puts cat/linked.png after cat/img1.png, green = its image number
+    expect(dataset.train.images[4 * 6 * 8 * 3 + 1]).toBe(50)
+  })
+
+  it('refuses a link that loops back and a link to an image that is missing, naming them', async () => {
+    const root = await makeFolder('looped', 2)
+    await symlink(join(root, 'cat'), join(root, 'cat', 'again'))
+    await expect(loadImageFolder(root)).rejects.toThrow(/looped[\\/]cat[\\/]again: a link back to .*looped[\\/]cat, a folder it is inside \(a loop\)/)
+    await rm(join(root, 'cat', 'again'))
+    await symlink(join(work, 'no-such.png'), join(root, 'dog', 'gone.png'))
+    await expect(loadImageFolder(root)).rejects.toThrow(/dog[\\/]gone\.png: a link to a file that cannot be read \(ENOENT\)/)
   })
 })
 

@@ -18,11 +18,63 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47]
 const JPEG_SIGNATURE = [0xff, 0xd8, 0xff]
 
 /**
+ * The most pixels an image may declare: 4096x4096. A small compressed file can
+ * declare a huge picture (10000x10000 decodes to 400 MB of RGBA), and a folder's
+ * images are held at full size; anything larger is refused before decoding.
+ */
+export const MAX_IMAGE_PIXELS = 4096 * 4096
+
+/**
+ * The size a PNG (IHDR) or JPEG (its SOF segment) declares, read from the
+ * header alone; undefined when the header does not say (the decoder then names the problem).
+ */
+export function declaredSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (startsWith(bytes, PNG_SIGNATURE)) {
+    // 8-byte signature, then the first chunk: length (4), "IHDR", width (4), height (4)
+    if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined
+    return { width: view.getUint32(16), height: view.getUint32(20) }
+  }
+  if (startsWith(bytes, JPEG_SIGNATURE)) {
+    let at = 2
+    while (at + 4 <= bytes.length) {
+      if (bytes[at] !== 0xff) return undefined
+      const marker = bytes[at + 1]
+      if (marker === 0xff) {
+        at++ // fill byte
+        continue
+      }
+      if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        at += 2 // markers without a length
+        continue
+      }
+      if (marker === 0xda || marker === 0xd9) return undefined // image data (or the end) before any frame header
+      const length = view.getUint16(at + 2)
+      // SOF0..SOF15 but DHT (c4), JPG (c8) and DAC (cc): length (2), precision (1), height (2), width (2)
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        if (at + 9 > bytes.length) return undefined
+        return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) }
+      }
+      at += 2 + length
+    }
+  }
+  return undefined
+}
+
+/**
  * Decodes a PNG (any colour type or bit depth) or JPEG to RGB. Gray and
  * palette images expand to RGB; alpha is dropped (as PIL's convert('RGB')).
- * `where` names the file in errors.
+ * `where` names the file in errors. An image declaring more than `maxPixels`
+ * is refused from its header, before anything is decoded.
  */
-export function decodeImage(bytes: Uint8Array, where: string): RgbImage {
+export function decodeImage(bytes: Uint8Array, where: string, maxPixels = MAX_IMAGE_PIXELS): RgbImage {
+  const declared = declaredSize(bytes)
+  if (declared && declared.width * declared.height > maxPixels) {
+    throw new Error(
+      `${where}: ${declared.width}x${declared.height} pixels is more than the ${maxPixels} pixels an image may have ` +
+        `(${pixelLimitText(maxPixels)}); scale it down first`
+    )
+  }
   let width: number
   let height: number
   let rgba: Uint8Array
@@ -33,7 +85,8 @@ export function decodeImage(bytes: Uint8Array, where: string): RgbImage {
       rgba = png.data
     } else if (startsWith(bytes, JPEG_SIGNATURE)) {
       // Not tolerant: a damaged JPEG must fail, not decode to a partly grey picture.
-      const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false })
+      // its own resolution limit as a second guard, for a header the scan above did not read
+      const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: maxPixels / 1e6 })
       ;({ width, height } = decoded)
       rgba = decoded.data
     } else {
@@ -98,6 +151,11 @@ export function resizeRgb(image: RgbImage, height: number, width: number, method
     }
   }
   return out
+}
+
+function pixelLimitText(maxPixels: number): string {
+  const side = Math.sqrt(maxPixels)
+  return Number.isInteger(side) ? `${side}x${side}` : `${(maxPixels / 1e6).toFixed(1)} megapixels`
 }
 
 function startsWith(bytes: Uint8Array, signature: number[]): boolean {

@@ -16,11 +16,17 @@
 //   palette and gray expand to RGB, alpha is dropped.
 // - Size: every image must have the first image's size, unless `size` or
 //   `resize` is given: then all are resized to `size` (default: the first
-//   image's) with `resize` (default 'bilinear'; see resizeRgb).
-import { readdir, readFile, stat } from 'node:fs/promises'
+//   image's) with `resize` (default 'bilinear'; see resizeRgb). An image
+//   declaring more than `maxPixels` (default MAX_IMAGE_PIXELS) is refused from
+//   its header, before it is decoded.
+// - Links: symbolic links to files and to folders (class folders too) are
+//   followed. A link that leads back into a folder it is inside (a loop), and a
+//   link with an image's name whose target is missing, are refused by name.
+import type { Dirent } from 'node:fs'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import { Rng } from '../../shared/rng.ts'
-import { decodeImage, resizeRgb, type ResizeMethod } from './image-decode.ts'
+import { decodeImage, MAX_IMAGE_PIXELS, resizeRgb, type ResizeMethod } from './image-decode.ts'
 import { channelStats, type Dataset, type ImageSet, type ProgressCallback } from './types.ts'
 
 export interface ImageFolderOptions {
@@ -30,6 +36,8 @@ export interface ImageFolderOptions {
   heldOutSeed?: number
   size?: { height: number; width: number }
   resize?: ResizeMethod
+  /** The most pixels one image may declare; default MAX_IMAGE_PIXELS. */
+  maxPixels?: number
   /** Default true: mirror images in the weak view (set false for text, digits, ...). */
   horizontalFlip?: boolean
   onProgress?: ProgressCallback
@@ -117,7 +125,7 @@ class Decoder {
   async decodeAll(files: string[], labels: number[]): Promise<ImageSet> {
     let images = new Uint8Array(0)
     for (let i = 0; i < files.length; i++) {
-      const image = decodeImage(await readFile(files[i]), files[i])
+      const image = decodeImage(await readFile(files[i]), files[i], this.options.maxPixels ?? MAX_IMAGE_PIXELS)
       if (this.height === 0) {
         ;({ height: this.height, width: this.width } = image)
         this.firstFile = files[i]
@@ -127,7 +135,8 @@ class Decoder {
       if (!resizing && (image.height !== this.height || image.width !== this.width)) {
         throw new Error(
           `${files[i]}: ${image.width}x${image.height} pixels, but ${this.firstFile} is ${this.width}x${this.height}; ` +
-            'pass a size or a resize method to bring them to one size'
+            'the images of a folder data set must all have one size (a run config has no setting that resizes them): ' +
+            'bring them to one size first'
         )
       }
       images.set(resizeRgb(image, this.height, this.width, this.options.resize ?? 'bilinear'), i * this.height * this.width * 3)
@@ -174,22 +183,46 @@ function firstChannel(set: ImageSet): ImageSet {
   return { ...set, images }
 }
 
+/** Sub-folders of a folder (links to folders count), names starting with "." left out. */
 async function subfolders(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true })
-  return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort(byCodePoint)
+  const names: string[] = []
+  for (const entry of entries) {
+    if (!entry.name.startsWith('.') && (await kindOf(folder, entry)) === 'folder') names.push(entry.name)
+  }
+  return names.sort(byCodePoint)
 }
 
-/** Image files under a folder, at any depth, sorted by path relative to it. */
+/** Image files under a folder, at any depth and through links, sorted by path relative to it. */
 async function imageFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true, recursive: true })
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_FILE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .filter((path) => !relative(folder, path).split(/[\\/]/).some((part) => part.startsWith('.')))
-    .sort((a, b) => byCodePoint(relative(folder, a), relative(folder, b)))
+  const files: string[] = []
+  // the real paths of the folders on the way down: a link back to one of them is a loop
+  const walk = async (dir: string, above: string[]): Promise<void> => {
+    const real = await realpath(dir)
+    const loop = above.find((ancestor) => ancestor === real)
+    if (loop !== undefined) throw new Error(`${dir}: a link back to ${loop}, a folder it is inside (a loop); remove or replace the link`)
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue
+      const kind = await kindOf(dir, entry)
+      if (kind === 'folder') await walk(join(dir, entry.name), [...above, real])
+      else if (kind === 'file' && IMAGE_FILE.test(entry.name)) files.push(join(dir, entry.name))
+    }
+  }
+  await walk(folder, [])
+  return files.sort((a, b) => byCodePoint(relative(folder, a), relative(folder, b)))
+}
+
+/** What an entry is, following a link to its target; a link with an image's name and no target is refused. */
+async function kindOf(dir: string, entry: Dirent): Promise<'file' | 'folder' | 'other'> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other'
+  const path = join(dir, entry.name)
+  try {
+    const target = await stat(path)
+    return target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other'
+  } catch (error) {
+    if (IMAGE_FILE.test(entry.name)) throw new Error(`${path}: a link to a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    return 'other'
+  }
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -8,12 +8,14 @@ import path from 'node:path'
 import { create as createTar, extract as extractTar } from 'tar'
 import { StoreInputError, type RunRecord, type RunStore } from '../store/index.ts'
 import { checkpointFileName, sha256Of } from '../trainer/checkpoint-file.ts'
+import { deserializeState } from '../trainer/state.ts'
 import { checkpointDir } from './context.ts'
 
 export const BUNDLE_FORMAT = 'fixmatch-lab-bundle/1' as const
 const MANIFEST = 'manifest.json'
 const RUN_FILE = 'run.json'
 const CHECKPOINT_FILE = 'checkpoint.ckpt'
+const KNOWN_FILES = [MANIFEST, RUN_FILE, CHECKPOINT_FILE]
 
 interface BundleManifest {
   format: typeof BUNDLE_FORMAT
@@ -53,25 +55,81 @@ export async function writeRunBundle(store: RunStore, runId: number, outFile: st
   }
 }
 
+/** Bad content in a bundle: the message names the bundle file, then the field. */
+export class BundleInputError extends StoreInputError {
+  constructor(
+    readonly bundle: string,
+    field: string,
+    message: string
+  ) {
+    super(field, message)
+    this.message = `${bundle}: ${field}: ${message}`
+  }
+}
+
 /** Imports a bundle (or a plain JSON export) as a new run of this store, its checkpoint under this home. */
 export async function importRunBundle(store: RunStore, homeDir: string, file: string): Promise<RunRecord> {
+  try {
+    return await importFile(store, homeDir, file)
+  } catch (error) {
+    // a field of the run's record (run.step, ...) or of the bundle, named with the file it came in
+    if (error instanceof StoreInputError && !(error instanceof BundleInputError)) {
+      const prefix = `${error.field}: `
+      throw new BundleInputError(file, error.field, error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message)
+    }
+    throw error
+  }
+}
+
+async function importFile(store: RunStore, homeDir: string, file: string): Promise<RunRecord> {
   if (looksLikeJson(file)) return store.imports.importRun(readJson(file, path.basename(file)))
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'fixmatch-import-'))
   try {
+    // the type of each known name in the archive, so that a link under one is named as such
+    const entries = new Map<string, string>()
     try {
       // only the three known names, never links or folders: nothing else leaves the archive
-      await extractTar({ file, cwd: staging, strict: true, filter: (name, entry) => [MANIFEST, RUN_FILE, CHECKPOINT_FILE].includes(name) && (!('type' in entry) || entry.type === 'File') })
+      await extractTar({
+        file,
+        cwd: staging,
+        strict: true,
+        filter: (name, entry) => {
+          if (!KNOWN_FILES.includes(name)) return false
+          const type = 'type' in entry ? entry.type : 'File'
+          entries.set(name, type)
+          return type === 'File'
+        }
+      })
     } catch (error) {
-      throw new StoreInputError('bundle', `${file} is not a FixMatch Lab run bundle (${(error as Error).message})`)
+      throw new StoreInputError('bundle', `not a FixMatch Lab run bundle (${(error as Error).message})`)
     }
-    const manifest = checkManifest(readJson(path.join(staging, MANIFEST), MANIFEST))
-    const run = readJson(path.join(staging, RUN_FILE), RUN_FILE)
-    const checkpointBytes = manifest.checkpoint ? readCheckpoint(path.join(staging, CHECKPOINT_FILE), manifest.checkpoint) : undefined
+    const member = (name: string) => {
+      const type = entries.get(name)
+      if (type === undefined) return undefined
+      if (type !== 'File') throw new StoreInputError(name, `is a ${type} in the bundle, not a file (links and folders are not read)`)
+      return path.join(staging, name)
+    }
+    const manifestFile = member(MANIFEST)
+    if (!manifestFile) throw new StoreInputError(MANIFEST, 'missing: the bundle has none (not a FixMatch Lab run bundle?)')
+    const manifest = checkManifest(readJson(manifestFile, MANIFEST))
+    const runFile = member(RUN_FILE)
+    if (!runFile) throw new StoreInputError(RUN_FILE, 'missing: the bundle has no record of its run')
+    const run = readJson(runFile, RUN_FILE)
+    let checkpointBytes: Buffer | undefined
+    if (manifest.checkpoint) {
+      const checkpointFile = member(CHECKPOINT_FILE)
+      if (!checkpointFile) throw new StoreInputError(CHECKPOINT_FILE, `missing: ${MANIFEST} records a checkpoint at step ${manifest.checkpoint.step}, the bundle holds none`)
+      checkpointBytes = readCheckpoint(checkpointFile, manifest.checkpoint)
+    }
     let placed: string | undefined
     try {
       return store.transaction(() => {
         const record = store.imports.importRun(run)
         if (manifest.checkpoint && checkpointBytes) {
+          // a checkpoint past the run's length belongs to another run (the transaction undoes the import)
+          if (manifest.checkpoint.step > record.totalSteps) {
+            throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${manifest.checkpoint.step} is past the run's ${record.totalSteps} steps`)
+          }
           placed = placeCheckpoint(checkpointDir(homeDir, record.id), manifest.checkpoint.step, checkpointBytes)
           store.checkpoints.add({ runId: record.id, step: manifest.checkpoint.step, path: placed, bytes: checkpointBytes.length, sha256: manifest.checkpoint.sha256 })
         }
@@ -118,16 +176,29 @@ function checkManifest(value: unknown): BundleManifest {
     throw new StoreInputError(`${MANIFEST}.format`, `expected "${BUNDLE_FORMAT}", got ${JSON.stringify(m.format)} (a bundle from a newer FixMatch Lab?)`)
   }
   const c = m.checkpoint
-  if (c !== null && (typeof c !== 'object' || !Number.isSafeInteger(c?.step) || !Number.isSafeInteger(c?.bytes) || !/^[0-9a-f]{64}$/.test(String(c?.sha256)))) {
+  if (c !== null && (typeof c !== 'object' || !/^[0-9a-f]{64}$/.test(String(c?.sha256)))) {
     throw new StoreInputError(`${MANIFEST}.checkpoint`, 'expected null or { step, bytes, sha256 }')
+  }
+  for (const key of ['step', 'bytes'] as const) {
+    if (c && !(Number.isSafeInteger(c[key]) && c[key] >= 0)) throw new StoreInputError(`${MANIFEST}.checkpoint.${key}`, `expected an integer >= 0, got ${JSON.stringify(c[key])}`)
   }
   return m as BundleManifest
 }
 
-function readCheckpoint(file: string, expected: { bytes: number; sha256: string }): Buffer {
+/** The checkpoint's bytes, after its size, sha256 and its own step agree with the manifest. */
+function readCheckpoint(file: string, expected: { step: number; bytes: number; sha256: string }): Buffer {
   const bytes = fs.readFileSync(file)
   if (bytes.length !== expected.bytes || sha256Of(bytes) !== expected.sha256) {
     throw new StoreInputError(CHECKPOINT_FILE, `does not match the bundle's record (${bytes.length} bytes, ${expected.bytes} recorded, or another sha256): the bundle is damaged`)
+  }
+  let ownStep: number
+  try {
+    ownStep = deserializeState(bytes, CHECKPOINT_FILE).step
+  } catch (error) {
+    throw new StoreInputError(CHECKPOINT_FILE, `cannot be read as a checkpoint (${(error as Error).message})`)
+  }
+  if (ownStep !== expected.step) {
+    throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${expected.step}, but the checkpoint itself holds step ${ownStep}`)
   }
   return bytes
 }

@@ -1,5 +1,6 @@
 // Requests come from outside (IPC, HTTP): every field is checked here at the
 // edge, and a bad one is named in the error.
+import { checkField } from '../../shared/config.ts'
 import { ServiceError } from './errors.ts'
 
 export type RequestObject = Record<string, unknown>
@@ -48,10 +49,12 @@ export function list<T>(request: RequestObject, field: string, item: (value: unk
   return value.map((entry, i) => item(entry, `${field}[${i}]`))
 }
 
+/** Some config keys and values, each checked against the schema (a ConfigError names the key): the defaults are not filled in. */
 export function partialConfig(request: RequestObject, field: string): Record<string, unknown> {
   const value = request[field] ?? {}
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ServiceError(`${field}: expected an object of config keys`, field)
-  return value as Record<string, unknown>
+  // own entries only, so "__proto__" or "toString" in a payload is an unknown key like any other
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, checkField(key, entry)]))
 }
 
 export function show(value: unknown): string {

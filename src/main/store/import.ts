@@ -2,7 +2,7 @@
 // content. The file is outside input: every field is checked and a bad one
 // is named. Checkpoint records are not imported (their files stayed behind).
 import type { Statement } from 'better-sqlite3'
-import { resolveConfig } from '../../shared/config.ts'
+import { ConfigError, resolveConfig, type RunConfig } from '../../shared/config.ts'
 import type { StoreContext } from './context.ts'
 import { StoreInputError } from './errors.ts'
 import type { Experiments } from './experiments.ts'
@@ -46,12 +46,17 @@ export class RunImporter {
       throw new StoreInputError('format', `expected "${RUN_EXPORT_FORMAT}" (a run exported by FixMatch Lab), got ${JSON.stringify(doc.format)}`)
     }
     const run = object(doc.run, 'run')
-    const config = resolveConfig(object(run.config, 'run.config'))
+    const config = runConfig(run.config)
     const exportedStatus = run.status
     if (!isRunStatus(exportedStatus)) throw new StoreInputError('run.status', `unknown run status ${JSON.stringify(exportedStatus)}`)
     // It cannot be running here: it comes in interrupted, to be resumed or restarted.
     const status: RunStatus = exportedStatus === 'running' ? 'interrupted' : exportedStatus
-    const points = metricPoints(doc.metrics)
+    // a run's length is its config's steps (as queue.enqueue records it), and it is never past it
+    const totalSteps = count(run.totalSteps, 'run.totalSteps')
+    if (totalSteps !== config.steps) throw new StoreInputError('run.totalSteps', `${totalSteps} differs from its config's steps (${config.steps})`)
+    const step = count(run.step, 'run.step')
+    if (step > totalSteps) throw new StoreInputError('run.step', `${step} is past the run's ${totalSteps} steps`)
+    const points = metricPoints(doc.metrics, totalSteps)
     const events = eventList(doc.events)
     const tags = stringList(doc.tags, 'tags')
     const note = doc.note === null || doc.note === undefined ? null : text(doc.note, 'note')
@@ -68,19 +73,19 @@ export class RunImporter {
         splitHash: optionalText(run.splitHash, 'run.splitHash'),
         status,
         position: QUEUE_STATUSES.includes(status) ? (lastPosition ?? 0) + 1 : null,
-        createdAt: int(run.createdAt, 'run.createdAt'),
-        startedAt: optionalInt(run.startedAt, 'run.startedAt'),
-        finishedAt: optionalInt(run.finishedAt, 'run.finishedAt'),
-        trainSeconds: num(run.trainSeconds, 'run.trainSeconds'),
-        step: int(run.step, 'run.step'),
-        totalSteps: int(run.totalSteps, 'run.totalSteps'),
+        createdAt: count(run.createdAt, 'run.createdAt'),
+        startedAt: optionalCount(run.startedAt, 'run.startedAt'),
+        finishedAt: optionalCount(run.finishedAt, 'run.finishedAt'),
+        trainSeconds: seconds(run.trainSeconds, 'run.trainSeconds'),
+        step,
+        totalSteps,
         backend: optionalText(run.backend, 'run.backend'),
         device: optionalText(run.device, 'run.device'),
         appVersion: optionalText(run.appVersion, 'run.appVersion'),
         libraryVersions: JSON.stringify(object(run.libraryVersions ?? {}, 'run.libraryVersions')),
         os: optionalText(run.os, 'run.os'),
         error: optionalText(run.error, 'run.error'),
-        lastHeartbeatAt: optionalInt(run.lastHeartbeatAt, 'run.lastHeartbeatAt')
+        lastHeartbeatAt: optionalCount(run.lastHeartbeatAt, 'run.lastHeartbeatAt')
       })
       const runId = rowId(result.lastInsertRowid)
       if (points.length) this.parts.metrics.append(runId, points)
@@ -110,13 +115,25 @@ export class RunImporter {
   }
 }
 
-function metricPoints(value: unknown): MetricPoint[] {
+/** The run's config, every field checked; a bad one is named under run.config. */
+function runConfig(value: unknown): RunConfig {
+  try {
+    return resolveConfig(object(value, 'run.config'))
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StoreInputError(error.key ? `run.config.${error.key}` : 'run.config', error.message)
+    throw error
+  }
+}
+
+function metricPoints(value: unknown, totalSteps: number): MetricPoint[] {
   const metrics = object(value ?? {}, 'metrics')
   const points: MetricPoint[] = []
   for (const [name, columnsValue] of Object.entries(metrics)) {
     const where = `metrics[${JSON.stringify(name)}]`
     const columns = object(columnsValue, where)
     const steps = numberList(columns.steps, `${where}.steps`)
+    const outside = steps.findIndex((step) => !Number.isSafeInteger(step) || step < 0 || step > totalSteps)
+    if (outside >= 0) throw new StoreInputError(`${where}.steps[${outside}]`, `expected a step from 0 to ${totalSteps}, got ${steps[outside]}`)
     const values = numberList(columns.values, `${where}.values`)
     const wallTimes = numberList(columns.wallTimes, `${where}.wallTimes`)
     if (values.length !== steps.length || wallTimes.length !== steps.length) {
@@ -134,7 +151,7 @@ function eventList(value: unknown): { time: number; level: EventLevel; kind: str
     const event = object(entry, `events[${i}]`)
     if (!EVENT_LEVELS.includes(event.level as EventLevel)) throw new StoreInputError(`events[${i}].level`, `expected one of ${EVENT_LEVELS.join(', ')}`)
     return {
-      time: int(event.time, `events[${i}].time`),
+      time: count(event.time, `events[${i}].time`),
       level: event.level as EventLevel,
       kind: text(event.kind, `events[${i}].kind`),
       message: text(event.message, `events[${i}].message`),
@@ -157,18 +174,20 @@ function optionalText(value: unknown, field: string): string | null {
   return value === null || value === undefined ? null : text(value, field)
 }
 
-function num(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new StoreInputError(field, `expected a number, got ${JSON.stringify(value)}`)
+/** A duration: a finite number of seconds, not negative. */
+function seconds(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new StoreInputError(field, `expected a number of seconds >= 0, got ${JSON.stringify(value)}`)
   return value
 }
 
-function int(value: unknown, field: string): number {
-  if (!Number.isSafeInteger(value)) throw new StoreInputError(field, `expected an integer, got ${JSON.stringify(value)}`)
+/** A step, a count or a time in milliseconds since the epoch: an integer >= 0. */
+function count(value: unknown, field: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new StoreInputError(field, `expected an integer >= 0, got ${JSON.stringify(value)}`)
   return value as number
 }
 
-function optionalInt(value: unknown, field: string): number | null {
-  return value === null || value === undefined ? null : int(value, field)
+function optionalCount(value: unknown, field: string): number | null {
+  return value === null || value === undefined ? null : count(value, field)
 }
 
 function numberList(value: unknown, field: string): number[] {

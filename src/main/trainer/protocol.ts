@@ -1,7 +1,7 @@
 // The messages between the lab service and a trainer process. The trainer
 // never touches SQLite: it reports, the service records. Both sides check what
 // they receive, since a message crosses a process boundary.
-import type { RunConfig } from '../../shared/config.ts'
+import { CONFIG_SCHEMA, type RunConfig } from '../../shared/config.ts'
 
 /** A checkpoint the trainer may resume from, as the store recorded it. */
 export interface CheckpointCandidate {
@@ -69,7 +69,12 @@ type Json = Record<string, unknown>
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
-const isStep = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
+/** A count or size: a non-negative safe integer. */
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
+// Steps are bounded as the config check bounds a run's steps, so that every run it lets through reports in range.
+const { min: MIN_TOTAL_STEPS, max: MAX_STEP } = CONFIG_SCHEMA.steps
+const isStep = (value: unknown): value is number => isCount(value) && value <= MAX_STEP
+const isTotalSteps = (value: unknown): value is number => isStep(value) && value >= MIN_TOTAL_STEPS
 const isText = (value: unknown): value is string => typeof value === 'string'
 
 function need(ok: boolean, type: string, field: string): void {
@@ -101,10 +106,10 @@ export function parseFromTrainer(value: unknown): FromTrainer {
       need(isStep(m.step) && [m.top1, m.top5, m.loss, m.count].every((v) => v === null || typeof v === 'number'), t, 'step or results')
       break
     case 'progress':
-      need(isStep(m.step) && isStep(m.totalSteps), t, 'step or totalSteps')
+      need(isStep(m.step) && isTotalSteps(m.totalSteps), t, 'step or totalSteps')
       break
     case 'checkpoint':
-      need(isStep(m.step) && isText(m.path) && isStep(m.bytes) && isText(m.sha256) && /^[0-9a-f]{64}$/.test(m.sha256), t, 'step, path, bytes or sha256')
+      need(isStep(m.step) && isText(m.path) && isCount(m.bytes) && isText(m.sha256) && /^[0-9a-f]{64}$/.test(m.sha256), t, 'step, path, bytes or sha256')
       need(isNumber(m.trainSeconds) && isText(m.splitHash), t, 'trainSeconds or splitHash')
       break
     case 'heartbeat':
@@ -136,11 +141,11 @@ export function parseToTrainer(value: unknown): ToTrainer {
   if (value.type === 'pause' || value.type === 'stop') return { type: value.type }
   if (value.type !== 'start') throw new ProtocolError(`unknown service message type "${value.type}"`)
   const m = value
-  need(isStep(m.runId) && isObject(m.config) && isText(m.homeDir) && isText(m.checkpointDir), 'start', 'runId, config, homeDir or checkpointDir')
-  need(isStep(m.heartbeatMs) && (m.heartbeatMs as number) > 0, 'start', 'heartbeatMs')
+  need(isCount(m.runId) && isObject(m.config) && isText(m.homeDir) && isText(m.checkpointDir), 'start', 'runId, config, homeDir or checkpointDir')
+  need(isCount(m.heartbeatMs) && m.heartbeatMs > 0, 'start', 'heartbeatMs')
   need(
     Array.isArray(m.resumeCandidates) &&
-      m.resumeCandidates.every((c) => isObject(c) && isText(c.path) && isStep(c.step) && isStep(c.bytes) && isText(c.sha256)),
+      m.resumeCandidates.every((c) => isObject(c) && isText(c.path) && isStep(c.step) && isCount(c.bytes) && isText(c.sha256)),
     'start',
     'resumeCandidates'
   )
