@@ -51,4 +51,10 @@ describe('BridgeLabClient', () => {
     expect(old.mode).toBe('electron')
     expect(typeof old.client.on('log', () => {})).toBe('function')
   })
+
+  it('names a config field only for real config keys, not Object.prototype members', () => {
+    expect(toApiError(new Error('lr: 0 is not allowed')).field).toBe('lr')
+    expect(toApiError(new Error('toString: unknown config key')).field).toBeUndefined()
+    expect(toApiError(new Error('constructor: unknown config key')).field).toBeUndefined()
+  })
 })

@@ -1,7 +1,7 @@
 // Every failure the renderer shows goes through ApiError: a sentence a person
 // can act on, and the config field at fault when there is one.
 import type { ApiError as ApiErrorShape } from '../../../shared/api.ts'
-import { CONFIG_SCHEMA } from '../../../shared/config.ts'
+import { isConfigKey } from '../../../shared/config.ts'
 
 export class ApiError extends Error implements ApiErrorShape {
   readonly field?: string
@@ -52,5 +52,5 @@ function parseJsonShape(text: string): ApiErrorShape | undefined {
 function fieldOf(message: string, given: string | undefined): string | undefined {
   if (given) return given
   const key = /^([A-Za-z]+): /.exec(message)?.[1]
-  return key && key in CONFIG_SCHEMA ? key : undefined
+  return key && isConfigKey(key) ? key : undefined
 }

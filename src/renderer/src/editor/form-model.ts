@@ -7,6 +7,7 @@ import {
   ConfigError,
   VARIANTS,
   checkField,
+  isConfigKey,
   configDiff,
   parseFieldValue,
   resolveConfig,
@@ -109,7 +110,7 @@ export function checkDraft(draft: Draft): DraftCheck {
     return { config: resolveConfig(values), errors }
   } catch (error) {
     // cross-field rules (datasetPath for folders, minLr <= lr) name their key too
-    if (error instanceof ConfigError && error.key in CONFIG_SCHEMA) return { config: null, errors: { [error.key as ConfigKey]: error.message } }
+    if (error instanceof ConfigError && isConfigKey(error.key)) return { config: null, errors: { [error.key as ConfigKey]: error.message } }
     throw error
   }
 }
