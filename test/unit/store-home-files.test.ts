@@ -94,6 +94,13 @@ describe('an empty runs.sqlite', () => {
     expect(fs.readdirSync(home).sort()).toEqual(['checkpoints', 'runs.sqlite'])
   })
 
+  it('missing beside checkpoints of earlier runs is refused too, and not created', () => {
+    const home = homeWithCheckpoints()
+    fs.rmSync(dbFile(home))
+    expect(() => openStore(home)).toThrow(StoreEmptyBesideRunsError)
+    expect(fs.readdirSync(home)).toEqual(['checkpoints'])
+  })
+
   it('with no earlier runs beside it becomes a fresh store (read-only: nothing recorded yet)', () => {
     const home = tempHome()
     fs.mkdirSync(path.join(home, 'checkpoints', '5'), { recursive: true }) // a folder without a checkpoint file

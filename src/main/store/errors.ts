@@ -33,7 +33,7 @@ export class CorruptDatabaseError extends StoreError {
   }
 }
 
-/** runs.sqlite is empty (e.g. 0 bytes) while checkpoints of earlier runs lie beside it: their records were lost. */
+/** runs.sqlite is empty (e.g. 0 bytes) or missing while checkpoints of earlier runs lie beside it: their records were lost. */
 export class StoreEmptyBesideRunsError extends StoreError {
   constructor(
     readonly path: string,
@@ -42,7 +42,7 @@ export class StoreEmptyBesideRunsError extends StoreError {
   ) {
     const ids = runIds.slice(0, 10).join(', ') + (runIds.length > 10 ? ', ...' : '')
     super(
-      `${path} holds no runs (it is empty) but ${checkpointsDir} holds checkpoints of ${runIds.length} earlier run(s) (${ids}): ` +
+      `${path} holds no runs (it is empty or missing) but ${checkpointsDir} holds checkpoints of ${runIds.length} earlier run(s) (${ids}): ` +
         `the store that recorded them is lost (truncated or replaced), and a fresh one would not know them. Nothing was changed. ` +
         `Restore ${basename(path)} from a backup; or, to start a fresh store anyway, move ${checkpointsDir} aside ` +
         `(for example to ${basename(checkpointsDir)}.old).`

@@ -34,6 +34,8 @@ export function databaseFiles(file: string): string[] {
 export function openDatabase(file: string, options: OpenDatabaseOptions): Connection {
   const at = options.openAt ?? file
   if (options.readonly) mustExist(at, file)
+  // SQLite creates a missing file at once: a refused open removes it again
+  const existed = options.readonly || fs.existsSync(file)
   let db: Connection
   try {
     db = new Database(at, { readonly: options.readonly, fileMustExist: options.readonly, timeout: options.busyTimeoutMs })
@@ -58,6 +60,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Connec
     return db
   } catch (error) {
     db.close()
+    if (!existed) for (const f of databaseFiles(file)) fs.rmSync(f, { force: true })
     throw translateSqliteError(error, file, { when: 'open', readonly: options.readonly })
   }
 }

@@ -95,8 +95,11 @@ function openSnapshot(file: string, options: Parameters<typeof openDatabase>[1])
       try {
         fs.copyFileSync(file + suffix, copy + suffix)
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && suffix) continue
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreMissingError(file)
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' && suffix) continue
+        if (code === 'ENOENT') throw new StoreMissingError(file)
+        // no room for the copy is the temporary folder's problem, not the home's
+        if (code === 'ENOSPC' || code === 'EDQUOT') throw nameFileError(error, dir, `copy ${file + suffix} (to read it) into`)
         throw nameFileError(error, file + suffix, 'read')
       }
     }
