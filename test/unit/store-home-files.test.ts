@@ -196,6 +196,17 @@ describe('file system errors are named', () => {
     }
   })
 
+  it('service.json on a read-only file system: named, no temporary file left', () => {
+    const home = tempHome()
+    vi.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error("EROFS: read-only file system, rename '/x'"), { code: 'EROFS' })
+    })
+    expect(() => publishService(home, { url: 'http://127.0.0.1:1', token: 't', mode: 'serve' })).toThrow(
+      new RegExp(`could not publish this service's address in ${path.join(home, 'service.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is on a read-only file system`)
+    )
+    expect(fs.readdirSync(home)).toEqual([])
+  })
+
   it('SQLite\'s "disk I/O error" becomes a store error naming the file and what to do', () => {
     const home = tempHome()
     open(home).close()
