@@ -22,9 +22,9 @@ export async function openLab(home: string): Promise<LabAccess> {
   try {
     service = LabService.open({ homeDir: home })
   } catch (error) {
-    if (error instanceof StoreLockedError) {
+    if (error instanceof StoreLockedError && error.pid !== undefined) {
       throw new CliError(
-        `the run store in ${home} is in use by process ${error.pid ?? '(unknown)'}${error.hostname ? ` on ${error.hostname}` : ''}, ` +
+        `the run store in ${home} is in use by process ${error.pid}${error.hostname ? ` on ${error.hostname}` : ''}, ` +
           'which publishes no API here (the desktop app?): make the change in that app, or close it and try again'
       )
     }

@@ -17,3 +17,8 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 export function resolveHome(flag: string | undefined): string {
   return flag ? path.resolve(flag) : defaultHome()
 }
+
+/** <home>/checkpoints: one folder per run id, holding that run's checkpoint files. */
+export function checkpointsRoot(home: string): string {
+  return path.join(home, 'checkpoints')
+}

@@ -14,7 +14,8 @@ import {
   StoreMissingError,
   StoreReadonlyError,
   openStore,
-  storePaths
+  storePaths,
+  translateSqliteError
 } from '../../src/main/store/index.ts'
 import { migrate } from '../../src/main/store/migrations.ts'
 import { dbFile, open, raw, tempHome } from './store-helpers.ts'
@@ -110,6 +111,46 @@ describe('damaged or foreign files', () => {
     fs.writeFileSync(dbFile(home), bytes)
     expect(() => openStore(home)).toThrow(CorruptDatabaseError)
     expect(fs.readFileSync(dbFile(home)).equals(bytes)).toBe(true)
+  })
+
+  it('a damaged data or index page behind an intact first page is refused at open, file untouched', () => {
+    const home = tempHome()
+    const store = open(home)
+    const run = store.queue.enqueue({ config: {} })
+    // enough rows that the metrics table is a tree of many pages
+    store.metrics.append(run.id, Array.from({ length: 5000 }, (_, i) => ({ step: i, name: i % 2 ? 'loss' : 'eval/top1', value: i, wallTime: 1 })))
+    store.close()
+    const db = raw(home)
+    const pageSize = Number(db.pragma('page_size', { simple: true }))
+    const root = Number(db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'metrics'").pluck().get())
+    db.close()
+    expect(root).toBeGreaterThan(1)
+    const bytes = fs.readFileSync(dbFile(home))
+    expect(bytes.length / pageSize).toBeGreaterThan(root + 10)
+    // the metrics tree's root and a page deep inside it; page 1 (sqlite_master) stays as it was
+    crypto.randomFillSync(bytes, (root - 1) * pageSize, pageSize)
+    crypto.randomFillSync(bytes, (root + 5) * pageSize, pageSize)
+    fs.writeFileSync(dbFile(home), bytes)
+
+    let error: unknown
+    try {
+      openStore(home)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(CorruptDatabaseError)
+    expect((error as Error).message).toContain(dbFile(home))
+    expect((error as Error).message).toMatch(/damaged pages: .*(page|btree|Tree)/i)
+    expect((error as Error).message).toContain('left untouched')
+    expect(fs.readFileSync(dbFile(home)).equals(bytes)).toBe(true)
+    expect(fs.existsSync(storePaths(home).lock)).toBe(false)
+  })
+
+  it('damage met by a write while in use is not called "left untouched"', () => {
+    const error = translateSqliteError(new Database.SqliteError('database disk image is malformed', 'SQLITE_CORRUPT'), '/h/runs.sqlite')
+    expect(error).toBeInstanceOf(CorruptDatabaseError)
+    expect((error as Error).message).not.toMatch(/untouched/)
+    expect((error as Error).message).toMatch(/rolled back.*nothing more can be recorded/)
   })
 
   it("another application's SQLite database is refused", () => {

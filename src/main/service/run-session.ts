@@ -354,22 +354,33 @@ export class RunSession {
     for (const { step, values } of announced) this.ctx.events.emit('run/metrics', { runId: this.runId, step, values })
   }
 
-  /** A write failed. A full disk pauses the run (it resumes from its last recorded checkpoint); anything else is logged. */
+  /**
+   * A write failed: the run stops here rather than train on unrecorded. A full
+   * disk pauses it (and holds the queue); any other failure pauses it with the
+   * reason. Either way it continues from its last recorded checkpoint when resumed.
+   */
   private onRecordingError(error: unknown): void {
-    if (!(error instanceof StoreFullError)) {
-      this.ctx.log(this.runId, 'error', `recording the trainer's report failed: ${(error as Error).message}`, 'status')
-      return
-    }
     if (this.outcome) return
-    this.outcome = 'disk-full'
+    const full = error instanceof StoreFullError
+    this.outcome = full ? 'disk-full' : 'paused'
     this.handle?.kill()
-    const last = this.ctx.store.checkpoints.list(this.runId)[0]
-    const message = `${error.message} The run is paused; it continues from its checkpoint at step ${last?.step ?? 0} once space is freed.`
+    let last: number | undefined
+    try {
+      last = this.ctx.store.checkpoints.list(this.runId)[0]?.step ?? 0
+    } catch {
+      // the store cannot even be read: the message says "its last checkpoint"
+    }
+    const from = last === undefined ? 'its last checkpoint' : `its checkpoint at step ${last}`
+    const reason = error instanceof Error ? error.message : String(error)
+    const message = full
+      ? `${reason} The run is paused; it continues from ${from} once space is freed.`
+      : `recording this run failed, so it was stopped instead of training on unrecorded: ${reason} ` +
+        `The run is paused; once the cause is fixed, resume it to continue from ${from}.`
     try {
       this.ctx.store.queue.setStatus(this.runId, 'paused', { error: message })
       this.ctx.runChanged(this.runId)
     } catch {
-      // even that did not fit: the run stays 'running' on disk and the next start marks it interrupted
+      // even that could not be written: the run stays 'running' on disk and the next start marks it interrupted
     }
     this.ctx.log(this.runId, 'error', message, 'status')
   }

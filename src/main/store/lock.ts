@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { StoreLockedError } from './errors.ts'
 import { processIsAlive } from '../process-alive.ts'
+import { nameFileError, PRIVATE_FILE_MODE } from '../home-files.ts'
 
 interface LockOwner {
   pid: number
@@ -41,15 +42,21 @@ export function acquireLock(lockPath: string): StoreLock {
 function tryCreate(lockPath: string): boolean {
   let fd: number
   try {
-    fd = fs.openSync(lockPath, 'wx')
+    fd = fs.openSync(lockPath, 'wx', PRIVATE_FILE_MODE)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
+    throw nameFileError(error, lockPath, 'create the lock file')
   }
   try {
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() }))
-  } finally {
-    fs.closeSync(fd)
+    try {
+      fs.writeSync(fd, JSON.stringify({ pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() }))
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch (error) {
+    // an empty lock left behind would block every other command until it went stale
+    fs.rmSync(lockPath, { force: true })
+    throw nameFileError(error, lockPath, 'write the lock file')
   }
   return true
 }
@@ -64,11 +71,16 @@ function readOwner(lockPath: string): LockOwner | undefined {
   return undefined
 }
 
+/**
+ * An empty or garbled lock file is a writer between its create and its write
+ * (microseconds), or one that died there: stale after this long.
+ */
+export const UNREADABLE_LOCK_STALE_MS = 2000
+
 function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
   if (!owner) {
-    // Unreadable: a writer between create and write, or one that died there.
     const age = Date.now() - (fs.statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? 0)
-    return age > 10_000
+    return age > UNREADABLE_LOCK_STALE_MS
   }
   // Another machine's pid (a shared network folder) cannot be checked: respect it.
   if (owner.hostname !== os.hostname()) return false
@@ -79,7 +91,12 @@ function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
 
 function removeIfUnchanged(lockPath: string, seen: LockOwner | undefined): void {
   const now = readOwner(lockPath)
-  if (now?.pid === seen?.pid && now?.hostname === seen?.hostname) fs.rmSync(lockPath, { force: true })
+  if (now?.pid !== seen?.pid || now?.hostname !== seen?.hostname) return
+  try {
+    fs.rmSync(lockPath, { force: true })
+  } catch (error) {
+    throw nameFileError(error, lockPath, 'remove the stale lock file')
+  }
 }
 
 function lockedError(lockPath: string, owner: LockOwner | undefined): StoreLockedError {

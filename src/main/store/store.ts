@@ -1,11 +1,14 @@
 // openStore: the lock, the checked and migrated database, and the table
 // modules, each call translating SQLite errors into the store's own.
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { Database } from 'better-sqlite3'
-import { translated } from './errors.ts'
+import { StoreAccessError, StoreMissingError, translated, type ErrorContext } from './errors.ts'
 import { acquireLock, type StoreLock } from './lock.ts'
 import { openDatabase } from './open-database.ts'
+import { checkpointsRoot } from '../paths.ts'
+import { ensureHome, nameFileError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../home-files.ts'
 import { appliedVersions } from './migrations.ts'
 import type { StoreContext } from './context.ts'
 import { Experiments } from './experiments.ts'
@@ -35,11 +38,16 @@ export function storePaths(homeDir: string): { file: string; lock: string } {
 }
 
 /**
- * Opens the run store in a home folder. Read-write (the default) takes the
- * home's lock (StoreLockedError if another process holds it), creates or
- * migrates the database, and is the only writer. Throws CorruptDatabaseError,
- * DatabaseTooNewError, StoreMissingError (read-only, nothing recorded yet) or
- * DatabaseNeedsMigrationError (read-only, older schema) without touching the file.
+ * Opens the run store in a home folder. Read-write (the default) makes the
+ * home private (0700, its files 0600), takes the home's lock (StoreLockedError
+ * if another process holds it), checks every page (PRAGMA quick_check),
+ * creates or migrates the database, and is the only writer. Read-only takes no
+ * lock (SQLite's own locking keeps reads consistent beside the writer) and
+ * works in a home it cannot write. Throws CorruptDatabaseError,
+ * StoreEmptyBesideRunsError, DatabaseTooNewError, StoreMissingError
+ * (read-only, nothing recorded yet), DatabaseNeedsMigrationError (read-only,
+ * older schema) or StoreAccessError (read-only file system, permissions, I/O)
+ * without touching the file.
  */
 export function openStore(homeDir: string, options: OpenStoreOptions = {}): RunStore {
   const readonly = options.readonly ?? false
@@ -47,15 +55,101 @@ export function openStore(homeDir: string, options: OpenStoreOptions = {}): RunS
   const { file, lock } = storePaths(homeDir)
   let held: StoreLock | undefined
   if (!readonly) {
-    fs.mkdirSync(homeDir, { recursive: true })
+    ensureHome(homeDir)
     held = acquireLock(lock)
   }
+  const runsWithCheckpoints = () => ({ dir: checkpointsRoot(homeDir), runIds: runIdsWithCheckpoints(checkpointsRoot(homeDir)) })
+  const databaseOptions = { readonly, busyTimeoutMs: options.busyTimeoutMs ?? 5000, now, runsWithCheckpoints }
+  if (readonly) {
+    try {
+      return new RunStore({ db: openDatabase(file, databaseOptions), path: file, now }, true, undefined)
+    } catch (error) {
+      if (!(error instanceof StoreAccessError) || !folderCannotBeWritten(homeDir)) throw error
+      return openSnapshot(file, databaseOptions)
+    }
+  }
   try {
-    const db = openDatabase(file, { readonly, busyTimeoutMs: options.busyTimeoutMs ?? 5000, now })
+    const db = openDatabase(file, databaseOptions)
+    tightenCheckpoints(checkpointsRoot(homeDir))
     return new RunStore({ db, path: file, now }, readonly, held)
   } catch (error) {
     held?.release()
     throw error
+  }
+}
+
+/**
+ * A reader in a home it cannot write (a read-only mount, another user's
+ * folder): SQLite cannot open a WAL database there, since even readers need
+ * its -shm file. So the database and its WAL are copied to a private temporary
+ * folder and read there; the copy is deleted at close. Nothing can write to a
+ * read-only mount meanwhile; in another user's folder, a writer busy during
+ * the copy could make it inconsistent (then reading it fails as damaged).
+ */
+function openSnapshot(file: string, options: Parameters<typeof openDatabase>[1]): RunStore {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fixmatch-lab-read-'))
+  const copy = path.join(dir, path.basename(file))
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true })
+  try {
+    for (const suffix of ['', '-wal']) {
+      try {
+        fs.copyFileSync(file + suffix, copy + suffix)
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' && suffix) continue
+        if (code === 'ENOENT') throw new StoreMissingError(file)
+        // no room for the copy is the temporary folder's problem, not the home's
+        if (code === 'ENOSPC' || code === 'EDQUOT') throw nameFileError(error, dir, `copy ${file + suffix} (to read it) into`)
+        throw nameFileError(error, file + suffix, 'read')
+      }
+    }
+    const db = openDatabase(file, { ...options, openAt: copy })
+    return new RunStore({ db, path: file, now: options.now }, true, undefined, remove)
+  } catch (error) {
+    remove()
+    throw error
+  }
+}
+
+function folderCannotBeWritten(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK)
+    return false
+  } catch {
+    return true
+  }
+}
+
+/** Run ids (folder names) under <home>/checkpoints whose folder holds a checkpoint file. */
+function runIdsWithCheckpoints(root: string): number[] {
+  const ids: number[] = []
+  for (const entry of readFolder(root)) {
+    if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue
+    if (readFolder(path.join(root, entry.name)).some((f) => f.isFile() && f.name.endsWith('.ckpt'))) ids.push(Number(entry.name))
+  }
+  return ids.sort((a, b) => a - b)
+}
+
+/** Homes written by older versions left checkpoints readable by every local user: 0700 folders, 0600 files. */
+function tightenCheckpoints(root: string): void {
+  try {
+    tightenMode(root, PRIVATE_DIR_MODE)
+    for (const entry of readFolder(root)) {
+      const dir = path.join(root, entry.name)
+      if (!entry.isDirectory()) continue
+      tightenMode(dir, PRIVATE_DIR_MODE)
+      for (const file of readFolder(dir)) if (file.isFile()) tightenMode(path.join(dir, file.name), PRIVATE_FILE_MODE)
+    }
+  } catch (error) {
+    throw nameFileError(error, root, 'restrict the permissions of')
+  }
+}
+
+function readFolder(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return []
   }
 }
 
@@ -75,24 +169,27 @@ export class RunStore {
   constructor(
     ctx: StoreContext,
     readonly readonly: boolean,
-    private readonly lock: StoreLock | undefined
+    private readonly lock: StoreLock | undefined,
+    /** removes what the open made besides the lock (a read-only snapshot) */
+    private readonly cleanup?: () => void
   ) {
     this.db = ctx.db
     this.path = ctx.path
-    this.experiments = guard(new Experiments(ctx), ctx.path)
-    this.runs = guard(new Runs(ctx), ctx.path)
-    this.queue = guard(new Queue(ctx), ctx.path)
-    this.metrics = guard(new Metrics(ctx), ctx.path)
-    this.events = guard(new Events(ctx), ctx.path)
-    this.checkpoints = guard(new Checkpoints(ctx), ctx.path)
-    this.annotations = guard(new Annotations(ctx), ctx.path)
-    this.exports = guard(new RunExporter(ctx, this), ctx.path)
-    this.imports = guard(new RunImporter(ctx, this), ctx.path)
+    const context = { readonly }
+    this.experiments = guard(new Experiments(ctx), ctx.path, context)
+    this.runs = guard(new Runs(ctx), ctx.path, context)
+    this.queue = guard(new Queue(ctx), ctx.path, context)
+    this.metrics = guard(new Metrics(ctx), ctx.path, context)
+    this.events = guard(new Events(ctx), ctx.path, context)
+    this.checkpoints = guard(new Checkpoints(ctx), ctx.path, context)
+    this.annotations = guard(new Annotations(ctx), ctx.path, context)
+    this.exports = guard(new RunExporter(ctx, this), ctx.path, context)
+    this.imports = guard(new RunImporter(ctx, this), ctx.path, context)
   }
 
   /** Runs fn in one transaction (nested store calls become savepoints): all of it is recorded, or none. */
   transaction<T>(fn: () => T): T {
-    return translated(() => this.db.transaction(fn)(), this.path)
+    return translated(() => this.db.transaction(fn)(), this.path, { readonly: this.readonly })
   }
 
   /** The newest migration applied. */
@@ -109,15 +206,16 @@ export class RunStore {
   close(): void {
     if (this.db.open) this.db.close()
     this.lock?.release()
+    this.cleanup?.()
   }
 }
 
 /** Wraps every method of a table module so SQLite errors come out as the store's errors. */
-function guard<T extends object>(target: T, file: string): T {
+function guard<T extends object>(target: T, file: string, context: ErrorContext): T {
   for (const key of Object.getOwnPropertyNames(Object.getPrototypeOf(target))) {
     const method = (target as Record<string, unknown>)[key]
     if (key === 'constructor' || typeof method !== 'function') continue
-    Object.defineProperty(target, key, { value: (...args: unknown[]) => translated(() => method.apply(target, args), file) })
+    Object.defineProperty(target, key, { value: (...args: unknown[]) => translated(() => method.apply(target, args), file, context) })
   }
   return target
 }

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { deserializeState, type TrainingState } from './state.ts'
 import type { CheckpointCandidate, RejectedCheckpoint } from './protocol.ts'
+import { HomeFileError, nameFileError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../home-files.ts'
 
 export interface WrittenCheckpoint {
   path: string
@@ -44,8 +45,9 @@ export function writeCheckpointAtomic(dir: string, step: number, bytes: Buffer, 
   const temp = path.join(dir, `.${checkpointFileName(step)}.${process.pid}.tmp`)
   let fd: number | undefined
   try {
-    io.mkdirSync(dir, { recursive: true })
-    fd = io.openSync(temp, 'w', 0o644)
+    // run data is private to its user: folders 0700, files 0600
+    io.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
+    fd = io.openSync(temp, 'w', PRIVATE_FILE_MODE)
     for (let offset = 0; offset < bytes.length; ) offset += io.writeSync(fd, bytes, offset, bytes.length - offset)
     io.fsyncSync(fd)
     io.closeSync(fd)
@@ -59,11 +61,15 @@ export function writeCheckpointAtomic(dir: string, step: number, bytes: Buffer, 
         // already failing: the write error is the one to report
       }
     }
-    io.rmSync(temp, { force: true })
-    const code = (error as NodeJS.ErrnoException).code
-    const diskFull = code === 'ENOSPC' || code === 'EDQUOT'
-    const why = diskFull ? 'the disk is full' : (error as Error).message
-    throw new CheckpointWriteError(`could not write the checkpoint at step ${step} to ${dir}: ${why}`, diskFull)
+    try {
+      io.rmSync(temp, { force: true })
+    } catch {
+      // a read-only or vanished folder: nothing was left there to remove
+    }
+    // a full disk, a read-only file system, permissions and I/O errors are named with what to do
+    const named = nameFileError(error, dir, `write the checkpoint at step ${step} to`)
+    if (named instanceof HomeFileError) throw new CheckpointWriteError(named.message, named.diskFull)
+    throw new CheckpointWriteError(`could not write the checkpoint at step ${step} to ${dir}: ${(error as Error).message}`, false)
   }
   syncFolder(dir)
   return { path: final, bytes: bytes.length, sha256: sha256Of(bytes) }
