@@ -98,6 +98,11 @@ describe('run bundles', () => {
     expect(checkpoint.path.startsWith(checkpointDir(home, shown.id))).toBe(true)
     expect(checkpoint.sha256).toBe(source.store.checkpoints.list(runId)[0].sha256)
     expect(target.store.checkpoints.latest(shown.id, 'sha256')?.step).toBe(4)
+    // private to its user like every checkpoint of the home
+    if (process.platform !== 'win32') {
+      expect(fs.statSync(checkpoint.path).mode & 0o777).toBe(0o600)
+      expect(fs.statSync(path.dirname(checkpoint.path)).mode & 0o777).toBe(0o700)
+    }
     // and it can be resumed there
     await target.handlers['queue/resume']({ runId: shown.id })
     expect(target.store.runs.require(shown.id).status).toBe('queued')

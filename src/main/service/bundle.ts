@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { create as createTar, extract as extractTar } from 'tar'
 import { StoreInputError, type RunRecord, type RunStore } from '../store/index.ts'
-import { checkpointFileName, sha256Of } from '../trainer/checkpoint-file.ts'
+import { checkpointFileName, sha256Of, writeCheckpointAtomic } from '../trainer/checkpoint-file.ts'
 import { deserializeState } from '../trainer/state.ts'
 import { checkpointDir } from './context.ts'
 
@@ -130,7 +130,7 @@ async function importFile(store: RunStore, homeDir: string, file: string): Promi
           if (manifest.checkpoint.step > record.totalSteps) {
             throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${manifest.checkpoint.step} is past the run's ${record.totalSteps} steps`)
           }
-          placed = placeCheckpoint(checkpointDir(homeDir, record.id), manifest.checkpoint.step, checkpointBytes)
+          placed = writeCheckpointAtomic(checkpointDir(homeDir, record.id), manifest.checkpoint.step, checkpointBytes).path
           store.checkpoints.add({ runId: record.id, step: manifest.checkpoint.step, path: placed, bytes: checkpointBytes.length, sha256: manifest.checkpoint.sha256 })
         }
         return store.runs.require(record.id)
@@ -203,12 +203,3 @@ function readCheckpoint(file: string, expected: { step: number; bytes: number; s
   return bytes
 }
 
-/** Writes the checkpoint under this home, atomically (a temp file, then a rename). */
-function placeCheckpoint(dir: string, step: number, bytes: Buffer): string {
-  fs.mkdirSync(dir, { recursive: true })
-  const final = path.join(dir, checkpointFileName(step))
-  const temp = `${final}.${process.pid}.tmp`
-  fs.writeFileSync(temp, bytes)
-  fs.renameSync(temp, final)
-  return final
-}
