@@ -15,8 +15,11 @@ import { serializeState, type TrainingState } from './state.ts'
 import { CheckpointWriteError, loadNewestValid, removeUnfinishedWrites, writeCheckpointAtomic } from './checkpoint-file.ts'
 import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.ts'
 import { parentChannel } from './parent-channel.ts'
+import { startWatchdog } from './watchdog.ts'
 
 const channel = parentChannel()
+// Ends this process within about a second of the parent's death, even mid-step.
+startWatchdog(channel.parentPid)
 let command: 'pause' | 'stop' | undefined
 let phase: 'waiting' | 'loading' | 'training' | 'done' = 'waiting'
 let resumedStep: number | undefined
