@@ -10,6 +10,7 @@ export function printServiceEvents(events: EventSource, quiet = false): () => vo
   const lines = new Map<number, ProgressLine>()
   const labels = new Map<number, string>()
   const lastStatus = new Map<number, string>()
+  const lastPending = new Map<number, string | null>()
   const say = (line: string) => {
     for (const progress of lines.values()) progress.break()
     process.stderr.write(`${line}\n`)
@@ -17,6 +18,9 @@ export function printServiceEvents(events: EventSource, quiet = false): () => vo
   const offs = [
     events.on('run/status', ({ run }) => {
       labels.set(run.id, `run ${run.id} ${runLabel(run)}`)
+      const pending = run.pending ?? null
+      if (pending && lastPending.get(run.id) !== pending) say(`${labels.get(run.id)}: ${pendingWords(pending)}...`)
+      lastPending.set(run.id, pending)
       if (lastStatus.get(run.id) === run.status) return
       lastStatus.set(run.id, run.status)
       if (run.status !== 'running') lines.delete(run.id)
@@ -34,6 +38,11 @@ export function printServiceEvents(events: EventSource, quiet = false): () => vo
     })
   ]
   return () => offs.forEach((off) => off())
+}
+
+/** "pausing" / "cancelling": asked, not yet taken effect (the trainer ends its step first). */
+export function pendingWords(pending: 'pause' | 'cancel'): string {
+  return pending === 'pause' ? 'pausing' : 'cancelling'
 }
 
 function describe(run: RunRecord): string {

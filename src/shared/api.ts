@@ -44,6 +44,8 @@ export interface RunRecord {
   note: string | null
   /** per metric name (e.g. "eval/top1", "loss", "maskRate") */
   summary: Record<string, MetricSummary>
+  /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
+  pending?: 'pause' | 'cancel' | null
 }
 
 export interface ExperimentRecord {

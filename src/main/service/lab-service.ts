@@ -71,7 +71,8 @@ export class LabService {
         this.kick()
       }
     }
-    this.core = { ...makeContext(store, this.events, this.settings), scheduler }
+    // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
+    this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
     this.handlers = { ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) }
     this.recover()
   }
@@ -120,6 +121,7 @@ export class LabService {
       if (pauseRunning) session.pause(true)
       else session.kill('the service shut down')
     }
+    if (pauseRunning && sessions.length) this.core.runChanged(sessions.map((s) => s.runId))
     const ended = Promise.all(sessions.map((s) => s.ended))
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)))

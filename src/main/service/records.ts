@@ -1,5 +1,6 @@
 // The store's rows in the contract's shapes: ISO times, summaries without the
-// store's bookkeeping fields.
+// store's bookkeeping fields; with what only the service knows (a pending
+// pause or cancel).
 import type { ExperimentRecord, MetricSummary, RunRecord } from '../../shared/api.ts'
 import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.ts'
 
@@ -41,18 +42,25 @@ export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
   return { id: item.id, name: item.name, description: item.description, createdAt: iso(item.createdAt)!, preset: item.preset, runIds: item.runIds }
 }
 
+/** A running run's pause or cancel not yet taken effect, as the service running it knows (none without a service). */
+export type PendingOf = (runId: number) => RunRecord['pending'] | undefined
+
+function withServiceState(_store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
+  return { ...run, pending: run.status === 'running' ? pendingOf?.(run.id) ?? null : null }
+}
+
 /** Runs by id in the contract's shape, in the order asked (missing ones left out). */
-export function apiRuns(store: RunStore, ids: number[]): RunRecord[] {
+export function apiRuns(store: RunStore, ids: number[], pendingOf?: PendingOf): RunRecord[] {
   if (ids.length === 0) return []
   const byId = new Map(store.runs.list({ ids }).map((item) => [item.id, item]))
   return ids.flatMap((runId) => {
     const item = byId.get(runId)
-    return item ? [toApiRun(item)] : []
+    return item ? [withServiceState(store, toApiRun(item), pendingOf)] : []
   })
 }
 
 /** What 'queue/list' answers: running runs first, then the queue in order. */
-export function queueView(store: RunStore): RunRecord[] {
-  const running = store.runs.list({ status: 'running', order: 'oldest' }).map(toApiRun)
-  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id))]
+export function queueView(store: RunStore, pendingOf?: PendingOf): RunRecord[] {
+  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(item), pendingOf))
+  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id), pendingOf)]
 }

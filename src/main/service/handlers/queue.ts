@@ -24,11 +24,11 @@ export function configFrom(presetName: string | undefined, config: Record<string
 
 export function queueHandlers(core: ServiceCore): QueueHandlers {
   const { store } = core
-  const one = (runId: number) => apiRuns(store, [runId])[0]
+  const one = (runId: number) => apiRuns(store, [runId], core.pendingOf)[0]
 
   return {
     async 'queue/list'() {
-      return queueView(store)
+      return queueView(store, core.pendingOf)
     },
 
     async 'queue/add'(raw) {
@@ -56,6 +56,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         // the trainer checkpoints at the end of its current step, then the run becomes paused
         session.pause()
         core.log(runId, 'info', 'pause asked: the run checkpoints at the end of its current step', 'status')
+        core.runChanged(runId)
         return
       }
       if (run.status === 'paused') return
@@ -84,6 +85,8 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         const session = core.scheduler.session(runId)
         if (!session) throw new ServiceError(`run ${runId} is running in another process: cancel it there`, 'runId', 'conflict')
         session.stop()
+        core.log(runId, 'info', 'cancel asked: the run stops at the end of its current step', 'status')
+        core.runChanged(runId)
         return
       }
       store.queue.setStatus(runId, 'cancelled', { error: `cancelled at step ${run.step}` })
