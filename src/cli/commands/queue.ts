@@ -143,7 +143,7 @@ async function listQueue(home: string, json: boolean): Promise<number> {
   }
   printTable(
     ['run', 'status', 'run of', 'step', 'note'],
-    queue.map((run) => [String(run.id), statusText(run), runLabel(run), `${run.step}/${run.totalSteps}`, run.error ?? ''])
+    queue.map((run) => [String(run.id), statusText(run), runLabel(run), stepText(run), run.error ?? ''])
   )
   return 0
 }
@@ -177,4 +177,11 @@ function listFromStore(home: string): RunRecord[] {
 
 function statusText(run: RunRecord): string {
   return run.pending ? `${run.status} (${pendingWords(run.pending)}...)` : run.status
+}
+
+/** The step reached, and where a resume continues when that is not the same. */
+function stepText(run: RunRecord): string {
+  const reached = `${run.step}/${run.totalSteps}`
+  if (run.status === 'running' || run.resumeStep === undefined || run.resumeStep === run.step) return reached
+  return `${reached} (${run.resumeStep === null ? 'restarts from 0' : `resumes from ${run.resumeStep}`})`
 }

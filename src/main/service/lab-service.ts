@@ -8,6 +8,7 @@ import { ServiceEvents } from './events.ts'
 import { makeContext, type SchedulerControl, type ServiceCore, type ServiceSettings } from './context.ts'
 import { nodeTrainerLauncher } from './node-launcher.ts'
 import { RunSession, type SessionEnd } from './run-session.ts'
+import { resumeStepOf, resumeWords } from './records.ts'
 import { appVersion } from './app-version.ts'
 import { appHandlers } from './handlers/app.ts'
 import { runHandlers } from './handlers/runs.ts'
@@ -138,13 +139,13 @@ export class LabService {
   private recover(): void {
     const { store } = this
     for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)')) {
-      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step})`, 'status')
+      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step}); a resume ${resumeWords(resumeStepOf(store, run.id))}`, 'status')
     }
     if (!this.settings.autoResume) return
     for (const run of store.queue.list()) {
       if (run.status !== 'interrupted') continue
       store.queue.setStatus(run.id, 'queued')
-      this.core.log(run.id, 'info', `resuming automatically from its last checkpoint (step ${run.step} recorded)`, 'status')
+      this.core.log(run.id, 'info', `resuming automatically: it ${resumeWords(resumeStepOf(store, run.id))}`, 'status')
     }
   }
 
@@ -195,7 +196,7 @@ export class LabService {
       return
     }
     this.store.queue.setStatus(end.runId, 'queued')
-    this.core.log(end.runId, 'info', `resuming automatically from its last checkpoint (attempt ${streak} of ${limit})`, 'status')
+    this.core.log(end.runId, 'info', `resuming automatically (attempt ${streak} of ${limit}): it ${resumeWords(resumeStepOf(this.store, end.runId))}`, 'status')
     this.core.runChanged(end.runId)
   }
 

@@ -1,6 +1,6 @@
 // The store's rows in the contract's shapes: ISO times, summaries without the
 // store's bookkeeping fields; with what only the service knows (a pending
-// pause or cancel).
+// pause or cancel) and the step a resumed run continues from.
 import type { ExperimentRecord, MetricSummary, RunRecord } from '../../shared/api.ts'
 import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.ts'
 
@@ -45,8 +45,22 @@ export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
 /** A running run's pause or cancel not yet taken effect, as the service running it knows (none without a service). */
 export type PendingOf = (runId: number) => RunRecord['pending'] | undefined
 
-function withServiceState(_store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
-  return { ...run, pending: run.status === 'running' ? pendingOf?.(run.id) ?? null : null }
+const RESUMABLE = new Set<RunRecord['status']>(['queued', 'paused', 'interrupted', 'running'])
+
+/** The step a resume of this run continues from: its newest checkpoint whose file is there whole, or null (it restarts from 0). */
+export function resumeStepOf(store: RunStore, runId: number): number | null {
+  return store.checkpoints.latest(runId, 'size')?.step ?? null
+}
+
+/** How a recovery line names where a run continues. */
+export function resumeWords(resumeStep: number | null, totalSteps?: number): string {
+  if (resumeStep === null) return 'restarts from step 0 (no checkpoint left)'
+  return `continues from its checkpoint at step ${resumeStep}${totalSteps === undefined ? '' : `/${totalSteps}`}`
+}
+
+function withServiceState(store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
+  const pending = run.status === 'running' ? pendingOf?.(run.id) ?? null : null
+  return { ...run, pending, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
 }
 
 /** Runs by id in the contract's shape, in the order asked (missing ones left out). */

@@ -3,7 +3,7 @@ import type { Handlers } from '../../../shared/api.ts'
 import { getPreset } from '../../../shared/presets.ts'
 import { resolveConfig } from '../../../shared/config.ts'
 import { ServiceError } from '../errors.ts'
-import { apiRuns, queueView } from '../records.ts'
+import { apiRuns, queueView, resumeStepOf, resumeWords } from '../records.ts'
 import type { ServiceCore } from '../context.ts'
 import { id, oneOf, optionalText, partialConfig, requestObject } from '../validate.ts'
 
@@ -73,7 +73,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         throw new ServiceError(`run ${runId} is ${run.status}: only paused or interrupted runs resume (retry a ${run.status} one)`, 'runId', 'conflict')
       }
       store.queue.setStatus(runId, 'queued')
-      core.log(runId, 'info', `resumed by hand: queued to continue from step ${run.step}`, 'status')
+      core.log(runId, 'info', `resumed by hand: queued, it ${resumeWords(resumeStepOf(store, runId))}`, 'status')
       core.runChanged(runId)
       core.scheduler.kick({ clearHold: true })
     },
