@@ -10,6 +10,7 @@ import readline from 'node:readline'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store/index.ts'
+import { parentChannel, PARENT_PID_ENV, type TrainerProcessLike } from '../../src/main/trainer/parent-channel.ts'
 import { checkpointDir } from '../../src/main/service/context.ts'
 import { slowConfig, tempHome } from './service-helpers.ts'
 import { childPids, endAfterTest, isRunning, newestCheckpointOnDisk, REPO, startCli, until } from './process-helpers.ts'
@@ -88,5 +89,31 @@ describe('a trainer whose parent is killed exits within a few seconds', () => {
     expect(isRunning(childPid)).toBe(true)
     process.kill(parentPid, 'SIGKILL')
     await expectGoneSoon(childPid)
+  })
+})
+
+describe("the trainer's channel to its parent", () => {
+  it("under Electron: messages through parentPort both ways, the parent's pid from the launcher", async () => {
+    const posted: unknown[] = []
+    let deliver!: (event: { data: unknown }) => void
+    const fake: TrainerProcessLike = {
+      parentPort: { on: (_event, listener) => void (deliver = listener), postMessage: (message) => void posted.push(message) },
+      env: { [PARENT_PID_ENV]: '4321' },
+      ppid: 1,
+      on: () => expect.unreachable('no IPC channel under Electron')
+    }
+    const channel = parentChannel(fake)
+    expect(channel.parentPid).toBe(4321)
+    const received: unknown[] = []
+    channel.onMessage((message) => received.push(message))
+    deliver({ data: { type: 'pause' } })
+    expect(received).toEqual([{ type: 'pause' }])
+    await channel.send({ type: 'heartbeat', step: 1, trainSeconds: 0 })
+    expect(posted).toEqual([{ type: 'heartbeat', step: 1, trainSeconds: 0 }])
+  })
+
+  it('refuses a parent pid that is not a process id, naming the variable', () => {
+    const fake: TrainerProcessLike = { parentPort: { on: () => {}, postMessage: () => {} }, env: { [PARENT_PID_ENV]: 'abc' }, ppid: 1, on: () => {} }
+    expect(() => parentChannel(fake)).toThrow(`${PARENT_PID_ENV} must be the lab service's process id, got "abc"`)
   })
 })
