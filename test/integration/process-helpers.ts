@@ -73,7 +73,7 @@ export interface CliProcess {
   child: ChildProcess
   stdout(): string
   stderr(): string
-  /** resolves with the exit code (or 128 + signal number style: null code, the signal) */
+  /** resolves once it has exited: its code, or the signal that ended it */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Ctrl-C in a terminal: SIGINT to the whole process group */
   ctrlC(): void
@@ -108,7 +108,7 @@ export async function until<T>(check: () => T | undefined | false, timeoutMs: nu
   }
 }
 
-/** Milliseconds until the promise settles, or rejects after timeoutMs naming what. */
+/** The promise's value, or a rejection naming `what` if it takes longer than timeoutMs. */
 export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   try {
