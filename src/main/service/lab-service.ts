@@ -122,7 +122,12 @@ export class LabService {
       if (pauseRunning) session.pause(true)
       else session.kill('the service shut down')
     }
-    if (pauseRunning && sessions.length) this.core.runChanged(sessions.map((s) => s.runId))
+    try {
+      // "pausing..." for whoever watches; the shutdown goes on if the store cannot be read
+      if (pauseRunning && sessions.length) this.core.runChanged(sessions.map((s) => s.runId))
+    } catch (error) {
+      this.core.log(null, 'warn', `could not announce the pauses of the shutdown: ${(error as Error).message}`, 'scheduler')
+    }
     const ended = Promise.all(sessions.map((s) => s.ended))
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)))
