@@ -3,6 +3,7 @@
 // as from child_process.fork outside Electron.
 import { utilityProcess } from 'electron'
 import type { ToTrainer } from './trainer/protocol.ts'
+import { PARENT_PID_ENV } from './trainer/parent-channel.ts'
 import { forwardOutputLines, type TrainerHandle, type TrainerLauncher } from './service/launcher.ts'
 
 /** Messages reach the parent before its 'exit' event in practice; this margin makes sure of it. */
@@ -11,7 +12,8 @@ const EXIT_DELIVERY_MS = 100
 export function utilityTrainerLauncher(entry: string): TrainerLauncher {
   return {
     launch(): TrainerHandle {
-      const child = utilityProcess.fork(entry, [], { serviceName: 'FixMatch Lab trainer', stdio: 'pipe' })
+      // Electron does not end a utility process whose parent was killed: the trainer's watchdog does, by this pid
+      const child = utilityProcess.fork(entry, [], { serviceName: 'FixMatch Lab trainer', stdio: 'pipe', env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) } })
       let spawned = false
       const pending: ToTrainer[] = []
       child.once('spawn', () => {

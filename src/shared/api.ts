@@ -44,6 +44,14 @@ export interface RunRecord {
   note: string | null
   /** per metric name (e.g. "eval/top1", "loss", "maskRate") */
   summary: Record<string, MetricSummary>
+  /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
+  pending?: 'pause' | 'cancel' | null
+  /**
+   * for a queued, running, paused or interrupted run past step 0: the step it continues from when
+   * (re)started, its newest checkpoint whose file is there whole (the trainer also checks its sha256,
+   * and falls back to an older one if that fails); null: no checkpoint left, it restarts from step 0
+   */
+  resumeStep?: number | null
 }
 
 export interface ExperimentRecord {

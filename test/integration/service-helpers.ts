@@ -27,7 +27,11 @@ export function tempHome(): string {
   return home
 }
 
-/** 8 steps of a small CNN on 2 labels per class: a few seconds in a trainer process. */
+/**
+ * 8 steps of a small CNN on 2 labels per class: a few seconds in a trainer
+ * process. Everything else as the presets have it, augmentWorkers: 1 above all
+ * (its prefetch thread is what once kept pause, stop and Ctrl-C from landing).
+ */
 export function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
   return resolveConfig({
     dataset: 'mnist',
@@ -42,9 +46,17 @@ export function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
     checkpointEvery: 2,
     evalBatchSize: 100,
     evalLimit: 200,
-    augmentWorkers: 0,
     ...overrides
   })
+}
+
+/**
+ * Steps long enough (about half a second each here) that a pause, stop or
+ * Ctrl-C landing more than a step or two late shows, and enough of them that
+ * a run ignoring it would still be training long after.
+ */
+export function slowConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return tinyConfig({ batchSize: 32, mu: 3, steps: 60, evalEvery: 30, logEvery: 5, checkpointEvery: 2, ...overrides })
 }
 
 /** A service the test's cleanup closes. */

@@ -11,6 +11,8 @@ import { CliError, parseFlags } from '../args.ts'
 import { buildConfig } from '../config-input.ts'
 import { openLab } from '../lab-access.ts'
 import { printTable, runLabel } from '../tables.ts'
+import { readServiceFile } from '../service-file.ts'
+import { pendingWords } from '../service-output.ts'
 
 const USAGE = `Usage: fixmatch-lab queue <action> [options] [--home DIR]
 
@@ -125,19 +127,12 @@ function parseList<T>(flag: string, text: string | undefined, item: (text: strin
   return items.map(item)
 }
 
-/** Read-only, so it works beside a running worker. */
-function listQueue(home: string, json: boolean): number {
-  let queue: RunRecord[] = []
-  try {
-    const store = openStore(home, { readonly: true })
-    try {
-      queue = queueView(store)
-    } finally {
-      store.close()
-    }
-  } catch (error) {
-    if (!(error instanceof StoreMissingError)) throw error
-  }
+/**
+ * Through a running worker or serve when there is one (only it knows a pause
+ * or cancel still pending), else read-only from the store.
+ */
+async function listQueue(home: string, json: boolean): Promise<number> {
+  const queue = (readServiceFile(home) && (await listThroughService(home))) || listFromStore(home)
   if (json) {
     console.log(JSON.stringify(queue))
     return 0
@@ -148,7 +143,45 @@ function listQueue(home: string, json: boolean): number {
   }
   printTable(
     ['run', 'status', 'run of', 'step', 'note'],
-    queue.map((run) => [String(run.id), run.status, runLabel(run), `${run.step}/${run.totalSteps}`, run.error ?? ''])
+    queue.map((run) => [String(run.id), statusText(run), runLabel(run), stepText(run), run.error ?? ''])
   )
   return 0
+}
+
+async function listThroughService(home: string): Promise<RunRecord[] | undefined> {
+  try {
+    const lab = await openLab(home)
+    try {
+      return await lab.call('queue/list', undefined)
+    } finally {
+      await lab.close()
+    }
+  } catch {
+    return undefined // gone meanwhile, or not answering: the store still tells the rest
+  }
+}
+
+function listFromStore(home: string): RunRecord[] {
+  try {
+    const store = openStore(home, { readonly: true })
+    try {
+      return queueView(store)
+    } finally {
+      store.close()
+    }
+  } catch (error) {
+    if (!(error instanceof StoreMissingError)) throw error
+    return []
+  }
+}
+
+function statusText(run: RunRecord): string {
+  return run.pending ? `${run.status} (${pendingWords(run.pending)}...)` : run.status
+}
+
+/** The step reached, and where a resume continues when that is not the same. */
+function stepText(run: RunRecord): string {
+  const reached = `${run.step}/${run.totalSteps}`
+  if (run.status === 'running' || run.resumeStep === undefined || run.resumeStep === run.step) return reached
+  return `${reached} (${run.resumeStep === null ? 'restarts from 0' : `resumes from ${run.resumeStep}`})`
 }

@@ -5,7 +5,7 @@ import type { RunStore } from '../store/index.ts'
 import type { EventLevel } from '../store/index.ts'
 import type { ServiceEvents } from './events.ts'
 import type { TrainerLauncher } from './launcher.ts'
-import { apiRuns, queueView } from './records.ts'
+import { apiRuns, queueView, type PendingOf } from './records.ts'
 
 export interface ServiceSettings {
   homeDir: string
@@ -28,6 +28,8 @@ export interface ServiceContext {
   readonly store: RunStore
   readonly events: ServiceEvents
   readonly settings: ServiceSettings
+  /** a running run's pause or cancel that has not yet taken effect */
+  readonly pendingOf: PendingOf
   log(runId: number | null, level: EventLevel, message: string, kind?: string, data?: unknown): void
   /** emits the runs' new records, then the queue once */
   runChanged(runIds: number | number[]): void
@@ -39,12 +41,13 @@ export function checkpointDir(homeDir: string, runId: number): string {
 }
 
 /** The context's shared actions over a store and an event fan-out. */
-export function makeContext(store: RunStore, events: ServiceEvents, settings: ServiceSettings): ServiceContext {
-  const queueChanged = () => events.emit('queue/changed', { queue: queueView(store) })
+export function makeContext(store: RunStore, events: ServiceEvents, settings: ServiceSettings, pendingOf: PendingOf = () => undefined): ServiceContext {
+  const queueChanged = () => events.emit('queue/changed', { queue: queueView(store, pendingOf) })
   return {
     store,
     events,
     settings,
+    pendingOf,
     log(runId, level, message, kind = 'log', data) {
       try {
         store.events.log({ runId, level, kind, message, data })
@@ -55,7 +58,7 @@ export function makeContext(store: RunStore, events: ServiceEvents, settings: Se
       if (level !== 'debug') events.emit('log', { runId, level, message, time: new Date().toISOString() })
     },
     runChanged(runIds) {
-      for (const run of apiRuns(store, Array.isArray(runIds) ? runIds : [runIds])) events.emit('run/status', { run })
+      for (const run of apiRuns(store, Array.isArray(runIds) ? runIds : [runIds], pendingOf)) events.emit('run/status', { run })
       queueChanged()
     },
     queueChanged

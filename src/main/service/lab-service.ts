@@ -8,6 +8,7 @@ import { ServiceEvents } from './events.ts'
 import { makeContext, type SchedulerControl, type ServiceCore, type ServiceSettings } from './context.ts'
 import { nodeTrainerLauncher } from './node-launcher.ts'
 import { RunSession, type SessionEnd } from './run-session.ts'
+import { resumeStepOf, resumeWords } from './records.ts'
 import { appVersion } from './app-version.ts'
 import { appHandlers } from './handlers/app.ts'
 import { runHandlers } from './handlers/runs.ts'
@@ -71,7 +72,8 @@ export class LabService {
         this.kick()
       }
     }
-    this.core = { ...makeContext(store, this.events, this.settings), scheduler }
+    // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
+    this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
     this.handlers = { ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) }
     this.recover()
   }
@@ -120,6 +122,12 @@ export class LabService {
       if (pauseRunning) session.pause(true)
       else session.kill('the service shut down')
     }
+    try {
+      // "pausing..." for whoever watches; the shutdown goes on if the store cannot be read
+      if (pauseRunning && sessions.length) this.core.runChanged(sessions.map((s) => s.runId))
+    } catch (error) {
+      this.core.log(null, 'warn', `could not announce the pauses of the shutdown: ${(error as Error).message}`, 'scheduler')
+    }
     const ended = Promise.all(sessions.map((s) => s.ended))
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)))
@@ -136,13 +144,13 @@ export class LabService {
   private recover(): void {
     const { store } = this
     for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)')) {
-      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step})`, 'status')
+      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step}); a resume ${resumeWords(resumeStepOf(store, run.id))}`, 'status')
     }
     if (!this.settings.autoResume) return
     for (const run of store.queue.list()) {
       if (run.status !== 'interrupted') continue
       store.queue.setStatus(run.id, 'queued')
-      this.core.log(run.id, 'info', `resuming automatically from its last checkpoint (step ${run.step} recorded)`, 'status')
+      this.core.log(run.id, 'info', `resuming automatically: it ${resumeWords(resumeStepOf(store, run.id))}`, 'status')
     }
   }
 
@@ -193,7 +201,7 @@ export class LabService {
       return
     }
     this.store.queue.setStatus(end.runId, 'queued')
-    this.core.log(end.runId, 'info', `resuming automatically from its last checkpoint (attempt ${streak} of ${limit})`, 'status')
+    this.core.log(end.runId, 'info', `resuming automatically (attempt ${streak} of ${limit}): it ${resumeWords(resumeStepOf(this.store, end.runId))}`, 'status')
     this.core.runChanged(end.runId)
   }
 

@@ -3,6 +3,7 @@
 // sources (the CLI via bin/fixmatch-lab.js, tests).
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { PARENT_PID_ENV } from '../trainer/parent-channel.ts'
 import { forwardOutputLines, type TrainerHandle, type TrainerLauncher } from './launcher.ts'
 
 export function trainerEntry(): string {
@@ -15,7 +16,13 @@ export function nodeTrainerLauncher(entry: string = trainerEntry()): TrainerLaun
   return {
     launch(): TrainerHandle {
       // execArgv left empty: a debugger or test runner flag of ours must not follow into the trainer
-      const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
+      const child = fork(entry, [], {
+        execArgv: [],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'json',
+        // the trainer's watchdog ends it once this process is gone
+        env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) }
+      })
       const outputListeners = forwardOutputLines(child)
       // a write to a trainer that just died fails; its exit is reported separately
       child.on('error', () => {})

@@ -1,5 +1,6 @@
 // The store's rows in the contract's shapes: ISO times, summaries without the
-// store's bookkeeping fields.
+// store's bookkeeping fields; with what only the service knows (a pending
+// pause or cancel) and the step a resumed run continues from.
 import type { ExperimentRecord, MetricSummary, RunRecord } from '../../shared/api.ts'
 import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.ts'
 
@@ -41,18 +42,39 @@ export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
   return { id: item.id, name: item.name, description: item.description, createdAt: iso(item.createdAt)!, preset: item.preset, runIds: item.runIds }
 }
 
+/** A running run's pause or cancel not yet taken effect, as the service running it knows (none without a service). */
+export type PendingOf = (runId: number) => RunRecord['pending'] | undefined
+
+const RESUMABLE = new Set<RunRecord['status']>(['queued', 'paused', 'interrupted', 'running'])
+
+/** The step a resume of this run continues from: its newest checkpoint whose file is there whole, or null (it restarts from 0). */
+export function resumeStepOf(store: RunStore, runId: number): number | null {
+  return store.checkpoints.latest(runId, 'size')?.step ?? null
+}
+
+/** How a recovery line names where a run continues. */
+export function resumeWords(resumeStep: number | null, totalSteps?: number): string {
+  if (resumeStep === null) return 'restarts from step 0 (no checkpoint left)'
+  return `continues from its checkpoint at step ${resumeStep}${totalSteps === undefined ? '' : `/${totalSteps}`}`
+}
+
+function withServiceState(store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
+  const pending = run.status === 'running' ? pendingOf?.(run.id) ?? null : null
+  return { ...run, pending, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
+}
+
 /** Runs by id in the contract's shape, in the order asked (missing ones left out). */
-export function apiRuns(store: RunStore, ids: number[]): RunRecord[] {
+export function apiRuns(store: RunStore, ids: number[], pendingOf?: PendingOf): RunRecord[] {
   if (ids.length === 0) return []
   const byId = new Map(store.runs.list({ ids }).map((item) => [item.id, item]))
   return ids.flatMap((runId) => {
     const item = byId.get(runId)
-    return item ? [toApiRun(item)] : []
+    return item ? [withServiceState(store, toApiRun(item), pendingOf)] : []
   })
 }
 
 /** What 'queue/list' answers: running runs first, then the queue in order. */
-export function queueView(store: RunStore): RunRecord[] {
-  const running = store.runs.list({ status: 'running', order: 'oldest' }).map(toApiRun)
-  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id))]
+export function queueView(store: RunStore, pendingOf?: PendingOf): RunRecord[] {
+  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(item), pendingOf))
+  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id), pendingOf)]
 }

@@ -97,6 +97,12 @@ export class RunSession {
     return this.handle?.pid
   }
 
+  /** A pause or cancel asked and not yet taken effect (until the run's status for this session is written). */
+  get pending(): 'pause' | 'cancel' | undefined {
+    if (this.outcome || !this.wanted) return undefined
+    return this.wanted === 'stop' ? 'cancel' : 'pause'
+  }
+
   /** Asks for a pause (the trainer checkpoints first). requeue: back in the queue afterwards (a service shutdown), not held. */
   pause(requeue = false): void {
     if (this.outcome) return

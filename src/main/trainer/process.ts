@@ -1,7 +1,9 @@
 // The trainer process: one run, started by the lab service (child_process.fork
 // outside Electron, utilityProcess inside). It loads the data, trains, writes
 // checkpoints and reports by message; it never opens the run store. It obeys
-// pause and stop, sends a heartbeat while alive, and exits after its last word.
+// pause and stop, sends a heartbeat while alive, and exits after its last word,
+// or within a second of its parent's death (watchdog.ts). It holds the run's
+// lock (run-lock.ts) while it runs: never two trainers on one run.
 import os from 'node:os'
 import { version_core } from '@tensorflow/tfjs-core'
 import { canonicalConfig, type RunConfig } from '../../shared/config.ts'
@@ -15,8 +17,12 @@ import { serializeState, type TrainingState } from './state.ts'
 import { CheckpointWriteError, loadNewestValid, removeUnfinishedWrites, writeCheckpointAtomic } from './checkpoint-file.ts'
 import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.ts'
 import { parentChannel } from './parent-channel.ts'
+import { startWatchdog } from './watchdog.ts'
+import { acquireRunLock, RunLockedError } from './run-lock.ts'
 
 const channel = parentChannel()
+// Ends this process within about a second of the parent's death, even mid-step.
+const watchdog = startWatchdog(channel.parentPid)
 let command: 'pause' | 'stop' | undefined
 let phase: 'waiting' | 'loading' | 'training' | 'done' = 'waiting'
 let resumedStep: number | undefined
@@ -52,6 +58,10 @@ async function run(start: StartMessage): Promise<void> {
   const { config } = start
   const heart = new Heartbeat(start.heartbeatMs)
   try {
+    // before anything is written into the run's folder: one trainer per run
+    const lock = await acquireRunLock(start.checkpointDir)
+    process.on('exit', () => lock.release())
+    watchdog.keepFresh(lock.path)
     removeUnfinishedWrites(start.checkpointDir)
     const backend = await initBackend(config.backend)
     const dataset = await loadDatasetForConfig(config, start.homeDir)
@@ -107,7 +117,9 @@ async function run(start: StartMessage): Promise<void> {
     const diskFull = error instanceof CheckpointWriteError && error.diskFull
     const message = diskFull
       ? `${(error as Error).message}. Free some disk space, then resume the run: it continues from its last checkpoint.`
-      : (error as Error).message
+      : error instanceof RunLockedError
+        ? `run ${start.runId} not started: ${error.message}`
+        : (error as Error).message
     await finish({ type: 'failed', message, diskFull })
   } finally {
     heart.stop()

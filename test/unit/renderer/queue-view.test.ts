@@ -109,6 +109,54 @@ describe('QueueView', () => {
     expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3'])
   })
 
+  it('shows "pausing..." / "cancelling..." with pause and cancel disabled until the run has stopped', async () => {
+    const { wrapper, lab } = mountQueue([first], [{ ...running, pending: 'pause' }])
+    await settle()
+    expect(row(wrapper, 1).get('[data-testid="queue-pending"]').text()).toBe('pausing...')
+    expect(row(wrapper, 1).get('[data-testid="queue-pause"]').attributes('disabled')).toBeDefined()
+    expect(row(wrapper, 1).get('[data-testid="queue-cancel"]').attributes('disabled')).toBeDefined()
+    // the status badge still says what the run is until then
+    expect(row(wrapper, 1).get('[data-testid="status-badge"]').text()).toBe('running')
+    expect(row(wrapper, 2).find('[data-testid="queue-pending"]').exists()).toBe(false)
+
+    lab.emit('run/status', { run: { ...running, pending: 'cancel' } })
+    await settle()
+    expect(row(wrapper, 1).get('[data-testid="queue-pending"]').text()).toBe('cancelling...')
+
+    lab.emit('run/status', { run: { ...running, status: 'cancelled', pending: null, queuePosition: null } })
+    await settle()
+    expect(wrapper.find('[data-testid="queue-running"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="queue-pending"]').exists()).toBe(false)
+  })
+
+  it('says "pausing..." from the click on, before the service has answered, and clears it once paused', async () => {
+    let answer!: () => void
+    const lab = fakeLab({
+      'queue/list': () => [running],
+      'runs/list': () => [],
+      'experiments/list': () => [],
+      'queue/pause': () => new Promise<void>((resolve) => (answer = resolve))
+    })
+    const wrapper = mount(QueueView, { global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+    await settle()
+    expect(row(wrapper, 1).find('[data-testid="queue-pending"]').exists()).toBe(false)
+    await row(wrapper, 1).get('[data-testid="queue-pause"]').trigger('click')
+    await settle()
+    expect(row(wrapper, 1).get('[data-testid="queue-pending"]').text()).toBe('pausing...')
+    expect(row(wrapper, 1).get('[data-testid="queue-pause"]').attributes('disabled')).toBeDefined()
+    answer()
+    await settle()
+    // the service's list still shows it running (the trainer ends its step first): still pausing
+    expect(row(wrapper, 1).get('[data-testid="queue-pending"]').text()).toBe('pausing...')
+    const paused = { ...running, status: 'paused' as const, queuePosition: 1 }
+    lab.emit('run/status', { run: paused })
+    lab.emit('queue/changed', { queue: [paused] })
+    await settle()
+    expect(row(wrapper, 1).get('[data-testid="status-badge"]').text()).toBe('paused')
+    expect(wrapper.find('[data-testid="queue-pending"]').exists()).toBe(false)
+    expect(row(wrapper, 1).get('[data-testid="queue-resume"]').attributes('disabled')).toBeUndefined()
+  })
+
   it('explains an empty queue and shows a failed command in words', async () => {
     const { wrapper } = mountQueue([])
     await settle()

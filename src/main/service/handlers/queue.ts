@@ -3,7 +3,7 @@ import type { Handlers } from '../../../shared/api.ts'
 import { getPreset } from '../../../shared/presets.ts'
 import { resolveConfig } from '../../../shared/config.ts'
 import { ServiceError } from '../errors.ts'
-import { apiRuns, queueView } from '../records.ts'
+import { apiRuns, queueView, resumeStepOf, resumeWords } from '../records.ts'
 import type { ServiceCore } from '../context.ts'
 import { id, oneOf, optionalText, partialConfig, requestObject } from '../validate.ts'
 
@@ -24,11 +24,11 @@ export function configFrom(presetName: string | undefined, config: Record<string
 
 export function queueHandlers(core: ServiceCore): QueueHandlers {
   const { store } = core
-  const one = (runId: number) => apiRuns(store, [runId])[0]
+  const one = (runId: number) => apiRuns(store, [runId], core.pendingOf)[0]
 
   return {
     async 'queue/list'() {
-      return queueView(store)
+      return queueView(store, core.pendingOf)
     },
 
     async 'queue/add'(raw) {
@@ -56,6 +56,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         // the trainer checkpoints at the end of its current step, then the run becomes paused
         session.pause()
         core.log(runId, 'info', 'pause asked: the run checkpoints at the end of its current step', 'status')
+        core.runChanged(runId)
         return
       }
       if (run.status === 'paused') return
@@ -72,7 +73,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         throw new ServiceError(`run ${runId} is ${run.status}: only paused or interrupted runs resume (retry a ${run.status} one)`, 'runId', 'conflict')
       }
       store.queue.setStatus(runId, 'queued')
-      core.log(runId, 'info', `resumed by hand: queued to continue from step ${run.step}`, 'status')
+      core.log(runId, 'info', `resumed by hand: queued, it ${resumeWords(resumeStepOf(store, runId))}`, 'status')
       core.runChanged(runId)
       core.scheduler.kick({ clearHold: true })
     },
@@ -84,6 +85,8 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
         const session = core.scheduler.session(runId)
         if (!session) throw new ServiceError(`run ${runId} is running in another process: cancel it there`, 'runId', 'conflict')
         session.stop()
+        core.log(runId, 'info', 'cancel asked: the run stops at the end of its current step', 'status')
+        core.runChanged(runId)
         return
       }
       store.queue.setStatus(runId, 'cancelled', { error: `cancelled at step ${run.step}` })
