@@ -133,16 +133,16 @@ describe('the run lock', () => {
 })
 
 describe('a second trainer on one run, through the service', () => {
-  it('is refused with who holds the run, and writes nothing into its folder', { timeout: 120_000 }, async () => {
+  it('is refused with who holds the run, pauses the run (resumable), and writes nothing into its folder', { timeout: 120_000 }, async () => {
     const home = tempHome()
     const service = openService({ homeDir: home })
     const runId = (await service.handlers['queue/add']({ config: tinyConfig() })).id
     const holder = liveProcess()
     const lockFile = writeLock(checkpointDir(home, runId), { pid: holder })
     service.start()
-    await waitForStatus(service, runId, ['failed', 'finished'], 90_000)
+    await waitForStatus(service, runId, ['paused', 'failed', 'finished'], 90_000)
     const run = service.store.runs.require(runId)
-    expect(run.status).toBe('failed')
+    expect(run.status).toBe('paused')
     expect(run.error).toMatch(new RegExp(`^run ${runId} not started: another trainer is training this run: process ${holder} on `))
     expect(fs.readdirSync(checkpointDir(home, runId))).toEqual([RUN_LOCK_NAME])
     expect(readOwner(lockFile)?.pid).toBe(holder)

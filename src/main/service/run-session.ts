@@ -170,7 +170,7 @@ export class RunSession {
       case 'finished':
         return this.finish('finished', m)
       case 'failed':
-        return this.finish(m.diskFull ? 'disk-full' : 'failed', {}, m.message)
+        return this.finish(m.diskFull ? 'disk-full' : m.resumable ? 'paused' : 'failed', {}, m.message)
     }
   }
 
@@ -266,10 +266,10 @@ export class RunSession {
       if (outcome === 'requeued') store.queue.setStatus(this.runId, 'queued')
     })
     this.outcome = outcome
-    const level = outcome === 'failed' || outcome === 'disk-full' ? 'error' : 'info'
+    const level = outcome === 'failed' || outcome === 'disk-full' || (outcome === 'paused' && error !== undefined) ? 'error' : 'info'
     const said: Record<SessionOutcome, string> = {
       finished: `finished at step ${this.step}`,
-      paused: `paused at step ${this.step} (checkpointed)`,
+      paused: error === undefined ? `paused at step ${this.step} (checkpointed)` : `paused: ${error}`,
       requeued: `paused at step ${this.step} (checkpointed) for a shutdown: it continues first when the queue is worked again`,
       cancelled: `cancelled at step ${this.step}`,
       failed: `failed: ${error}`,

@@ -120,13 +120,13 @@ async function run(start: StartMessage): Promise<void> {
       : error instanceof RunLockedError
         ? `run ${start.runId} not started: ${error.message}`
         : (error as Error).message
-    await finish({ type: 'failed', message, diskFull })
+    await finish({ type: 'failed', message, diskFull, resumable: error instanceof RunLockedError })
   } finally {
     heart.stop()
   }
 }
 
-type Final = { type: 'finished'; splitHash: string } | { type: 'paused' } | { type: 'stopped' } | { type: 'failed'; message: string; diskFull: boolean }
+type Final = { type: 'finished'; splitHash: string } | { type: 'paused' } | { type: 'stopped' } | { type: 'failed'; message: string; diskFull: boolean; resumable: boolean }
 
 /** Sends the last message (once) and exits. */
 async function finish(final: Final, step?: number, trainSeconds?: number): Promise<void> {

@@ -55,8 +55,11 @@ export type FromTrainer =
   | { type: 'paused'; step?: number; trainSeconds?: number }
   | { type: 'stopped'; step?: number; trainSeconds?: number }
   | { type: 'finished'; step: number; trainSeconds: number; splitHash: string }
-  /** diskFull: a checkpoint could not be written for lack of space (the run can resume once space is freed) */
-  | { type: 'failed'; message: string; diskFull: boolean }
+  /**
+   * diskFull: a checkpoint could not be written for lack of space (the run can resume once space is freed);
+   * resumable: nothing is wrong with the run, it could not train now (another trainer holds it): pause it with the reason
+   */
+  | { type: 'failed'; message: string; diskFull: boolean; resumable?: boolean }
 
 export type FromTrainerType = FromTrainer['type']
 
@@ -127,7 +130,7 @@ export function parseFromTrainer(value: unknown): FromTrainer {
       need(['info', 'warn', 'error'].includes(m.level as string) && isText(m.message), t, 'level or message')
       break
     case 'failed':
-      need(isText(m.message) && typeof m.diskFull === 'boolean', t, 'message or diskFull')
+      need(isText(m.message) && typeof m.diskFull === 'boolean' && (m.resumable === undefined || typeof m.resumable === 'boolean'), t, 'message, diskFull or resumable')
       break
     default:
       throw new ProtocolError(`unknown trainer message type "${t}"`)
