@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { StoreFullError, type MetricPoint } from '../store/index.ts'
+import { ConfigError, resolveConfig, type RunConfig } from '../../shared/config.ts'
 import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
 import { checkpointDir, type ServiceContext } from './context.ts'
 import type { TrainerHandle } from './launcher.ts'
@@ -70,6 +71,13 @@ export class RunSession {
     this.totalSteps = run.totalSteps
     const candidates = store.checkpoints.list(this.runId).map(({ path, step, bytes, sha256 }) => ({ path, step, bytes, sha256 }))
     this.candidateCount = candidates.length
+    // a config stored by an older version may break today's bounds: the trainer would refuse it without a word
+    const invalid = configProblem(run.config)
+    if (invalid) {
+      this.finish('failed', {}, `its stored config is not valid (${invalid}): edit it and queue the run again`)
+      this.onExit(null, null)
+      return
+    }
     try {
       this.handle = settings.launcher.launch()
     } catch (error) {
@@ -401,4 +409,14 @@ function describeExit(code: number | null, signal: string | null): string {
 function isInside(file: string, folder: string): boolean {
   const relative = path.relative(folder, file)
   return !!relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+function configProblem(config: RunConfig): string | undefined {
+  try {
+    resolveConfig(config as unknown as Record<string, unknown>)
+    return undefined
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message
+    throw error
+  }
 }
