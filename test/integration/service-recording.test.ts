@@ -18,11 +18,12 @@ const STARTED = {
 } as const
 
 describe('a run whose metric writes fail', () => {
-  it('is paused with the reason and its trainer ended, not recorded as finished without metrics', async () => {
+  it('is paused with the reason and its trainer ended, not recorded as finished without metrics; the queue is held', async () => {
     const home = tempHome()
     const launcher = fakeLauncher()
     const service = openService({ homeDir: home, launcher })
     const { id } = await service.handlers['queue/add']({ config: tinyConfig() })
+    const next = await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })
     service.start()
     await waitForStatus(service, id, ['running'])
     const trainer = launcher.trainers[0]
@@ -42,5 +43,8 @@ describe('a run whose metric writes fail', () => {
     expect(run.error).toMatch(/recording this run failed.*metrics cannot be written.*resume it to continue from its checkpoint at step 0/s)
     await service.whenIdle()
     expect(service.store.runs.require(id).status).toBe('paused')
+    // the next run would fail the same way: the queue is held, it does not start
+    expect(service.store.runs.require(next.id).status).toBe('queued')
+    expect(launcher.trainers).toHaveLength(1)
   })
 })

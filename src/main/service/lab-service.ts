@@ -186,6 +186,10 @@ export class LabService {
         this.hold = 'the disk is full'
         this.core.log(null, 'error', 'no further run starts until space is freed and a run is resumed or queued', 'scheduler')
       }
+      if (end.outcome === 'store-failed') {
+        this.hold = 'the run store could not record a run'
+        this.core.log(null, 'error', 'no further run starts until the store is fixed and a run is resumed or queued', 'scheduler')
+      }
     } catch (error) {
       this.core.log(end.runId, 'error', `after the run ended: ${(error as Error).message}`, 'scheduler')
     }

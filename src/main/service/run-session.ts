@@ -11,7 +11,8 @@ import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
 import { checkpointDir, type ServiceContext } from './context.ts'
 import type { TrainerHandle } from './launcher.ts'
 
-export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full'
+/** disk-full and store-failed: the run is paused and the queue held (the next run would fail the same way) */
+export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed'
 
 export interface SessionEnd {
   runId: number
@@ -267,7 +268,7 @@ export class RunSession {
     if (end.step !== undefined) this.step = end.step
     if (end.trainSeconds !== undefined) this.trainSeconds = end.trainSeconds
     const details = { step: this.step, trainSeconds: this.trainSeconds }
-    const status = { finished: 'finished', paused: 'paused', requeued: 'paused', cancelled: 'cancelled', failed: 'failed', 'disk-full': 'paused', interrupted: 'interrupted' } as const
+    const status = { finished: 'finished', paused: 'paused', requeued: 'paused', cancelled: 'cancelled', failed: 'failed', 'disk-full': 'paused', 'store-failed': 'paused', interrupted: 'interrupted' } as const
     store.transaction(() => {
       store.queue.setStatus(this.runId, status[outcome], error === undefined ? details : { ...details, error })
       // paused for a shutdown: back in line (at the head, where it was) so the next worker continues it
@@ -282,6 +283,7 @@ export class RunSession {
       cancelled: `cancelled at step ${this.step}`,
       failed: `failed: ${error}`,
       'disk-full': `paused: ${error}`,
+      'store-failed': `paused: ${error}`,
       interrupted: `interrupted: ${error}`
     }
     this.ctx.log(this.runId, level, said[outcome], 'status')
@@ -376,7 +378,7 @@ export class RunSession {
   private onRecordingError(error: unknown): void {
     if (this.outcome) return
     const full = error instanceof StoreFullError
-    this.outcome = full ? 'disk-full' : 'paused'
+    this.outcome = full ? 'disk-full' : 'store-failed'
     this.handle?.kill()
     let last: number | undefined
     try {
