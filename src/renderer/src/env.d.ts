@@ -1,5 +1,3 @@
-/// <reference types="vite/client" />
-
 // Any data-* attribute is valid HTML (the tests find elements by data-testid); Vue's element
 // types leave them out, so strict template checks would flag each one.
 declare module 'vue' {
