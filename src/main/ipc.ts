@@ -31,7 +31,7 @@ export function bindIpc(ipc: IpcMainLike, handlers: Handlers, events: EventSourc
         return await (handlers[name] as (request: unknown) => Promise<unknown>)(request)
       } catch (error) {
         // IPC keeps only an error's message: the contract's { message, field } travels in it as JSON
-        throw new Error(JSON.stringify(toApiError(error)))
+        throw new Error(JSON.stringify(toApiError(error)), { cause: error })
       }
     })
   }

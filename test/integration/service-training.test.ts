@@ -100,10 +100,9 @@ describe('runs through the trainer process', () => {
   })
 
   it('pauses mid-run with a checkpoint, then resumes to the same weights and metrics as an uninterrupted run', async () => {
-    let service!: ReturnType<typeof openService>
     let runId = 0
     let asked = false
-    service = openService({
+    const service = openService({
       homeDir: tempHome(),
       launcher: tappedLauncher((message) => {
         if (message.type === 'checkpoint' && message.step === 2 && !asked) {
@@ -164,9 +163,8 @@ describe('runs through the trainer process', () => {
 
   it('a run left "running" by a dead service becomes interrupted at the next start and is resumed from its checkpoint', async () => {
     const home = tempHome()
-    let first!: ReturnType<typeof openService>
     let runId = 0
-    first = openService({
+    const first = openService({
       homeDir: home,
       launcher: tappedLauncher((message) => {
         if (message.type === 'checkpoint' && message.step === 2) void first.handlers['queue/pause']({ runId })

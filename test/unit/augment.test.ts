@@ -335,7 +335,11 @@ describe('RandAugment magnitudes', () => {
     let positive = 0
     for (let i = 0; i < 2000; i++) {
       samplePlan(rng, 32, 32, options, plan)
-      for (const e of plan.ops) if (e.applied) (e.value < 0 ? negative++ : positive++)
+      for (const e of plan.ops) {
+        if (!e.applied) continue
+        if (e.value < 0) negative++
+        else positive++
+      }
     }
     expect(negative).toBeGreaterThan(0.4 * (negative + positive))
     expect(positive).toBeGreaterThan(0.4 * (negative + positive))

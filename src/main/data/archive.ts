@@ -27,7 +27,7 @@ export async function readTarGzMembers(
   try {
     total = (await stat(archivePath)).size
   } catch (err) {
-    throw new Error(`${archivePath}: cannot read the archive (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message})`)
+    throw new Error(`${archivePath}: cannot read the archive (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message})`, { cause: err })
   }
   const md5 = createHash('md5')
   const paths: string[] = []
@@ -81,7 +81,7 @@ export async function readTarGzMembers(
   try {
     await pipeline(createReadStream(archivePath), hashAndCount, createGunzip(), intoParser)
   } catch (err) {
-    throw new Error(`${archivePath}: ${describeFailure(err as NodeJS.ErrnoException)}`)
+    throw new Error(`${archivePath}: ${describeFailure(err as NodeJS.ErrnoException)}`, { cause: err })
   }
   if (truncatedMember) throw new Error(`${archivePath}: truncated archive (member ${truncatedMember} ends early)`)
   return { paths, members, md5: md5.digest('hex') }

@@ -22,7 +22,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     response = await fetchImpl(url, { signal: options.signal })
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message
-    throw new Error(`could not reach ${url}: ${cause}`)
+    throw new Error(`could not reach ${url}: ${cause}`, { cause: err })
   }
   if (!response.ok || !response.body) throw new Error(`download of ${url} failed: HTTP ${response.status} ${response.statusText}`)
 

@@ -93,7 +93,7 @@ export function decodeImage(bytes: Uint8Array, where: string, maxPixels = MAX_IM
       throw new Error('neither a PNG nor a JPEG file')
     }
   } catch (err) {
-    throw new Error(`${where}: cannot decode image (${(err as Error).message})`)
+    throw new Error(`${where}: cannot decode image (${(err as Error).message})`, { cause: err })
   }
   if (!(width > 0 && height > 0) || rgba.length < width * height * 4) {
     throw new Error(`${where}: cannot decode image (no pixel data)`)

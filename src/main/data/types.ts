@@ -37,11 +37,6 @@ export interface DataProgress {
 
 export type ProgressCallback = (progress: DataProgress) => void
 
-/** Bytes per image for a dataset's shape. */
-export function imageSize(dataset: Pick<Dataset, 'height' | 'width' | 'channels'>): number {
-  return dataset.height * dataset.width * dataset.channels
-}
-
 /**
  * Per-channel mean and population std of a set of HWC images, in [0, 1]
  * units: the normalisation for data that has no published constants.

@@ -62,7 +62,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new Error(`the request body is not valid JSON: ${(error as Error).message}`)
+    throw new Error(`the request body is not valid JSON: ${(error as Error).message}`, { cause: error })
   }
 }
 

@@ -17,6 +17,7 @@ export interface WasmKernelArgs<Inputs = Record<string, TensorInfo>, Attrs = Nam
 export interface WasmKernel {
   kernelName: string
   // Inputs and attrs differ per kernel; each kernel types its own.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of differently typed kernels
   kernelFunc: (args: WasmKernelArgs<any, any>, fallback: KernelFunc | undefined) => TensorInfo
 }
 

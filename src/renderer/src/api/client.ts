@@ -6,8 +6,6 @@ import { ALWAYS_OPEN, type Connection } from './connection.ts'
 import { HttpLabClient } from './http-client.ts'
 import { readToken } from './token.ts'
 
-export { ApiError, toApiError } from './errors.ts'
-
 export interface Lab {
   client: LabClient
   connection: Connection

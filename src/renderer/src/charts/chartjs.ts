@@ -32,7 +32,7 @@ function roleOf(dataset: unknown): LineRole | undefined {
 }
 
 /** A smoothed value is never shown as if it had been recorded. */
-export function tooltipLabel(label: string, role: LineRole | undefined, value: string): string {
+function tooltipLabel(label: string, role: LineRole | undefined, value: string): string {
   return role === 'smoothed' ? `${label}: ${value} (smoothed)` : `${label}: ${value}`
 }
 

@@ -39,13 +39,13 @@ export interface DatasetOptions {
 }
 
 /** Evaluation metrics are sparse measurements of the model, not noisy per-step values: never smoothed. */
-export function isEvaluationMetric(metric: string): boolean {
+function isEvaluationMetric(metric: string): boolean {
   return metric.startsWith('eval/')
 }
 
 export type RunLine = Pick<RunRecord, 'id' | 'variant' | 'seed'>
 
-export function runLabel(run: RunLine): string {
+function runLabel(run: RunLine): string {
   return `${run.variant} · seed ${run.seed} · #${run.id}`
 }
 

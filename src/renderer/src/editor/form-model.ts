@@ -20,7 +20,7 @@ import {
 export type PresetOption = Commands['presets/list'][1][number]
 export type Group = FieldSpec['group']
 
-export const GROUP_TITLES: Readonly<Record<Group, string>> = {
+const GROUP_TITLES: Readonly<Record<Group, string>> = {
   data: 'Data',
   method: 'Method',
   model: 'Model',
@@ -32,11 +32,11 @@ export const GROUP_TITLES: Readonly<Record<Group, string>> = {
 const GROUP_ORDER: readonly Group[] = ['data', 'method', 'model', 'optimiser', 'schedule', 'logging', 'system']
 
 /** Keys the editor shows in its own prominent controls rather than in the groups. */
-export const PROMINENT_KEYS: readonly ConfigKey[] = ['labelsPerClass']
+const PROMINENT_KEYS: readonly ConfigKey[] = ['labelsPerClass']
 /** Set per run by the experiment (variants x seeds), never edited as one value. */
-export const PER_RUN_KEYS: readonly ConfigKey[] = ['variant', 'seed']
+const PER_RUN_KEYS: readonly ConfigKey[] = ['variant', 'seed']
 
-export const ALL_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[]
+const ALL_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[]
 
 export function specOf(key: ConfigKey): FieldSpec {
   return CONFIG_SCHEMA[key] as FieldSpec
@@ -82,7 +82,7 @@ export function draftFromConfig(config: RunConfig): Draft {
 }
 
 /** The typed value of one input, or checkField's message naming the key and what is allowed. */
-export function readField(key: ConfigKey, raw: string | boolean): { value: unknown; error?: undefined } | { value?: undefined; error: string } {
+function readField(key: ConfigKey, raw: string | boolean): { value: unknown; error?: undefined } | { value?: undefined; error: string } {
   try {
     const parsed = typeof raw === 'boolean' ? raw : parseFieldValue(key, raw.trim())
     return { value: checkField(key, parsed) }
