@@ -60,7 +60,7 @@ export function deadPid(): number {
 
 /** The highest step among the checkpoint files in a run's folder, or -1. */
 export function newestCheckpointOnDisk(dir: string): number {
-  let names: string[] = []
+  let names: string[]
   try {
     names = fs.readdirSync(dir)
   } catch {

@@ -220,7 +220,7 @@ async function kindOf(dir: string, entry: Dirent): Promise<'file' | 'folder' | '
     const target = await stat(path)
     return target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other'
   } catch (error) {
-    if (IMAGE_FILE.test(entry.name)) throw new Error(`${path}: a link to a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    if (IMAGE_FILE.test(entry.name)) throw new Error(`${path}: a link to a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error })
     return 'other'
   }
 }

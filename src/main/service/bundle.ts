@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { create as createTar, extract as extractTar } from 'tar'
 import { StoreInputError, type RunRecord, type RunStore } from '../store/index.ts'
-import { checkpointFileName, sha256Of, writeCheckpointAtomic } from '../trainer/checkpoint-file.ts'
+import { sha256Of, writeCheckpointAtomic } from '../trainer/checkpoint-file.ts'
 import { deserializeState } from '../trainer/state.ts'
 import { checkpointDir } from './context.ts'
 
