@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { checkpointDir } from '../../src/main/service/index.ts'
-import { writeCheckpointAtomic } from '../../src/main/trainer/checkpoint-file.ts'
+import { writeCheckpointAtomic } from '../../src/main/checkpoint/files.ts'
 import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus } from './service-helpers.ts'
 
 describe('experiments/delete', () => {

@@ -11,7 +11,7 @@ import { LabService, type LabServiceOptions } from '../../src/main/service/index
 import { nodeTrainerLauncher } from '../../src/main/service/node-launcher.ts'
 import type { TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
 import type { FromTrainer, ToTrainer } from '../../src/main/trainer/protocol.ts'
-import { deserializeState, type TrainingState } from '../../src/main/trainer/state.ts'
+import { deserializeState, type TrainingState } from '../../src/main/checkpoint/format.ts'
 
 const homes: string[] = []
 const services: LabService[] = []

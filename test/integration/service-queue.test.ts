@@ -6,7 +6,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LabService, ServiceError } from '../../src/main/service/index.ts'
 import { StoreLockedError } from '../../src/main/store/index.ts'
-import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/trainer/checkpoint-file.ts'
+import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
 import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
 const STARTED = {

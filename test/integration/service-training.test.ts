@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { RunStatus } from '../../src/shared/api.ts'
 import { checkpointFileIsValid, openStore } from '../../src/main/store/index.ts'
-import type { TrainingState } from '../../src/main/trainer/state.ts'
+import type { TrainingState } from '../../src/main/checkpoint/format.ts'
 import {
   checkpointState,
   closeService,

@@ -15,7 +15,7 @@ import {
   translateSqliteError
 } from '../../src/main/store/index.ts'
 import { UNREADABLE_LOCK_STALE_MS } from '../../src/main/store/lock.ts'
-import { CheckpointWriteError, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/trainer/checkpoint-file.ts'
+import { CheckpointWriteError, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
 import { publishService } from '../../src/cli/service-file.ts'
 import { dbFile, open, tempHome } from './store-helpers.ts'
 

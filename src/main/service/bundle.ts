@@ -7,8 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { create as createTar, extract as extractTar } from 'tar'
 import { StoreInputError, type RunRecord, type RunStore } from '../store/index.ts'
-import { sha256Of, writeCheckpointAtomic } from '../trainer/checkpoint-file.ts'
-import { deserializeState } from '../trainer/state.ts'
+import { sha256Of, writeCheckpointAtomic } from '../checkpoint/files.ts'
+import { deserializeState } from '../checkpoint/format.ts'
 import { checkpointDir } from './context.ts'
 
 export const BUNDLE_FORMAT = 'fixmatch-lab-bundle/1' as const

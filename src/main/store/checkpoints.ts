@@ -1,4 +1,4 @@
-// Checkpoint records: the files themselves live on disk (trainer/state.ts);
+// Checkpoint records: the files themselves live on disk (checkpoint/files.ts);
 // the store knows where, at which step, how big and their sha256.
 import fs from 'node:fs'
 import { createHash } from 'node:crypto'

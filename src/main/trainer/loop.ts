@@ -15,7 +15,8 @@ import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
 import { EpochOrder } from './data/order.ts'
 import { BatchPrefetcher } from './data/prefetch.ts'
 import type { ImagePool } from './data/batch-job.ts'
-import { captureState, restoreState, type TrainingState } from './state.ts'
+import type { TrainingState } from '../checkpoint/format.ts'
+import { captureState, restoreState } from './state.ts'
 
 export type Metrics = Record<string, number>
 

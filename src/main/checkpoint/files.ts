@@ -5,8 +5,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
-import { deserializeState, type TrainingState } from './state.ts'
-import type { CheckpointCandidate, RejectedCheckpoint } from './protocol.ts'
+import { deserializeState, type TrainingState } from './format.ts'
+import type { CheckpointCandidate, RejectedCheckpoint } from '../trainer/protocol.ts'
 import { HomeFileError, nameFileError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../home-files.ts'
 
 export interface WrittenCheckpoint {
