@@ -7,6 +7,7 @@
 // Dawn's node object keeps the process alive while referenced: whoever uses
 // this module exits explicitly (the trainer, the CLI).
 import * as tf from '@tensorflow/tfjs-core'
+import { registerWebGpuAddN } from './kernels/webgpu-add-n.ts'
 
 /** The adapter's limits that decide what fits, as Dawn reports them. */
 export interface WebGpuLimits {
@@ -224,6 +225,7 @@ export async function initWebGpuBackend(options: { allowSoftware: boolean }): Pr
   const { WebGPUBackend } = (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu')
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu')
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3)
+  registerWebGpuAddN()
   if (!(await tf.setBackend('webgpu'))) throw new Error('webgpu backend failed to initialise')
   session = { adapter: described, device, fault: () => first, lost }
   return session
