@@ -43,7 +43,8 @@ export async function largestStepTensorBytes(architecture: string, numClasses: n
 
 /** Refuses, naming batchSize and mu and the limit, a step whose largest tensor does not fit one WebGPU buffer binding. */
 export async function checkGpuMemory(config: RunConfig, imageShape: [number, number, number], numClasses: number, adapter: WebGpuAdapter): Promise<void> {
-  const images = largestForward(config)
+  // an evaluation batch is one forward too (no backward: its tensors are no larger per image)
+  const images = Math.max(largestForward(config), config.evalBatchSize)
   const bytes = await largestStepTensorBytes(config.model, numClasses, imageShape, images)
   const limit = Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize)
   const limitName = adapter.limits.maxStorageBufferBindingSize <= adapter.limits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize'
@@ -52,8 +53,11 @@ export async function checkGpuMemory(config: RunConfig, imageShape: [number, num
     const fits = Math.floor(limit / perImage)
     throw new Error(
       `${config.model} on this WebGPU adapter (${adapter.description || adapter.device}) needs a ${mib(bytes)} tensor for ` +
-        `batchSize ${config.batchSize} with mu ${config.mu} (variant ${config.variant}, ${images} images in one forward), ` +
-        `but the adapter's ${limitName} is ${mib(limit)}: at most about ${fits} images fit; lower batchSize or mu`
+        (images > largestForward(config)
+          ? `evalBatchSize ${config.evalBatchSize}`
+          : `batchSize ${config.batchSize} with mu ${config.mu} (variant ${config.variant}, ${images} images in one forward)`) +
+        `, but the adapter's ${limitName} is ${mib(limit)}: at most about ${fits} images fit in one forward; ` +
+        (images > largestForward(config) ? 'lower evalBatchSize' : 'lower batchSize or mu')
     )
   }
 }
