@@ -139,6 +139,23 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
     await expect(train(config, mnist)).rejects.toThrow(/batchSize 256 with mu 7.*(maxStorageBufferBindingSize|maxBufferSize) is \d/)
   })
 
+  it('an out-of-memory error from the device during a run ends the run with that reason; a retry trains', async () => {
+    let steps = 0
+    const G = globalThis as unknown as Record<string, new (...args: unknown[]) => Event>
+    const failed = train(tinyConfig({ steps: 20 }), mnist, {
+      hooks: {
+        onProgress: () => {
+          // what Dawn delivers when an allocation fails (not catchable where tfjs allocates)
+          if (++steps === 3) webGpuSession()!.device.dispatchEvent(new G.GPUUncapturedErrorEvent('uncapturederror', { error: new G.GPUOutOfMemoryError('Out of memory allocating a buffer') }))
+        }
+      }
+    })
+    await expect(failed).rejects.toThrow(/the GPU ran out of memory \(Out of memory allocating a buffer\): lower batchSize or mu/)
+    expect(steps).toBeLessThan(6)
+    const retried = await train(tinyConfig({ steps: 2, batchSize: 2 }), mnist)
+    expect(retried.status).toBe('finished')
+  })
+
   // last: it takes the device away
   it('a device lost during a run ends the run with that reason (no hang), and a retry gets a fresh device', async () => {
     let steps = 0
