@@ -13,11 +13,12 @@ import { webGpuAvailability } from '../helpers/webgpu.ts'
 const gpu = await webGpuAvailability()
 
 describe.skipIf(!gpu.available)('mnist-quick O, shortened: webgpu against wasm', () => {
-  it('same first loss to 1e-4, top-1 within 3 points', async () => {
+  it('same loss over the first 10 steps to 1e-3, top-1 within 3 points', async () => {
     const mnist = await loadMnist()
     const run = async (backend: 'wasm' | 'webgpu') => {
       await initBackend(backend)
-      const config = configFromPreset('mnist-quick', { variant: 'O', backend, steps: 60, batchSize: 8, evalEvery: 60, logEvery: 10, evalLimit: 1000 })
+      // emaDecay 0: after 60 steps an EMA of 0.99 is still mostly the initial weights (top-1 near chance on both)
+      const config = configFromPreset('mnist-quick', { variant: 'O', backend, steps: 60, batchSize: 8, emaDecay: 0, evalEvery: 60, logEvery: 10, evalLimit: 1000 })
       const metrics: Metrics[] = []
       const result = await train(config, mnist, { hooks: { onMetrics: (_s, m) => metrics.push(m) } })
       return { top1: result.final!.top1, firstLoss: metrics[0].loss, lastLoss: metrics.at(-1)!.loss, backend: result.backend.backend }
@@ -26,9 +27,10 @@ describe.skipIf(!gpu.available)('mnist-quick O, shortened: webgpu against wasm',
     const webgpu = await run('webgpu')
     console.log(`top-1 after 60 steps: wasm ${wasm.top1.toFixed(1)}, webgpu ${webgpu.top1.toFixed(1)}; first logged loss ${wasm.firstLoss} / ${webgpu.firstLoss}`)
     expect(webgpu.backend).toBe('webgpu')
-    // it learned something: chance is 10
+    // it learned something (chance is 10; wasm gives 39.8 here), so the comparison means something
     expect(wasm.top1).toBeGreaterThan(25)
-    expect(Math.abs(webgpu.firstLoss - wasm.firstLoss)).toBeLessThan(1e-4 * Math.abs(wasm.firstLoss) + 1e-6)
+    // the mean loss of the first 10 steps: float order differs, the arithmetic does not
+    expect(Math.abs(webgpu.firstLoss - wasm.firstLoss)).toBeLessThan(1e-3 * Math.abs(wasm.firstLoss))
     expect(Math.abs(webgpu.top1 - wasm.top1)).toBeLessThanOrEqual(3)
-  })
+  }, 900_000)
 })
