@@ -7,7 +7,8 @@ import { initBackend } from '../../src/main/trainer/backend.ts'
 import { checkGpuMemory, largestStepTensorBytes } from '../../src/main/trainer/gpu-guard.ts'
 import { createModel } from '../../src/main/trainer/models/index.ts'
 import { crossEntropy } from '../../src/main/trainer/losses.ts'
-import { resolveConfig } from '../../src/shared/config.ts'
+import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
+import { largestForward } from '../../src/main/trainer/loop.ts'
 import { Rng } from '../../src/shared/rng.ts'
 import type { WebGpuAdapter } from '../../src/main/trainer/webgpu.ts'
 
@@ -53,15 +54,16 @@ describe('WebGPU limit check', () => {
     const config = resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 64, mu: 7, evalBatchSize: 16 })
     const perImage = ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
     const small = adapter(perImage * 100)
-    await expect(checkGpuMemory(config, [28, 28, 1], 10, small)).rejects.toThrow(
+    await expect(checkGpuMemory(config, [28, 28, 1], 10, small, largestForward(config))).rejects.toThrow(
       /batchSize 64 with mu 7 \(variant O, 960 images in one forward\), but the adapter's maxStorageBufferBindingSize is [\d.]+ MiB: at most about 10\d images fit in one forward; lower batchSize or mu/
     )
-    await expect(checkGpuMemory(resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 4, mu: 2, evalBatchSize: 16 }), [28, 28, 1], 10, small)).resolves.toBeUndefined()
+    const fits: RunConfig = resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 4, mu: 2, evalBatchSize: 16 })
+    await expect(checkGpuMemory(fits, [28, 28, 1], 10, small, largestForward(fits))).resolves.toBeUndefined()
   })
 
   it('names evalBatchSize when the evaluation batch is the largest forward', async () => {
     const config = resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 4, mu: 2, evalBatchSize: 1000 })
     const perImage = ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
-    await expect(checkGpuMemory(config, [28, 28, 1], 10, adapter(perImage * 100))).rejects.toThrow(/evalBatchSize 1000, .*lower evalBatchSize/)
+    await expect(checkGpuMemory(config, [28, 28, 1], 10, adapter(perImage * 100), largestForward(config))).rejects.toThrow(/evalBatchSize 1000, .*lower evalBatchSize/)
   })
 })

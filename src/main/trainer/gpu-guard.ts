@@ -9,7 +9,6 @@ import { Rng } from '../../shared/rng.ts'
 import type { BackendInfo } from './backend.ts'
 import { createModel, type Architecture } from './models/index.ts'
 import { crossEntropy } from './losses.ts'
-import { largestForward } from './loop.ts'
 import { webGpuSession, type WebGpuAdapter } from './webgpu.ts'
 
 /**
@@ -41,10 +40,19 @@ export async function largestStepTensorBytes(architecture: string, numClasses: n
   }
 }
 
-/** Refuses, naming batchSize and mu and the limit, a step whose largest tensor does not fit one WebGPU buffer binding. */
-export async function checkGpuMemory(config: RunConfig, imageShape: [number, number, number], numClasses: number, adapter: WebGpuAdapter): Promise<void> {
+/**
+ * Refuses, naming batchSize and mu and the limit, a step whose largest tensor does not fit one WebGPU
+ * buffer binding. stepImages: the images in the step's largest forward (loop.ts largestForward).
+ */
+export async function checkGpuMemory(
+  config: RunConfig,
+  imageShape: [number, number, number],
+  numClasses: number,
+  adapter: WebGpuAdapter,
+  stepImages: number
+): Promise<void> {
   // an evaluation batch is one forward too (no backward: its tensors are no larger per image)
-  const images = Math.max(largestForward(config), config.evalBatchSize)
+  const images = Math.max(stepImages, config.evalBatchSize)
   const bytes = await largestStepTensorBytes(config.model, numClasses, imageShape, images)
   const limit = Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize)
   const limitName = adapter.limits.maxStorageBufferBindingSize <= adapter.limits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize'
@@ -53,11 +61,11 @@ export async function checkGpuMemory(config: RunConfig, imageShape: [number, num
     const fits = Math.floor(limit / perImage)
     throw new Error(
       `${config.model} on this WebGPU adapter (${adapter.description || adapter.device}) needs a ${mib(bytes)} tensor for ` +
-        (images > largestForward(config)
+        (images > stepImages
           ? `evalBatchSize ${config.evalBatchSize}`
           : `batchSize ${config.batchSize} with mu ${config.mu} (variant ${config.variant}, ${images} images in one forward)`) +
         `, but the adapter's ${limitName} is ${mib(limit)}: at most about ${fits} images fit in one forward; ` +
-        (images > largestForward(config) ? 'lower evalBatchSize' : 'lower batchSize or mu')
+        (images > stepImages ? 'lower evalBatchSize' : 'lower batchSize or mu')
     )
   }
 }

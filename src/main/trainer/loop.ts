@@ -108,7 +108,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const hooks = options.hooks ?? {}
   const backend = await initBackend(config.backend)
   if (backend.backend === 'wasm') checkWasmMemory(config)
-  if (backend.adapter) await checkGpuMemory(config, [dataset.height, dataset.width, dataset.channels], dataset.classNames.length, backend.adapter)
+  if (backend.adapter) await checkGpuMemory(config, [dataset.height, dataset.width, dataset.channels], dataset.classNames.length, backend.adapter, largestForward(config))
   const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
   const numClasses = dataset.classNames.length
 
