@@ -11,7 +11,7 @@ const USAGE = `Usage: fixmatch-lab run [--preset NAME] [--config FILE] [--set ke
 
 One run in the foreground with a progress bar (step, ETA, images/s, latest top-1).
 Presets: ${presetNames().join(', ')}. --config takes a JSON or YAML file of config
-keys; --set overrides one key (repeatable); --backend forces auto|node-gpu|node|wasm|cpu. With --json the last line printed is
+keys; --set overrides one key (repeatable); --backend forces auto|node-gpu|webgpu|node|wasm|cpu. With --json the last line printed is
 a JSON object: config, backend, top1, top5, trainSeconds, metric summary.`
 
 export async function runCommand(argv: string[]): Promise<number> {
