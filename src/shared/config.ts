@@ -51,7 +51,7 @@ export const CONFIG_SCHEMA = {
   evalBatchSize: { type: 'int', default: 256, min: 1, group: 'logging', doc: 'images per evaluation batch' },
   evalLimit: { type: 'int', default: 0, min: 0, group: 'logging', doc: 'evaluate on N test images spread evenly over the test set (0: all)' },
   checkpointEvery: { type: 'int', default: 500, min: 1, group: 'logging', doc: 'write a checkpoint every N steps (and at pause/stop)' },
-  backend: { type: 'enum', values: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'], default: 'auto', group: 'system', doc: 'tfjs backend: auto takes the fastest present' },
+  backend: { type: 'enum', values: ['auto', 'node-gpu', 'webgpu', 'node', 'wasm', 'cpu'], default: 'auto', group: 'system', doc: 'tfjs backend: auto takes the fastest present' },
   augmentWorkers: { type: 'int', default: 1, min: 0, max: 16, group: 'system', doc: 'worker threads that prepare batches ahead of the step (0: on the training thread)' }
 } as const satisfies Record<string, FieldSpec>
 
