@@ -67,6 +67,10 @@ export async function benchTrainStepCommand(argv: string[]): Promise<number> {
       `(${result.secondsPerStep.toFixed(3)} s/step, fastest ${result.minSecondsPerStep.toFixed(3)} s, ${result.cpuSecondsPerStep.toFixed(3)} s CPU/step); ` +
       `tensors ${result.numTensorsBefore} -> ${result.numTensorsAfter}`
   )
+  if (result.adapter) {
+    const software = result.adapter.software ? ': a software device (CPU emulation), so these figures say nothing about GPU speed' : ''
+    console.error(`adapter: ${result.device}${software}`)
+  }
   if (values.json) console.log(JSON.stringify(result))
   return 0
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { ImageSet } from '../data/types.ts'
 import type { Classifier } from './models/types.ts'
 import { normalizeImages, type Normalization } from './data/normalize.ts'
+import { readOrFault } from './gpu-guard.ts'
 
 export interface EvalResult {
   top1: number
@@ -12,13 +13,13 @@ export interface EvalResult {
   count: number
 }
 
-export function evaluate(
+export async function evaluate(
   model: Classifier,
   set: ImageSet,
   imageShape: [number, number, number],
   normalization: Normalization,
   options: { batchSize: number; limit?: number }
-): EvalResult {
+): Promise<EvalResult> {
   const pixels = imageShape[0] * imageShape[1] * imageShape[2]
   const count = options.limit ? Math.min(options.limit, set.count) : set.count
   // A limit takes images spread evenly over the set: test sets are often stored class by class.
@@ -43,10 +44,16 @@ export function evaluate(
       const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses)
       return [tf.topk(logits, k).indices, tf.neg(tf.sum(tf.mul(oneHot, logProbs), 1))]
     })
-    const topIndices = top.dataSync()
-    const losses = rowLoss.dataSync()
-    top.dispose()
-    rowLoss.dispose()
+    // awaited reads: a GPU backend cannot read synchronously
+    let topIndices: Int32Array
+    let losses: Float32Array
+    try {
+      topIndices = (await readOrFault(top)) as Int32Array
+      losses = (await readOrFault(rowLoss)) as Float32Array
+    } finally {
+      top.dispose()
+      rowLoss.dispose()
+    }
     for (let i = 0; i < n; i++) {
       lossSum += losses[i]
       for (let j = 0; j < k; j++) {

@@ -10,12 +10,13 @@ import { initBackend, type BackendInfo } from './backend.ts'
 import { createModel, type Architecture } from './models/index.ts'
 import type { Classifier } from './models/types.ts'
 import { ExponentialMovingAverage, Sgd } from './optim.ts'
-import { trainStep, type StepMetrics } from './step.ts'
+import { STEP_METRICS_WIDTH, stepMetricsOf, trainStep, type StepMetrics } from './step.ts'
 import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
 import { EpochOrder } from './data/order.ts'
 import { BatchPrefetcher } from './data/prefetch.ts'
 import type { ImagePool } from './data/batch-job.ts'
 import { captureState, restoreState, type TrainingState } from './state.ts'
+import { checkGpuMemory, readOrFault, throwIfDeviceFault } from './gpu-guard.ts'
 
 export type Metrics = Record<string, number>
 
@@ -107,6 +108,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const hooks = options.hooks ?? {}
   const backend = await initBackend(config.backend)
   if (backend.backend === 'wasm') checkWasmMemory(config)
+  if (backend.adapter) await checkGpuMemory(config, [dataset.height, dataset.width, dataset.channels], dataset.classNames.length, backend.adapter)
   const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
   const numClasses = dataset.classNames.length
 
@@ -166,37 +168,66 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   )
 
   const parts = { model, sgd, ema, config, imageShape }
-  const runEval = (): EvalResult => {
+  const runEval = async (): Promise<EvalResult> => {
     const target = evalModel && ema ? evalModel : model
     if (evalModel && ema) copyVariables(ema.shadows, new Map([...evalModel.params, ...evalModel.buffers]))
     return evaluate(target, dataset.test, imageShape, dataset.normalization, { batchSize: config.evalBatchSize, limit: config.evalLimit || undefined })
   }
-  const snapshot = (step: number, seconds: number): TrainingState =>
-    captureState({ step, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema)
 
   const started = performance.now()
   const elapsed = () => carriedSeconds + (performance.now() - started) / 1000
   const window = new MetricWindow(options.resumeFrom?.metricWindow)
+  const pending = new StepMetricsQueue(window)
   let final: EvalResult | undefined
   let latestTop1: number | undefined
   let status: TrainingResult['status'] = 'finished'
   let step = firstStep
   const perStep = imagesPerStep(config)
   const tensorsAtStart = tf.memory().numTensors
+  // The step issued last, whose loss is not yet read: at most this one and the
+  // one being issued are in flight, so step times and pause stay true on a GPU.
+  let inFlight: { step: number; loss: tf.Scalar } | undefined
+  const settleInFlight = async () => {
+    if (!inFlight) return
+    const { step: at, loss } = inFlight
+    inFlight = undefined
+    const value = await readScalar(loss)
+    loss.dispose()
+    if (!Number.isFinite(value)) throw new Error(`the loss became ${value} at step ${at + 1}: lower lr or check the data`)
+  }
+  /** Everything issued is done and its metrics are on the host (before metrics, an evaluation, a checkpoint). */
+  const drain = async () => {
+    await settleInFlight()
+    await pending.settle()
+  }
+  const snapshot = async (at: number, seconds: number): Promise<TrainingState> => {
+    await drain()
+    const state = await captureState({ step: at, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema)
+    refuseNonFinite(state, at)
+    return state
+  }
   try {
     for (; step < config.steps; step++) {
       const { batch, waitMs } = await prefetcher.next(step)
       const lr = learningRate({ schedule: config.schedule, lr: config.lr, minLr: config.minLr, totalSteps: config.steps }, step)
       const stepStarted = performance.now()
-      const metrics = trainStep(parts, batch, lr)
+      const outputs = trainStep(parts, batch, lr)
+      pending.push(outputs.metrics)
+      if (pending.full) await pending.settle()
+      await settleInFlight()
+      throwIfDeviceFault(backend)
+      inFlight = { step, loss: outputs.loss }
       const stepSeconds = (performance.now() - stepStarted) / 1000
-      window.add(metrics, { lr, stepSeconds, dataWaitSeconds: waitMs / 1000, imagesPerSecond: perStep / (stepSeconds + waitMs / 1000) })
-      if (!Number.isFinite(metrics.loss)) throw new Error(`the loss became ${metrics.loss} at step ${step + 1}: lower lr or check the data`)
+      window.add({}, { lr, stepSeconds, dataWaitSeconds: waitMs / 1000, imagesPerSecond: perStep / (stepSeconds + waitMs / 1000) })
 
       const done = step + 1
-      if (done % config.logEvery === 0 || done === config.steps) hooks.onMetrics?.(done, window.flush())
+      if (done % config.logEvery === 0 || done === config.steps) {
+        await drain()
+        hooks.onMetrics?.(done, window.flush())
+      }
       if (done % config.evalEvery === 0 || done === config.steps) {
-        final = runEval()
+        await drain()
+        final = await runEval()
         latestTop1 = final.top1
         if (!best || final.top1 > best.top1) best = final
         hooks.onEval?.(done, final)
@@ -204,18 +235,22 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       const secondsSoFar = (performance.now() - started) / 1000
       const rate = ((done - firstStep) * perStep) / secondsSoFar
       hooks.onProgress?.({ step: done, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: ((config.steps - done) * perStep) / rate, latestTop1 })
-      if (done % config.checkpointEvery === 0 && done < config.steps) await hooks.onCheckpoint?.(snapshot(done, elapsed()))
+      if (done % config.checkpointEvery === 0 && done < config.steps) await hooks.onCheckpoint?.(await snapshot(done, elapsed()))
       await nextEventLoopTurn()
       const command = hooks.control?.()
       if (command && done < config.steps) {
         status = command === 'pause' ? 'paused' : 'stopped'
         step = done
-        if (command === 'pause') await hooks.onCheckpoint?.(snapshot(done, elapsed()))
+        if (command === 'pause') await hooks.onCheckpoint?.(await snapshot(done, elapsed()))
         break
       }
     }
-    if (status === 'finished') await hooks.onCheckpoint?.(snapshot(config.steps, elapsed()))
+    if (status === 'finished') await hooks.onCheckpoint?.(await snapshot(config.steps, elapsed()))
+    await drain()
+    throwIfDeviceFault(backend)
   } finally {
+    inFlight?.loss.dispose()
+    pending.dispose()
     await prefetcher.close()
   }
   const trainSeconds = elapsed()
@@ -249,6 +284,65 @@ function nextEventLoopTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
+async function readScalar(t: tf.Scalar): Promise<number> {
+  return ((await readOrFault(t)) as Float32Array)[0]
+}
+
+/** A checkpoint must never hold NaN or infinite weights: a resume would train on from garbage. */
+function refuseNonFinite(state: TrainingState, step: number): void {
+  for (const [group, entries] of Object.entries(state.tensors)) {
+    for (const [name, { values }] of Object.entries(entries)) {
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i])) {
+          throw new Error(`${group} "${name}" holds ${values[i]} at step ${step}: no checkpoint written; lower lr or check the data`)
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Step metrics still on the device, oldest first. They are read in one go at
+ * logEvery, before an evaluation or a checkpoint (each read stalls a GPU), or
+ * when this many have piled up (bounded memory for a large logEvery), and fed
+ * to the window in step order, so the averages equal a per-step read's.
+ */
+class StepMetricsQueue {
+  private static readonly MAX_PENDING = 256
+  private rows: tf.Tensor1D[] = []
+
+  constructor(private readonly window: MetricWindow) {}
+
+  push(metrics: tf.Tensor1D): void {
+    this.rows.push(metrics)
+  }
+
+  get full(): boolean {
+    return this.rows.length >= StepMetricsQueue.MAX_PENDING
+  }
+
+  async settle(): Promise<void> {
+    if (this.rows.length === 0) return
+    const rows = this.rows
+    this.rows = []
+    const stacked = rows.length === 1 ? rows[0] : tf.stack(rows)
+    try {
+      const values = (await readOrFault(stacked)) as Float32Array
+      for (let r = 0; r < rows.length; r++) {
+        this.window.add(stepMetricsOf(values.subarray(r * STEP_METRICS_WIDTH, (r + 1) * STEP_METRICS_WIDTH)), {})
+      }
+    } finally {
+      if (stacked !== rows[0]) stacked.dispose()
+      for (const row of rows) row.dispose()
+    }
+  }
+
+  dispose(): void {
+    for (const row of this.rows) row.dispose()
+    this.rows = []
+  }
+}
+
 /** Averages step metrics over the logging window (NaN entries skipped). Its partial sums go into checkpoints. */
 export class MetricWindow {
   private sums = new Map<string, { total: number; count: number }>()
@@ -261,7 +355,7 @@ export class MetricWindow {
     return Object.fromEntries([...this.sums].map(([key, entry]) => [key, { ...entry }]))
   }
 
-  add(step: StepMetrics, extra: Record<string, number>): void {
+  add(step: Partial<StepMetrics>, extra: Record<string, number>): void {
     for (const [key, value] of Object.entries({ ...step, ...extra })) {
       if (!Number.isFinite(value)) continue
       const entry = this.sums.get(key) ?? { total: 0, count: 0 }

@@ -64,6 +64,7 @@ async function run(start: StartMessage): Promise<void> {
       type: 'started',
       backend: backend.backend,
       device: backend.device,
+      ...(backend.adapter ? { adapter: backend.adapter } : {}),
       splitHash,
       resumedFromStep: resume.step ?? null,
       trainSeconds: resumedSeconds,

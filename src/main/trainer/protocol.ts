@@ -2,6 +2,7 @@
 // never touches SQLite: it reports, the service records. Both sides check what
 // they receive, since a message crosses a process boundary.
 import type { RunConfig } from '../../shared/config.ts'
+import type { WebGpuAdapter } from './webgpu.ts'
 
 /** A checkpoint the trainer may resume from, as the store recorded it. */
 export interface CheckpointCandidate {
@@ -36,6 +37,8 @@ export type FromTrainer =
       type: 'started'
       backend: string
       device: string
+      /** webgpu: the adapter (vendor, architecture, device, description, driver, limits); device names it too */
+      adapter?: WebGpuAdapter
       splitHash: string
       /** the checkpoint step it continues from, or null for a start at step 0 */
       resumedFromStep: number | null
@@ -76,6 +79,12 @@ function need(ok: boolean, type: string, field: string): void {
   if (!ok) throw new ProtocolError(`trainer message "${type}": bad or missing ${field}`)
 }
 
+function isAdapter(value: unknown): boolean {
+  if (!isObject(value) || !isObject(value.limits) || typeof value.software !== 'boolean') return false
+  const texts = [value.vendor, value.architecture, value.device, value.description]
+  return texts.every(isText) && (value.driver === undefined || isText(value.driver)) && Object.values(value.limits).every(isNumber)
+}
+
 function numberRecord(value: unknown): value is Record<string, number> {
   // NaN and Infinity arrive as null through JSON: the service skips them, like the store does
   return isObject(value) && Object.values(value).every((v) => v === null || typeof v === 'number')
@@ -91,6 +100,7 @@ export function parseFromTrainer(value: unknown): FromTrainer {
       need(isText(m.backend) && isText(m.device) && isText(m.splitHash) && isText(m.os), t, 'backend, device, splitHash or os')
       need(m.resumedFromStep === null || isStep(m.resumedFromStep), t, 'resumedFromStep')
       need(isNumber(m.trainSeconds), t, 'trainSeconds')
+      need(m.adapter === undefined || isAdapter(m.adapter), t, 'adapter')
       need(Array.isArray(m.rejected) && m.rejected.every((r) => isObject(r) && isText(r.path) && isStep(r.step) && isText(r.reason)), t, 'rejected')
       need(isObject(m.libraryVersions) && Object.values(m.libraryVersions).every(isText), t, 'libraryVersions')
       break

@@ -6,6 +6,7 @@ import type { RunConfig } from '../../shared/config.ts'
 import type { Classifier } from './models/types.ts'
 import type { ExponentialMovingAverage, Sgd } from './optim.ts'
 import type { EvalResult } from './evaluate.ts'
+import { readOrFault } from './gpu-guard.ts'
 
 export interface TensorEntry {
   shape: number[]
@@ -25,26 +26,28 @@ export interface TrainingState {
   tensors: Record<'params' | 'buffers' | 'ema' | 'momentum', Record<string, TensorEntry>>
 }
 
-function read(map: Map<string, tf.Tensor>): Record<string, TensorEntry> {
+/** Awaited reads (a GPU backend cannot read synchronously), all issued before the first is awaited. */
+async function read(map: Map<string, tf.Tensor>): Promise<Record<string, TensorEntry>> {
+  const entries = [...map].map(([name, t]) => [name, t.shape.slice(), readOrFault(t)] as const)
   const out: Record<string, TensorEntry> = {}
-  for (const [name, t] of map) out[name] = { shape: t.shape.slice(), values: t.dataSync() as Float32Array }
+  for (const [name, shape, values] of entries) out[name] = { shape, values: (await values) as Float32Array }
   return out
 }
 
-export function captureState(
+export async function captureState(
   meta: Pick<TrainingState, 'step' | 'config' | 'splitHash' | 'trainSeconds' | 'best' | 'metricWindow'>,
   model: Classifier,
   sgd: Sgd,
   ema: ExponentialMovingAverage | undefined
-): TrainingState {
+): Promise<TrainingState> {
   return {
     format: 'fixmatch-lab-state/1',
     ...meta,
     tensors: {
-      params: read(model.params),
-      buffers: read(model.buffers),
-      ema: ema ? read(ema.shadows) : {},
-      momentum: read(sgd.state())
+      params: await read(model.params),
+      buffers: await read(model.buffers),
+      ema: ema ? await read(ema.shadows) : {},
+      momentum: await read(sgd.state())
     }
   }
 }

@@ -31,6 +31,25 @@ export interface StepMetrics {
   pseudoLabelAccuracy: number
 }
 
+/**
+ * A step's results, still on the device: reading them stalls a GPU, so the
+ * loop reads the loss (to keep at most two steps in flight) and the metrics
+ * only at logEvery (see StepMetricsQueue in loop.ts).
+ */
+export interface StepOutputs {
+  loss: tf.Scalar
+  /** [loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudo-labels kept, of those correct] */
+  metrics: tf.Tensor1D
+}
+
+/** The row a StepOutputs.metrics vector holds, as the host-side metrics. */
+export function stepMetricsOf(row: ArrayLike<number>): StepMetrics {
+  const [loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, kept, correct] = Array.from(row)
+  return { loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudoLabelAccuracy: kept > 0 ? correct / kept : NaN }
+}
+
+export const STEP_METRICS_WIDTH = 7
+
 export interface TrainerParts {
   model: Classifier
   sgd: Sgd
@@ -39,14 +58,13 @@ export interface TrainerParts {
   imageShape: [number, number, number]
 }
 
-export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): StepMetrics {
+export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): StepOutputs {
   const { model, sgd, ema, config, imageShape } = parts
   const b = batch.labels.length
   const u = batch.unlabeledTrueLabels.length
   const variables = [...model.params.values()]
   const paramName = new Map([...model.params].map(([name, v]) => [v.name, name]))
-  let parts6: tf.Tensor | undefined
-  let pseudo: { mask: tf.Tensor; labels: tf.Tensor } | undefined
+  let outputs: StepOutputs | undefined
 
   tf.tidy(() => {
     const images = (data: Float32Array, count: number) => tf.tensor4d(data, [count, ...imageShape])
@@ -59,6 +77,8 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
       let lossUnlabeled = tf.scalar(0)
       let lossContrastive = tf.scalar(0)
       let maskRate = tf.scalar(0)
+      let pseudoKept = tf.scalar(0)
+      let pseudoCorrect = tf.scalar(0)
       let loss: tf.Scalar = lossLabeled
 
       if (config.variant !== 'S') {
@@ -67,7 +87,11 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
         const consistency = fixmatchConsistency(weakLogits, strongLogits, config.threshold)
         lossUnlabeled = consistency.loss
         maskRate = consistency.maskRate
-        pseudo = { mask: tf.keep(consistency.mask), labels: tf.keep(consistency.pseudoLabels) }
+        // Pseudo-label accuracy on the device: counted over the kept rows whose true label is known.
+        const truth = tf.tensor1d(batch.unlabeledTrueLabels, 'int32')
+        const counted = tf.mul(consistency.mask, tf.cast(tf.greaterEqual(truth, 0), 'float32'))
+        pseudoKept = tf.sum(counted)
+        pseudoCorrect = tf.sum(tf.mul(counted, tf.cast(tf.equal(tf.cast(consistency.pseudoLabels, 'int32'), truth), 'float32')))
 
         if (config.variant === 'O') {
           loss = tf.add(lossLabeled, tf.mul(lossUnlabeled, config.lambdaU))
@@ -82,7 +106,10 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
           loss = tf.add(lossLabeled, tf.mul(tf.add(lossUnlabeled, lossContrastive), config.lambdaU))
         }
       }
-      parts6 = tf.keep(tf.stack([loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate]))
+      outputs = {
+        loss: tf.keep(tf.clone(loss)),
+        metrics: tf.keep(tf.stack([loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudoKept, pseudoCorrect]) as tf.Tensor1D)
+      }
       return loss
     }, variables)
 
@@ -91,24 +118,5 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
     sgd.step(named, lr)
   })
   ema?.update()
-
-  const [loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate] = parts6!.dataSync()
-  parts6!.dispose()
-  let pseudoLabelAccuracy = NaN
-  if (pseudo) {
-    const mask = pseudo.mask.dataSync()
-    const labels = pseudo.labels.dataSync()
-    let kept = 0
-    let correct = 0
-    for (let i = 0; i < mask.length; i++) {
-      if (mask[i] > 0 && batch.unlabeledTrueLabels[i] >= 0) {
-        kept++
-        if (labels[i] === batch.unlabeledTrueLabels[i]) correct++
-      }
-    }
-    if (kept > 0) pseudoLabelAccuracy = correct / kept
-    pseudo.mask.dispose()
-    pseudo.labels.dispose()
-  }
-  return { loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudoLabelAccuracy }
+  return outputs!
 }

@@ -6,6 +6,8 @@ import { Rng } from '../../shared/rng.ts'
 import { initBackend, type BackendChoice } from './backend.ts'
 import { crossEntropy } from './losses.ts'
 import { createModel, type Architecture, type Classifier } from './models/index.ts'
+import { readOrFault } from './gpu-guard.ts'
+import type { WebGpuAdapter } from './webgpu.ts'
 
 export const BENCH_INPUTS = { cifar: [32, 32, 3], mnist: [28, 28, 1] } as const
 export type BenchInput = keyof typeof BENCH_INPUTS
@@ -34,6 +36,8 @@ export interface TrainStepBenchResult {
   backend: string
   tfjsBackend: string
   device: string
+  /** webgpu: the adapter the figures were measured on (a software one says so) */
+  adapter?: WebGpuAdapter
   model: string
   parameterCount: number
   inputShape: number[]
@@ -74,14 +78,14 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
   try {
     options.log(`${info.backend} (${info.device}), ${options.model}, ${model.parameterCount()} parameters, batch ${options.batch}`)
     for (let i = 0; i < options.warmup; i++) {
-      const seconds = timeSeconds(step)
+      const seconds = await timeSeconds(step)
       options.log(`warm-up ${i + 1}/${options.warmup}: ${seconds.toFixed(3)} s`)
     }
     const before = { ...tf.memory(), dataIds: tf.backend().numDataIds() }
     const stepSeconds: number[] = []
     const cpuStart = process.cpuUsage()
     for (let i = 0; i < options.steps; i++) {
-      stepSeconds.push(timeSeconds(step))
+      stepSeconds.push(await timeSeconds(step))
       options.log(`step ${i + 1}/${options.steps}: ${stepSeconds[i].toFixed(3)} s (${(options.batch / stepSeconds[i]).toFixed(2)} images/s)`)
     }
     const cpu = process.cpuUsage(cpuStart)
@@ -92,6 +96,7 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
       backend: info.backend,
       tfjsBackend: info.tfjsBackend,
       device: info.device,
+      ...(info.adapter ? { adapter: info.adapter } : {}),
       model: options.model,
       parameterCount: model.parameterCount(),
       inputShape: [height, width, channels],
@@ -119,7 +124,7 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
 }
 
 /** One SGD step; leaves no tensor behind. */
-export function trainStep(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, learningRate: number): number {
+export async function trainStep(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, learningRate: number): Promise<number> {
   const variables = [...model.params.values()]
   const { value, grads } = tf.variableGrads(() => crossEntropy(model.apply(images, true), labels), variables)
   tf.tidy(() => {
@@ -128,21 +133,24 @@ export function trainStep(model: Classifier, images: tf.Tensor4D, labels: tf.Ten
       if (grad) variable.assign(tf.sub(variable, tf.mul(grad, learningRate)))
     }
   })
-  // Reading the loss waits for the step to finish on asynchronous backends.
-  const loss = value.dataSync()[0]
-  tf.dispose([value, grads])
-  return loss
+  // Reading the loss waits for the step to finish on asynchronous backends (awaited: a GPU cannot read synchronously).
+  try {
+    return ((await readOrFault(value)) as Float32Array)[0]
+  } finally {
+    tf.dispose([value, grads])
+  }
 }
 
-function timeSeconds(run: () => unknown): number {
+async function timeSeconds(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now()
-  run()
+  await run()
   return (performance.now() - start) / 1000
 }
 
-async function profileStep(step: () => unknown): Promise<KernelTime[]> {
-  const info = await tf.profile(() => {
-    step()
+async function profileStep(step: () => Promise<unknown>): Promise<KernelTime[]> {
+  const info = await tf.profile(async () => {
+    await step()
+    return []
   })
   const backendName = tf.getBackend()
   const byKernel = new Map<string, KernelTime>()

@@ -27,8 +27,8 @@ export const sgdNesterovCase: KindHandler = async (fx) => {
       const grad = tf.tensor1d(grads.data.slice(k * size, (k + 1) * size))
       sgd.step({ param: grad }, lr)
       grad.dispose()
-      paramsAfter.set(variable.dataSync(), k * size)
-      momentumAfter.set(sgd.state().get('param')!.dataSync(), k * size)
+      paramsAfter.set(await variable.data(), k * size)
+      momentumAfter.set(await sgd.state().get('param')!.data(), k * size)
     }
   } finally {
     sgd.dispose()

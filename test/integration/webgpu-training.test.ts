@@ -1,0 +1,140 @@
+// The training loop on the webgpu backend (CI: Mesa's lavapipe, a software
+// Vulkan device): metrics and evaluations, no tensor left behind across steps,
+// pause and resume equal to an uninterrupted webgpu run, and the refusals and
+// failures that are particular to a GPU.
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
+import { initBackend } from '../../src/main/trainer/backend.ts'
+import { train, type Metrics } from '../../src/main/trainer/loop.ts'
+import { deserializeState, serializeState, type TrainingState } from '../../src/main/trainer/state.ts'
+import { loadMnist } from '../../src/main/data/mnist.ts'
+import type { Dataset } from '../../src/main/data/types.ts'
+import { webGpuAvailability } from '../helpers/webgpu.ts'
+
+const gpu = await webGpuAvailability()
+
+let mnist: Dataset
+
+/** Every class of MNIST, a few hundred images (its digits are stored class by class). */
+function smallDataset(full: Dataset, trainCount: number, testCount: number): Dataset {
+  const size = full.height * full.width * full.channels
+  const take = (set: Dataset['train'], n: number) => {
+    const stride = Math.floor(set.count / n)
+    const images = new Uint8Array(n * size)
+    const labels = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      images.set(set.images.subarray(i * stride * size, (i * stride + 1) * size), i * size)
+      labels[i] = set.labels[i * stride]
+    }
+    return { images, labels, count: n }
+  }
+  return { ...full, train: take(full.train, trainCount), test: take(full.test, testCount) }
+}
+
+function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return resolveConfig({
+    dataset: 'mnist',
+    model: 'small-cnn',
+    backend: 'webgpu',
+    labelsPerClass: 2,
+    batchSize: 4,
+    mu: 2,
+    steps: 6,
+    evalEvery: 3,
+    logEvery: 2,
+    checkpointEvery: 3,
+    evalBatchSize: 50,
+    augmentWorkers: 0,
+    threshold: 0.5,
+    ...overrides
+  })
+}
+
+describe.skipIf(!gpu.available)('training on webgpu', () => {
+  beforeAll(async () => {
+    const backend = await initBackend('webgpu')
+    expect(backend.backend).toBe('webgpu')
+    expect(backend.syncReads).toBe(false)
+    mnist = smallDataset(await loadMnist(), 600, 100)
+  })
+
+  it.each(['S', 'O', 'L', 'U', 'U+'] as const)('variant %s reports metrics and evaluations, numTensors pinned across steps', async (variant) => {
+    const before = tf.memory().numTensors
+    const metrics: Metrics[] = []
+    const evals: number[] = []
+    const tensorsAfterStep: number[] = []
+    const result = await train(tinyConfig({ variant, steps: 8, evalEvery: 4 }), mnist, {
+      hooks: {
+        onMetrics: (_s, m) => metrics.push(m),
+        onEval: (s) => evals.push(s),
+        onProgress: () => void tensorsAfterStep.push(tf.memory().numTensors)
+      }
+    })
+    expect(result.status).toBe('finished')
+    expect(result.backend.backend).toBe('webgpu')
+    expect(evals).toEqual([4, 8])
+    expect(metrics).toHaveLength(4)
+    expect(result.final!.count).toBe(100)
+    const m = metrics[3]
+    expect(m.loss).toBeGreaterThan(0)
+    expect(Number.isFinite(m.lossLabeled)).toBe(true)
+    if (variant === 'S') expect(m.loss).toBeCloseTo(m.lossLabeled, 5)
+    else {
+      expect(m.maskRate).toBeGreaterThanOrEqual(0)
+      expect(m.maskRate).toBeLessThanOrEqual(1)
+    }
+    // at logEvery (2, 4, 6, 8) nothing is pending on the device: the same count each time
+    const atLog = tensorsAfterStep.filter((_, i) => (i + 1) % 2 === 0)
+    expect(new Set(atLog.slice(1)).size).toBe(1)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('keeps pseudo-label accuracy on the device and reads it back as a share', async () => {
+    const metrics: Metrics[] = []
+    await train(tinyConfig({ steps: 4, threshold: 0 }), mnist, { hooks: { onMetrics: (_s, m) => metrics.push(m) } })
+    // threshold 0 keeps every pseudo-label, and every unlabeled image has a true label here
+    for (const m of metrics) {
+      expect(m.maskRate).toBe(1)
+      expect(m.pseudoLabelAccuracy).toBeGreaterThanOrEqual(0)
+      expect(m.pseudoLabelAccuracy).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('a paused and resumed webgpu run ends with the same weights as an uninterrupted webgpu run', async () => {
+    const config = tinyConfig({ steps: 6, checkpointEvery: 100 })
+    const collect = () => {
+      const metrics: [number, Metrics][] = []
+      let last: TrainingState | undefined
+      return { metrics, last: () => last!, hooks: { onMetrics: (s: number, m: Metrics) => metrics.push([s, m]), onCheckpoint: (st: TrainingState) => void (last = st) } }
+    }
+    const whole = collect()
+    await train(config, mnist, { hooks: whole.hooks })
+
+    const first = collect()
+    let steps = 0
+    const paused = await train(config, mnist, { hooks: { ...first.hooks, onProgress: () => void steps++, control: () => (steps >= 3 ? 'pause' : undefined) } })
+    expect(paused.status).toBe('paused')
+    // "pause within one step": the step that was in flight is finished, nothing after it
+    expect(paused.step).toBe(3)
+    const state = deserializeState(serializeState(first.last()))
+    expect(state.step).toBe(3)
+    const second = collect()
+    const resumed = await train(config, mnist, { hooks: second.hooks, resumeFrom: state })
+    expect(resumed.status).toBe('finished')
+
+    const strip = (m: Metrics) => Object.fromEntries(Object.entries(m).filter(([k]) => !/Seconds|imagesPerSecond/.test(k)))
+    expect(second.metrics.map(([s, m]) => [s, strip(m)])).toEqual(whole.metrics.filter(([s]) => s > 3).map(([s, m]) => [s, strip(m)]))
+    for (const group of ['params', 'buffers', 'ema', 'momentum'] as const) {
+      const a = whole.last().tensors[group]
+      const b = second.last().tensors[group]
+      for (const name of Object.keys(a)) expect(Array.from(b[name].values), `${group} ${name}`).toEqual(Array.from(a[name].values))
+    }
+  })
+
+  it('refuses before the first step a batch whose largest tensor exceeds the adapter limit, naming batchSize, mu and the limit', async () => {
+    // wrn-28-2 on 28x28: about 100 KB per image per activation; 128 MiB binding limit on lavapipe
+    const config = tinyConfig({ model: 'wrn-28-2', batchSize: 256, mu: 7, steps: 1 })
+    await expect(train(config, mnist)).rejects.toThrow(/batchSize 256 with mu 7.*(maxStorageBufferBindingSize|maxBufferSize) is \d/)
+  })
+})
