@@ -121,7 +121,12 @@ await build({
       "const __fmlDirname = __fmlFilename.slice(0, __fmlFilename.lastIndexOf('/'))"
     ].join('\n')
   },
-  define: { __dirname: '__fmlDirname', __filename: '__fmlFilename' },
+  define: {
+    __dirname: '__fmlDirname',
+    __filename: '__fmlFilename',
+    // doctor's package check: these are compiled in here, not installed
+    'process.env.FIXMATCH_LAB_COMPILED_IN': JSON.stringify('@tensorflow/tfjs-backend-wasm')
+  },
   legalComments: 'eof',
   logLevel: 'warning'
 })
