@@ -11,6 +11,7 @@ import { deserializeState, serializeState, type TrainingState } from '../../src/
 import { loadMnist } from '../../src/main/data/mnist.ts'
 import type { Dataset } from '../../src/main/data/types.ts'
 import { webGpuAvailability } from '../helpers/webgpu.ts'
+import { webGpuSession } from '../../src/main/trainer/webgpu.ts'
 
 const gpu = await webGpuAvailability()
 
@@ -136,5 +137,23 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
     // wrn-28-2 on 28x28: about 100 KB per image per activation; 128 MiB binding limit on lavapipe
     const config = tinyConfig({ model: 'wrn-28-2', batchSize: 256, mu: 7, steps: 1 })
     await expect(train(config, mnist)).rejects.toThrow(/batchSize 256 with mu 7.*(maxStorageBufferBindingSize|maxBufferSize) is \d/)
+  })
+
+  // last: it takes the device away
+  it('a device lost during a run ends the run with that reason (no hang), and a retry gets a fresh device', async () => {
+    let steps = 0
+    const lost = train(tinyConfig({ steps: 20 }), mnist, {
+      hooks: {
+        onProgress: () => {
+          if (++steps === 3) webGpuSession()!.device.destroy()
+        }
+      }
+    })
+    await expect(lost).rejects.toThrow(/the WebGPU device was (lost|destroyed)/)
+    expect(steps).toBeLessThan(6)
+    const retried = await train(tinyConfig({ steps: 4, batchSize: 2 }), mnist)
+    expect(retried.status).toBe('finished')
+    expect(retried.backend.backend).toBe('webgpu')
+    expect(webGpuSession()!.fault()).toBeUndefined()
   })
 })

@@ -4,6 +4,8 @@ import path from 'node:path'
 import type { Check } from './compare.ts'
 import { loadFixture } from './fixture.ts'
 import { kindHandlers } from './kinds/index.ts'
+import { currentBackend } from '../trainer/backend.ts'
+import { throwIfDeviceFault } from '../trainer/gpu-guard.ts'
 
 export interface CaseResult {
   file: string
@@ -37,6 +39,9 @@ export async function runCase(file: string): Promise<CaseResult> {
       return done({ ...base, pass: false, checks: [], error: `unknown kind "${fixture.kind}" (known: ${Object.keys(kindHandlers).join(', ')})` })
     }
     const checks = await handler(fixture)
+    // a GPU error (an invalid pipeline, out of memory) can leave zeros that happen to compare well
+    const backend = currentBackend()
+    if (backend) throwIfDeviceFault(backend)
     if (checks.length === 0) return done({ ...base, pass: false, checks, error: 'no expected outputs were compared' })
     return done({ ...base, pass: checks.every((c) => c.pass), checks })
   } catch (err) {

@@ -10,7 +10,7 @@ import '../../../generated/tfjs-gradients.js'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { registerWasmTrainingKernels } from './kernels/index.ts'
-import { initWebGpuBackend, type WebGpuAdapter } from './webgpu.ts'
+import { initWebGpuBackend, webGpuSession, type WebGpuAdapter } from './webgpu.ts'
 
 export const BACKEND_CHOICES = ['auto', 'node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const
 export type BackendChoice = (typeof BACKEND_CHOICES)[number]
@@ -93,7 +93,9 @@ let current: BackendInfo | undefined
 
 /** Initialises (once per process) and returns the backend in use. */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
-  if (current && (choice === 'auto' || choice === current.backend)) return current
+  // a webgpu device that failed (lost, out of memory) is replaced on the next call
+  const usable = current && !(current.backend === 'webgpu' && webGpuSession()?.fault())
+  if (current && usable && (choice === 'auto' || choice === current.backend)) return current
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice]
   const skipped: BackendInfo['skipped'] = []
   for (const name of candidates) {

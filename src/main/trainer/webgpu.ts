@@ -172,9 +172,16 @@ let session: WebGpuSession | undefined
  * otherwise only print.
  */
 export async function initWebGpuBackend(options: { allowSoftware: boolean }): Promise<WebGpuSession> {
-  if (session) {
+  if (session && !session.fault()) {
     if (!(await tf.setBackend('webgpu'))) throw new Error('webgpu backend failed to initialise')
     return session
+  }
+  if (session) {
+    // The device was lost or ran out of memory: a retry (e.g. with a smaller batch) gets a fresh one.
+    if (tf.getBackend() === 'webgpu') await tf.setBackend('cpu')
+    tf.removeBackend('webgpu')
+    session.device.destroy()
+    session = undefined
   }
   let g: GPU
   try {
