@@ -212,7 +212,8 @@ Not in this bundle: serve (no renderer files), bench all, tfjs-node and tfjs-nod
 
 // --- 5. the archive ------------------------------------------------------------
 fs.mkdirSync(path.dirname(outFile), { recursive: true })
-await tar.c({ gzip: { level: 9 }, file: outFile, cwd: stage, portable: true }, [name])
+// level 6: half the time of 9 for 0.3 MB more
+await tar.c({ gzip: { level: 6 }, file: outFile, cwd: stage, portable: true }, [name])
 fs.rmSync(stage, { recursive: true, force: true })
 const bytes = fs.statSync(outFile).size
 const mb = (bytes / 1e6).toFixed(1)
