@@ -1,18 +1,14 @@
 // What `doctor` reports: the backend that would be used and why the faster
-// ones are not, the CPU and GPU seen, and for tfjs-node-gpu whether the CUDA
-// 11.2 / cuDNN 8 libraries it links against can be found.
+// ones are not, the CPU and GPU seen, the WebGPU adapters Dawn offers (and on
+// Linux what dawn.node and Vulkan need), and for tfjs-node-gpu whether the
+// CUDA 11.2 / cuDNN 8 libraries it links against can be found.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
-import path from 'node:path'
+import { webGpuAdvice, type WebGpuReport } from './doctor-webgpu.ts'
+import { findLibrary, libraryFolders, type LibraryCheck } from './library-search.ts'
 
-export interface LibraryCheck {
-  name: string
-  /** file names that satisfy it, e.g. libcudart.so.11.0 */
-  wanted: string[]
-  foundAt?: string
-}
+export { findLibrary, libraryFolders, type LibraryCheck }
 
 export interface GpuReport {
   nvidiaSmi: boolean
@@ -27,13 +23,19 @@ export interface DoctorReport {
   memoryGiB: number
   packages: Record<'@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node' | '@tensorflow/tfjs-backend-wasm', boolean>
   gpu: GpuReport
+  /** absent where nobody probed (the service's header advice) */
+  webgpu?: WebGpuReport
   cudaLibraries: LibraryCheck[]
   advice: string[]
 }
 
 const require = createRequire(import.meta.url)
 
+/** Packages compiled into this build rather than installed (the worker bundle sets it at build time). */
+const COMPILED_IN = (process.env.FIXMATCH_LAB_COMPILED_IN ?? '').split(',').filter(Boolean)
+
 function installed(pkg: string): boolean {
+  if (COMPILED_IN.includes(pkg)) return true
   try {
     require.resolve(`${pkg}/package.json`)
     return true
@@ -52,28 +54,6 @@ export function detectGpu(run: (cmd: string, args: string[]) => string = (cmd, a
   }
 }
 
-/** Folders the dynamic linker searches: LD_LIBRARY_PATH, the usual CUDA places, and ldconfig's cache. */
-export function libraryFolders(env: NodeJS.ProcessEnv = process.env): string[] {
-  const folders = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)
-  folders.push('/usr/local/cuda-11.2/lib64', '/usr/local/cuda/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib')
-  return [...new Set(folders)]
-}
-
-export function findLibrary(check: Omit<LibraryCheck, 'foundAt'>, folders: string[]): LibraryCheck {
-  for (const folder of folders) {
-    if (!existsSync(folder)) continue
-    let names: string[]
-    try {
-      names = readdirSync(folder)
-    } catch {
-      continue
-    }
-    const hit = check.wanted.find((w) => names.includes(w))
-    if (hit) return { ...check, foundAt: path.join(folder, hit) }
-  }
-  return { ...check }
-}
-
 export function cudaChecks(folders = libraryFolders()): LibraryCheck[] {
   return [
     findLibrary({ name: 'CUDA 11.2 runtime', wanted: ['libcudart.so.11.0'] }, folders),
@@ -86,6 +66,9 @@ export function adviceFor(report: Omit<DoctorReport, 'advice'>, backendInUse: st
   const advice: string[] = []
   const hasGpu = report.gpu.gpus.length > 0
   if (backendInUse === 'node-gpu') return ['The GPU is in use: nothing to do.']
+  const webgpuHardware = report.webgpu?.probe.adapters.find((a) => !a.software)
+  if (backendInUse === 'webgpu' && webgpuHardware) return [`The GPU is in use through WebGPU (${webgpuHardware.description || webgpuHardware.device}): nothing to do.`]
+  if (report.webgpu) advice.push(...webGpuAdvice(report.webgpu, { platform: report.platform, backendInUse, nvidiaGpu: hasGpu }))
   if (hasGpu) {
     if (!report.packages['@tensorflow/tfjs-node-gpu']) {
       advice.push('An NVIDIA GPU is present but @tensorflow/tfjs-node-gpu is not installed: run `npm install @tensorflow/tfjs-node-gpu@4.22.0` on a machine with network access (it downloads libtensorflow with GPU support).')
@@ -97,7 +80,7 @@ export function adviceFor(report: Omit<DoctorReport, 'advice'>, backendInUse: st
           '(e.g. from NVIDIA\'s archive), then `export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH` before starting FixMatch Lab.'
       )
     }
-  } else if (report.platform === 'linux') {
+  } else if (report.platform === 'linux' && !webgpuHardware) {
     advice.push('No NVIDIA GPU seen (nvidia-smi not found or no device): CIFAR-scale runs will take weeks on the CPU; use a GPU machine and `fixmatch-lab serve` or `worker` there.')
   }
   if (backendInUse === 'wasm' || backendInUse === 'cpu') {
@@ -109,7 +92,8 @@ export function adviceFor(report: Omit<DoctorReport, 'advice'>, backendInUse: st
   return advice
 }
 
-export function collectReport(backendInUse: string): DoctorReport {
+/** The report; `webgpu` is the probe's answer (see doctor-webgpu.ts), left out where nobody probed. */
+export function collectReport(backendInUse: string, webgpu?: WebGpuReport): DoctorReport {
   const base = {
     platform: process.platform,
     cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
@@ -121,6 +105,7 @@ export function collectReport(backendInUse: string): DoctorReport {
       '@tensorflow/tfjs-backend-wasm': installed('@tensorflow/tfjs-backend-wasm')
     },
     gpu: detectGpu(),
+    ...(webgpu ? { webgpu } : {}),
     cudaLibraries: process.platform === 'linux' ? cudaChecks() : []
   }
   return { ...base, advice: adviceFor(base, backendInUse) }
