@@ -30,7 +30,6 @@ import * as tar from 'tar'
 const MAX_BYTES = 60 * 1000 * 1000
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const require = createRequire(path.join(root, 'package.json'))
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 
 function fail(message) {
