@@ -188,3 +188,16 @@ export function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'cond
     poll()
   })
 }
+
+/** A fake trainer's `started` message for a fresh run on wasm. */
+export const STARTED = {
+  type: 'started',
+  backend: 'wasm',
+  device: 'test device',
+  splitHash: '0123456789abcdef',
+  resumedFromStep: null,
+  trainSeconds: 0,
+  rejected: [],
+  libraryVersions: { tfjs: '4.22.0', node: process.versions.node },
+  os: 'test OS'
+} as const

@@ -7,19 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { LabService, ServiceError } from '../../src/main/service/index.ts'
 import { StoreLockedError } from '../../src/main/store/index.ts'
 import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
-import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
+import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
-const STARTED = {
-  type: 'started',
-  backend: 'wasm',
-  device: 'test device',
-  splitHash: '0123456789abcdef',
-  resumedFromStep: null,
-  trainSeconds: 0,
-  rejected: [],
-  libraryVersions: { tfjs: '4.22.0', node: process.versions.node },
-  os: 'test OS'
-} as const
 
 async function queueThree(service: LabService): Promise<number[]> {
   const ids: number[] = []

@@ -3,19 +3,8 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { storePaths } from '../../src/main/store/index.ts'
-import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
+import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
-const STARTED = {
-  type: 'started',
-  backend: 'wasm',
-  device: 'test device',
-  splitHash: '0123456789abcdef',
-  resumedFromStep: null,
-  trainSeconds: 0,
-  rejected: [],
-  libraryVersions: { tfjs: '4.22.0', node: process.versions.node },
-  os: 'test OS'
-} as const
 
 describe('a run whose metric writes fail', () => {
   it('is paused with the reason and its trainer ended, not recorded as finished without metrics; the queue is held', async () => {
