@@ -4,53 +4,21 @@
 // failures that are particular to a GPU.
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
+import type { RunConfig } from '../../src/shared/config.ts'
 import { initBackend } from '../../src/main/trainer/backend.ts'
 import { train, type Metrics } from '../../src/main/trainer/loop.ts'
-import { deserializeState, serializeState, type TrainingState } from '../../src/main/checkpoint/format.ts'
 import { loadMnist } from '../../src/main/data/mnist.ts'
 import type { Dataset } from '../../src/main/data/types.ts'
 import { webGpuAvailability } from '../helpers/webgpu.ts'
+import { expectPauseResumeEqualsWhole, smallDataset, tinyTrainingConfig } from '../helpers/training.ts'
 import { webGpuSession } from '../../src/main/trainer/webgpu.ts'
 
 const gpu = await webGpuAvailability()
+const tinyConfig = (overrides: Partial<RunConfig> = {}) => tinyTrainingConfig('webgpu', overrides)
 
 let mnist: Dataset
 
-/** Every class of MNIST, a few hundred images (its digits are stored class by class). */
-function smallDataset(full: Dataset, trainCount: number, testCount: number): Dataset {
-  const size = full.height * full.width * full.channels
-  const take = (set: Dataset['train'], n: number) => {
-    const stride = Math.floor(set.count / n)
-    const images = new Uint8Array(n * size)
-    const labels = new Int32Array(n)
-    for (let i = 0; i < n; i++) {
-      images.set(set.images.subarray(i * stride * size, (i * stride + 1) * size), i * size)
-      labels[i] = set.labels[i * stride]
-    }
-    return { images, labels, count: n }
-  }
-  return { ...full, train: take(full.train, trainCount), test: take(full.test, testCount) }
-}
 
-function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
-  return resolveConfig({
-    dataset: 'mnist',
-    model: 'small-cnn',
-    backend: 'webgpu',
-    labelsPerClass: 2,
-    batchSize: 4,
-    mu: 2,
-    steps: 6,
-    evalEvery: 3,
-    logEvery: 2,
-    checkpointEvery: 3,
-    evalBatchSize: 50,
-    augmentWorkers: 0,
-    threshold: 0.5,
-    ...overrides
-  })
-}
 
 describe.skipIf(!gpu.available)('training on webgpu', () => {
   beforeAll(async () => {
@@ -103,34 +71,7 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
   })
 
   it('a paused and resumed webgpu run ends with the same weights as an uninterrupted webgpu run', async () => {
-    const config = tinyConfig({ steps: 6, checkpointEvery: 100 })
-    const collect = () => {
-      const metrics: [number, Metrics][] = []
-      let last: TrainingState | undefined
-      return { metrics, last: () => last!, hooks: { onMetrics: (s: number, m: Metrics) => metrics.push([s, m]), onCheckpoint: (st: TrainingState) => void (last = st) } }
-    }
-    const whole = collect()
-    await train(config, mnist, { hooks: whole.hooks })
-
-    const first = collect()
-    let steps = 0
-    const paused = await train(config, mnist, { hooks: { ...first.hooks, onProgress: () => void steps++, control: () => (steps >= 3 ? 'pause' : undefined) } })
-    expect(paused.status).toBe('paused')
-    // "pause within one step": the step that was in flight is finished, nothing after it
-    expect(paused.step).toBe(3)
-    const state = deserializeState(serializeState(first.last()))
-    expect(state.step).toBe(3)
-    const second = collect()
-    const resumed = await train(config, mnist, { hooks: second.hooks, resumeFrom: state })
-    expect(resumed.status).toBe('finished')
-
-    const strip = (m: Metrics) => Object.fromEntries(Object.entries(m).filter(([k]) => !/Seconds|imagesPerSecond/.test(k)))
-    expect(second.metrics.map(([s, m]) => [s, strip(m)])).toEqual(whole.metrics.filter(([s]) => s > 3).map(([s, m]) => [s, strip(m)]))
-    for (const group of ['params', 'buffers', 'ema', 'momentum'] as const) {
-      const a = whole.last().tensors[group]
-      const b = second.last().tensors[group]
-      for (const name of Object.keys(a)) expect(Array.from(b[name].values), `${group} ${name}`).toEqual(Array.from(a[name].values))
-    }
+    await expectPauseResumeEqualsWhole(tinyConfig({ steps: 6, checkpointEvery: 100 }), mnist)
   })
 
   it('refuses before the first step a batch whose largest tensor exceeds the adapter limit, naming batchSize, mu and the limit', async () => {
