@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { FIXTURES_DIR } from '../helpers/fixtures.ts'
 
 const BIN = path.resolve(FIXTURES_DIR, '../../bin/fixmatch-lab.js')
-const TINY = ['--set', 'steps=4', '--set', 'evalEvery=2', '--set', 'logEvery=2', '--set', 'batchSize=4', '--set', 'evalLimit=100', '--set', 'labelsPerClass=2', '--set', 'augmentWorkers=0']
+const TINY = ['--set', 'steps=4', '--set', 'evalEvery=2', '--set', 'logEvery=2', '--set', 'batchSize=4', '--set', 'evalLimit=100', '--set', 'labelsPerClass=2']
 
 function cli(args: string[]) {
   const home = mkdtempSync(path.join(os.tmpdir(), 'fml-cli-'))
