@@ -47,3 +47,13 @@ export function raw(home: string): Database.Database {
 export function connectionOf(store: RunStore): Database.Database {
   return (store as unknown as { db: Database.Database }).db
 }
+
+/** What opening the store in this home throws (undefined if it opens). */
+export function openError(home: string, options: OpenStoreOptions = {}): unknown {
+  try {
+    openStore(home, options).close()
+    return undefined
+  } catch (error) {
+    return error
+  }
+}

@@ -17,7 +17,7 @@ import {
 import { UNREADABLE_LOCK_STALE_MS } from '../../src/main/store/lock.ts'
 import { CheckpointWriteError, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
 import { publishService } from '../../src/cli/service-file.ts'
-import { dbFile, open, tempHome } from './store-helpers.ts'
+import { dbFile, open, openError, tempHome } from './store-helpers.ts'
 
 const unix = process.platform !== 'win32'
 const mode = (file: string) => fs.statSync(file).mode & 0o777
@@ -77,12 +77,7 @@ describe('an empty runs.sqlite', () => {
   it('beside checkpoints of earlier runs is refused, read-write and read-only, and left as it was', () => {
     const home = homeWithCheckpoints()
     for (const readonly of [false, true]) {
-      let error: unknown
-      try {
-        openStore(home, { readonly })
-      } catch (e) {
-        error = e
-      }
+      const error = openError(home, { readonly })
       expect(error).toBeInstanceOf(StoreEmptyBesideRunsError)
       expect((error as StoreEmptyBesideRunsError).runIds).toEqual([3, 7])
       expect((error as Error).message).toContain(dbFile(home))
@@ -118,12 +113,7 @@ describe('the lock file', () => {
     const spy = vi.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
     })
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(spy).toHaveBeenCalled()
     expect((error as Error).message).toContain(storePaths(home).lock)
     expect((error as Error).message).toMatch(/disk .*is full\. Free some space/)
@@ -139,12 +129,7 @@ describe('the lock file', () => {
     const home = tempHome()
     const { lock } = storePaths(home)
     fs.writeFileSync(lock, '')
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(error).toBeInstanceOf(StoreLockedError)
     expect((error as Error).message).toMatch(/lock file .* is empty or unreadable/)
     expect((error as Error).message).not.toMatch(/unknown/)

@@ -18,7 +18,7 @@ import {
   translateSqliteError
 } from '../../src/main/store/index.ts'
 import { migrate } from '../../src/main/store/migrations.ts'
-import { dbFile, open, raw, tempHome } from './store-helpers.ts'
+import { dbFile, open, openError, raw, tempHome } from './store-helpers.ts'
 
 function migrationRows(home: string): { version: number; name: string }[] {
   const db = raw(home)
@@ -69,12 +69,7 @@ describe('migrations', () => {
     db.close()
     const before = fs.readFileSync(dbFile(home))
 
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(error).toBeInstanceOf(DatabaseTooNewError)
     expect((error as Error).message).toContain('version 99')
     expect((error as Error).message).toContain(`up to ${LATEST_VERSION}`)
@@ -90,12 +85,7 @@ describe('damaged or foreign files', () => {
     const home = tempHome()
     const bytes = crypto.randomBytes(16384)
     fs.writeFileSync(dbFile(home), bytes)
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(error).toBeInstanceOf(CorruptDatabaseError)
     expect((error as Error).message).toContain(dbFile(home))
     expect((error as Error).message).toMatch(/move it aside|backup/)
@@ -132,12 +122,7 @@ describe('damaged or foreign files', () => {
     crypto.randomFillSync(bytes, (root + 5) * pageSize, pageSize)
     fs.writeFileSync(dbFile(home), bytes)
 
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(error).toBeInstanceOf(CorruptDatabaseError)
     expect((error as Error).message).toContain(dbFile(home))
     expect((error as Error).message).toMatch(/damaged pages: .*(page|btree|Tree)/i)
@@ -191,12 +176,7 @@ describe('the home lock', () => {
   it('a second open fails with StoreLockedError naming the pid; closing frees it', () => {
     const home = tempHome()
     const first = open(home)
-    let error: unknown
-    try {
-      openStore(home)
-    } catch (e) {
-      error = e
-    }
+    const error = openError(home)
     expect(error).toBeInstanceOf(StoreLockedError)
     expect((error as StoreLockedError).pid).toBe(process.pid)
     expect((error as Error).message).toContain(`process ${process.pid}`)
