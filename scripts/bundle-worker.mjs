@@ -25,6 +25,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as tar from 'tar'
+import { cliBuildOptions } from './build-cli.mjs'
 
 /** The issue's ceiling for the archive: a Node binary alone is 36 MB compressed. */
 const MAX_BYTES = 60 * 1000 * 1000
@@ -76,37 +77,13 @@ function copyPackage(name, files, from = root) {
 }
 
 // --- 1. the JavaScript: one ESM build with shared chunks, all in lib/ -------
-// The CLI entry is what bin/fixmatch-lab.js does, minus tsx (the code is compiled here).
-const CLI_ENTRY = 'fixmatch-lab:cli-entry'
-const cliEntry = {
-  name: 'cli-entry',
-  setup(b) {
-    b.onResolve({ filter: /^fixmatch-lab:cli-entry$/ }, () => ({ path: CLI_ENTRY, namespace: 'cli-entry' }))
-    b.onLoad({ filter: /.*/, namespace: 'cli-entry' }, () => ({
-      contents: `import { main } from ${JSON.stringify(path.join(root, 'src/cli/main.ts'))}\nprocess.exitCode = await main(process.argv.slice(2))\n`,
-      resolveDir: root,
-      loader: 'ts'
-    }))
-  }
-}
+// The same entries as the CLI's own build (scripts/build-cli.mjs), with the packages compiled in.
 await build({
-  entryPoints: [
-    { in: CLI_ENTRY, out: 'cli' },
-    { in: path.join(root, 'src/main/trainer/process.ts'), out: 'trainer-process' },
-    { in: path.join(root, 'src/main/trainer/data/prepare-worker.ts'), out: 'prepare-worker' }
-  ],
-  plugins: [cliEntry],
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
+  ...cliBuildOptions,
   // tfjs's packages mark only their ES-module files as having side effects (the backend
   // registrations): take those builds, as electron-vite does, or the registrations are dropped
   mainFields: ['module', 'main'],
   outdir: lib,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
   // native code stays in real packages under lib/node_modules; tfjs-node(-gpu) are not shipped
   // (their libtensorflow is downloaded at install), so the bundle falls back as an install without them does
   external: ['better-sqlite3', 'webgpu', 'electron', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
@@ -126,8 +103,7 @@ await build({
     // doctor's package check: these are compiled in here, not installed
     'process.env.FIXMATCH_LAB_COMPILED_IN': JSON.stringify('@tensorflow/tfjs-backend-wasm')
   },
-  legalComments: 'eof',
-  logLevel: 'warning'
+  legalComments: 'eof'
 })
 fs.writeFileSync(
   path.join(lib, 'package.json'),

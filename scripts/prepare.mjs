@@ -1,8 +1,13 @@
 // npm "prepare" (after every `npm ci` / `npm install`): bundle tfjs-core's
-// gradients, then say plainly what the install left out and what that means.
+// gradients, build the CLI (bin/fixmatch-lab.js runs out/cli/), then say
+// plainly what the install left out and what that means.
 import { createRequire } from 'node:module'
 import './bundle-tfjs-gradients.mjs'
+import { buildCli } from './build-cli.mjs'
 import { electronBinary } from './ensure-electron.mjs'
+
+const built = await buildCli()
+console.log(`built the CLI into out/cli/ (${built.files} files, ${built.ms} ms)`)
 
 const require = createRequire(import.meta.url)
 const has = (pkg) => {

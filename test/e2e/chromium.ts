@@ -1,25 +1,15 @@
 // Debian's Chromium for the end-to-end tests, driven by playwright-core
-// (which cannot download browsers here). Installed with apt-get when missing
-// and we are root on Debian, as on CI; otherwise the reason is returned.
-import { execFileSync, spawnSync } from 'node:child_process'
+// (which cannot download browsers here). Nothing is installed from here:
+// .ci/run installs it; elsewhere the tests say what is missing.
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** Returns undefined when Chromium is there (installing it if we can), else why not. */
-export function ensureChromium(): string | undefined {
+/** Undefined when Chromium is there, else what is missing and how to get it. */
+export function missingChromium(): string | undefined {
   if (existsSync(CHROMIUM_PATH)) return undefined
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  const hasApt = spawnSync('which', ['apt-get']).status === 0
-  if (!isRoot || !hasApt) return `${CHROMIUM_PATH} not found (install Debian's chromium, or set CHROMIUM_PATH)`
-  try {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', timeout: 300_000 })
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-  } catch (err) {
-    return `apt-get install chromium failed: ${(err as Error).message}`
-  }
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} still missing after apt-get`
+  return `${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium binary`
 }
 
 export async function launchChromium(): Promise<Browser> {

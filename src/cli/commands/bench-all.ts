@@ -1,11 +1,10 @@
 // `fixmatch-lab bench all` (npm run bench): every benchmark, each in its own
 // process (so backends and memory do not interfere), then one summary.
 import { spawnSync } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { inPackage } from '../../main/package-root.ts'
 import { parseFlags } from '../args.ts'
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/fixmatch-lab.js')
+const BIN = inPackage('bin', 'fixmatch-lab.js')
 
 /** name, CLI arguments, and how to read the headline figure from its JSON */
 const SUITE: { name: string; args: string[]; headline: (r: Record<string, number>) => string }[] = [

@@ -1,7 +1,7 @@
 // `fixmatch-lab serve`: the lab without Electron: the service with its
 // scheduler, the built renderer and the API on 127.0.0.1, one token per start.
 // How a GPU box without a display is driven, from a browser.
-import { fileURLToPath } from 'node:url'
+import { inPackage } from '../../main/package-root.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { CliError, parseFlags } from '../args.ts'
 import { hostLab } from '../hosting.ts'
@@ -26,7 +26,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0 to 65535, got "${values.port}"`)
   const host = values.host ?? '127.0.0.1'
   const home = resolveHome(values.home)
-  const rendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+  const rendererDir = inPackage('out', 'renderer')
   const hosted = await hostLab({ home, mode: 'serve', host, port, rendererDir, quiet: values.quiet })
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     process.stderr.write(`warning: listening on ${host}: anyone who can reach this port and learns the token controls this lab (plain HTTP, no TLS)\n`)

@@ -1,6 +1,7 @@
-// Starts trainers with child_process.fork: the bundled trainer-process.js when
-// running from the build, the TypeScript entry through tsx when running from
-// sources (the CLI via bin/fixmatch-lab.js, tests).
+// Starts trainers with child_process.fork: the built trainer-process.js beside
+// this code's own built file (out/cli/ for the CLI, the worker bundle's lib/),
+// or, when this module runs from TypeScript sources (only the tests: vitest
+// compiles them), the TypeScript entry through tsx, a devDependency.
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { PARENT_PID_ENV } from '../trainer/parent-channel.ts'

@@ -1,6 +1,7 @@
-// Starts the trainer process from TypeScript sources (CLI through tsx, tests):
-// registers tsx in this process, then loads the real entry. The built app
-// forks the bundled trainer-process.js instead.
+// Starts the trainer process from TypeScript sources (the tests, which run the
+// sources through vitest): registers tsx (a devDependency) in this process,
+// then loads the real entry. The CLI's build and the app fork their built
+// trainer-process.js instead.
 import { register } from 'tsx/esm/api'
 
 register()

@@ -26,10 +26,10 @@ function sharePool(pool: ImagePool): ImagePool {
 function workerScript(): { url: URL; tsEntry?: string } {
   const self = import.meta.url
   if (self.endsWith('.ts')) {
-    // Running from TypeScript sources (CLI via tsx, tests): a JS boot file loads tsx, then the entry.
+    // Running from TypeScript sources (the tests, through vitest): a JS boot file loads tsx, then the entry.
     return { url: new URL('./ts-worker-boot.mjs', self), tsEntry: new URL('./prepare-worker.ts', self).href }
   }
-  // Bundled (electron-vite): the worker is its own output file beside this one.
+  // Built (out/cli/, electron-vite's out/main/, the worker bundle's lib/): the worker is its own output file beside this one.
   return { url: new URL('./prepare-worker.js', self) }
 }
 
