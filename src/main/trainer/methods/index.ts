@@ -17,4 +17,4 @@ export function methodFor(variant: Variant): SslMethod {
   return method
 }
 
-export type { MethodState, MethodStepInputs, MethodStepOutputs, SslMethod } from './types.ts'
+export type { MethodState, SslMethod } from './types.ts'
