@@ -1,16 +1,11 @@
 // The one typed config schema for a training run. Plain data (no Node, no DOM):
 // the CLI, the service and the renderer's editor all read it from here.
 
-export const VARIANTS = ['S', 'O', 'L', 'U', 'U+'] as const
-export type Variant = (typeof VARIANTS)[number]
+import { METHOD_DESCRIPTORS, METHOD_KEYS, type MethodName } from './methods/index.ts'
 
-export const VARIANT_DESCRIPTIONS: Record<Variant, string> = {
-  S: 'supervised only: the labeled images, no unlabeled loss (the honest baseline)',
-  O: 'FixMatch: pseudo-labels from the weak view, consistency on the strong view',
-  L: 'FixMatch + info-NCE over two SimCLR views of the whole batch (an extra forward)',
-  U: "FixMatch + pairwise contrastive loss between weak and strong unlabeled logits, the study's target indexing",
-  'U+': 'as U, with every row targeting its own positive (the corrected form)'
-}
+/** The SSL methods' names, in registry order (src/shared/methods/index.ts). */
+export const VARIANTS: readonly MethodName[] = METHOD_DESCRIPTORS.map((method) => method.name)
+export type Variant = MethodName
 
 type FieldBase = { doc: string; group: 'data' | 'model' | 'method' | 'optimiser' | 'schedule' | 'logging' | 'system' }
 export type FieldSpec =
@@ -37,15 +32,14 @@ export const CONFIG_SCHEMA = {
   labelsPerClass: { type: 'int', default: 4, min: 1, max: 100_000, group: 'data', doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels' },
   unlabeledPool: { type: 'enum', values: ['rest', 'all'], default: 'rest', group: 'data', doc: "unlabeled images: the rest of the training set (the study) or all of it (the FixMatch paper)" },
   model: { type: 'enum', values: ['wrn-28-2', 'wrn-28-8', 'small-cnn'], default: 'small-cnn', group: 'model', doc: 'network: WRN-28-2 (CIFAR-10), WRN-28-8 (CIFAR-100) or a small CNN for CPU runs' },
-  variant: { type: 'enum', values: VARIANTS, default: 'O', group: 'method', doc: 'S supervised, O FixMatch, L SimCLR on the batch, U weak/strong contrastive (seed), U+ (positive target)' },
+  variant: { type: 'enum', values: VARIANTS, default: 'O', group: 'method', doc: `the SSL method: ${METHOD_DESCRIPTORS.map((m) => m.title).join(', ')}` },
   splitSeed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'data', doc: 'seeds which images keep their labels: runs with the same splitSeed share a split' },
   seed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'method', doc: 'seeds the initial weights, the data order and the augmentations' },
   steps: { type: 'int', default: 1000, min: 1, max: MAX_STEPS, group: 'schedule', doc: 'optimiser updates in total' },
   batchSize: { type: 'int', default: 32, min: 1, max: 4096, group: 'method', doc: 'labeled images per step (B)' },
   mu: { type: 'int', default: 2, min: 1, max: 32, group: 'method', doc: 'unlabeled images per labeled image in a step (mu): the step sees B + 2*mu*B images' },
-  threshold: { type: 'number', default: 0.95, min: 0, max: 1, group: 'method', doc: 'confidence a pseudo-label needs to count' },
-  lambdaU: { type: 'number', default: 1, min: 0, group: 'method', doc: 'weight of the unlabeled loss' },
-  temperature: { type: 'number', default: 0.1, min: 0, exclusiveMin: true, group: 'method', doc: 'temperature of the contrastive losses (L, U, U+)' },
+  // the methods' own keys (threshold, lambdaU, temperature, ...), in this place of the canonical order
+  ...METHOD_KEYS,
   randAugmentN: { type: 'int', default: 2, min: 0, max: 14, group: 'method', doc: 'RandAugment: ops per strong view' },
   randAugmentM: { type: 'int', default: 10, min: 2, max: 30, group: 'method', doc: 'RandAugment: magnitudes are drawn from 1..m-1' },
   lr: { type: 'number', default: 0.03, min: 0, exclusiveMin: true, group: 'optimiser', doc: 'base learning rate' },

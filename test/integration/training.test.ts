@@ -9,6 +9,12 @@ import { loadMnist } from '../../src/main/data/mnist.ts'
 import type { Dataset } from '../../src/main/data/types.ts'
 import { EpochOrder } from '../../src/main/trainer/data/order.ts'
 import { expectPauseResumeEqualsWhole, smallDataset, tinyTrainingConfig } from '../helpers/training.ts'
+import { statefulFixMatch } from '../helpers/stateful-method.ts'
+import { fixmatch } from '../../src/main/trainer/methods/fixmatch.ts'
+import type { SslMethod } from '../../src/main/trainer/methods/index.ts'
+import { makeLabeledSplit } from '../../src/main/data/split.ts'
+import { deriveSeed, STREAMS } from '../../src/shared/rng.ts'
+import { deserializeState, serializeState } from '../../src/main/checkpoint/format.ts'
 
 const tinyConfig = (overrides: Partial<RunConfig> = {}) => tinyTrainingConfig('wasm', overrides)
 
@@ -62,6 +68,49 @@ describe('training loop', () => {
 
   it('a paused and resumed run ends with the same weights and metrics as an uninterrupted one', async () => {
     await expectPauseResumeEqualsWhole(tinyConfig({ steps: 6, checkpointEvery: 100 }), mnist)
+  })
+
+  it('a method with state (held in the test, none of the five has any) resumes bit-identically, its state included', async () => {
+    const paused = await expectPauseResumeEqualsWhole(tinyConfig({ steps: 6, checkpointEvery: 100 }), mnist, statefulFixMatch)
+    const { threshold, keptPerImage } = paused.tensors.method!
+    // the state moved: a resume that started it afresh would train differently
+    expect(threshold.values[0]).not.toBeCloseTo(0.1, 3)
+    expect(keptPerImage.shape).toEqual([600 - 20])
+    expect(keptPerImage.values.reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+    expect(Math.max(...keptPerImage.values)).toBeLessThanOrEqual(1) // 3 steps of 8 images: no image twice yet
+  })
+
+  it("refuses to resume a method with state from a checkpoint that lacks it, naming the entry", async () => {
+    let state: TrainingState | undefined
+    await train(tinyConfig({ steps: 2 }), mnist, { hooks: { onCheckpoint: (s) => void (state = s) }, method: statefulFixMatch })
+    const withoutState = deserializeState(serializeState({ ...state!, tensors: { ...state!.tensors, method: {} } }))
+    await expect(train(tinyConfig({ steps: 4 }), mnist, { resumeFrom: withoutState, method: statefulFixMatch })).rejects.toThrow(/no method state "threshold"/)
+  })
+
+  it('gives the method each unlabeled image with its position in the unlabeled pool', async () => {
+    const config = tinyConfig({ steps: 4, mu: 3 })
+    const seen: { positions: number[]; truth: number[] }[] = []
+    const recorder: SslMethod = {
+      ...fixmatch,
+      step(inputs, state) {
+        seen.push({ positions: Array.from(inputs.batch.unlabeledPositions), truth: Array.from(inputs.batch.unlabeledTrueLabels) })
+        return fixmatch.step(inputs, state)
+      }
+    }
+    await train(config, mnist, { method: recorder })
+    const split = makeLabeledSplit(mnist.train.labels, 10, {
+      labelsPerClass: config.labelsPerClass,
+      seed: deriveSeed(config.splitSeed, STREAMS.split),
+      unlabeledMode: config.unlabeledPool,
+      classNames: mnist.classNames
+    })
+    expect(seen).toHaveLength(4)
+    const all = seen.flatMap((s) => s.positions)
+    expect(all).toHaveLength(4 * 4 * 3)
+    // positions 0..U-1, no image twice within an epoch, each naming the image whose true label came with it
+    for (const p of all) expect(p >= 0 && p < split.unlabeled.length).toBe(true)
+    expect(new Set(all).size).toBe(all.length)
+    for (const { positions, truth } of seen) expect(truth).toEqual(positions.map((p) => mnist.train.labels[split.unlabeled[p]]))
   })
 
   it('refuses a checkpoint made on another split', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { NotFoundError, StoreInputError } from '../../src/main/store/index.ts'
-import { open, tempHome } from './store-helpers.ts'
+import { connectionOf, open, tempHome } from './store-helpers.ts'
 
 describe('experiments', () => {
   it('are created, listed with their runs, renamed and deleted (runs stay)', () => {
@@ -148,5 +148,22 @@ describe('tags and notes', () => {
     expect(store.annotations.note({ experimentId: experiment.id })?.text).toBe('about the experiment')
     store.annotations.setNote({ runId: a }, '')
     expect(store.annotations.note({ runId: a })).toBeUndefined()
+  })
+})
+
+describe('runs stored by an earlier version', () => {
+  it('open with the defaults of config keys the schema gained since', () => {
+    const home = tempHome()
+    const store = open(home)
+    const run = store.queue.enqueue({ config: { variant: 'U', temperature: 0.5 } })
+    // as a row written before `threshold` (a method key) existed
+    const db = connectionOf(store)
+    const stored = JSON.parse((db.prepare('SELECT config FROM runs WHERE id = ?').get(run.id) as { config: string }).config)
+    delete stored.threshold
+    db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(stored), run.id)
+    const read = store.runs.get(run.id)!
+    expect(read.config.threshold).toBe(0.95)
+    expect(read.config.temperature).toBe(0.5)
+    expect(read.config.variant).toBe('U')
   })
 })

@@ -1,6 +1,7 @@
 // `fixmatch-lab compare`: several variants (and seeds) on one shared split,
 // then the study's table: variant, top-1 mean ± std, top-5, train time.
 import { VARIANTS, type Variant } from '../../shared/config.ts'
+import { isMethodName, METHOD_DESCRIPTORS } from '../../shared/methods/index.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../shared/format.ts'
 import { getPreset, presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
@@ -9,13 +10,16 @@ import { CliError, parseFlags } from '../args.ts'
 import { backendOverride, buildConfig } from '../config-input.ts'
 import { runInForeground, type RunOutcome } from '../run-one.ts'
 
-const USAGE = `Usage: fixmatch-lab compare [--preset NAME] [--variants S,O,L,U,U+] [--seeds 1,2,3]
+const USAGE = `Usage: fixmatch-lab compare [--preset NAME] [--variants ${VARIANTS.join(',')}] [--seeds 1,2,3]
                             [--config FILE] [--set key=value ...] [--home DIR] [--backend B] [--json]
 
 Runs each variant for each seed on ONE labeled split (splitSeed stays fixed),
 then prints the table. Presets: ${presetNames().join(', ')} (default mnist-quick).
 With --json the last line is {"rows": [{variant, top1Mean, top1Std, top5Mean,
-trainSeconds, seeds}], ...}.`
+trainSeconds, seeds}], ...}.
+
+Methods (variants):
+${METHOD_DESCRIPTORS.map((m) => `  ${m.name.padEnd(3)} ${m.title}: ${m.doc}`).join('\n')}`
 
 export interface CompareRow {
   variant: Variant
@@ -86,7 +90,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   const presetName = values.preset ?? (values.config ? undefined : 'mnist-quick')
   const variants = (parseList('variants', values.variants) ?? (presetName ? getPreset(presetName).defaultVariants : ['O', 'L', 'U'])) as Variant[]
-  for (const v of variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new CliError(`--variants: "${v}" is not a variant (${VARIANTS.join(', ')})`)
+  for (const v of variants) if (!isMethodName(v)) throw new CliError(`--variants: "${v}" is not a variant (${VARIANTS.join(', ')})`)
   const seedTexts = parseList('seeds', values.seeds)
   const seeds = seedTexts?.map((s) => {
     const n = Number(s)

@@ -2,6 +2,7 @@
 // queue, and move, pause, resume, cancel or retry a run. Changes go through a
 // running worker/serve when there is one (see lab-access.ts).
 import { VARIANTS, type Variant } from '../../shared/config.ts'
+import { isMethodName } from '../../shared/methods/index.ts'
 import type { RunRecord } from '../../shared/api.ts'
 import { getPreset, presetNames } from '../../shared/presets.ts'
 import { resolveHome } from '../../main/paths.ts'
@@ -100,7 +101,7 @@ async function addToQueue(home: string, values: { preset?: string; config?: stri
       return 0
     }
     const variants = parseList('variants', values.variants, (item) => {
-      if (!(VARIANTS as readonly string[]).includes(item)) throw new CliError(`--variants: "${item}" is not one of ${VARIANTS.join(', ')}`)
+      if (!isMethodName(item)) throw new CliError(`--variants: "${item}" is not one of ${VARIANTS.join(', ')}`)
       return item as Variant
     }) ?? (presetName ? getPreset(presetName).defaultVariants : [config.variant])
     const seeds = parseList('seeds', values.seeds, (item) => {

@@ -1,9 +1,10 @@
 // A checkpoint's contents and its one binary format: everything a run needs to
 // continue exactly where it stopped (weights, BN statistics, EMA shadows,
-// momentum buffers, the step, which fixes the data order and every augmentation
-// seed, and the time already spent). Plain data, no tfjs: the service, the store
+// momentum buffers, the SSL method's own state, the step, which fixes the data
+// order and every augmentation seed, and the time already spent). Plain data, no tfjs: the service, the store
 // and bundles read it without loading the engine.
 import type { RunConfig } from '../../shared/config.ts'
+import { storedConfig } from '../../shared/stored-config.ts'
 import type { EvalResult } from '../trainer/evaluate.ts'
 
 export interface TensorEntry {
@@ -20,9 +21,15 @@ export interface TrainingState {
   best?: EvalResult
   /** partial sums of the current logging window, so metrics after a resume equal an uninterrupted run's */
   metricWindow?: Record<string, { total: number; count: number }>
-  /** groups: params, buffers, ema, momentum; each name -> tensor */
-  tensors: Record<'params' | 'buffers' | 'ema' | 'momentum', Record<string, TensorEntry>>
+  /**
+   * groups: params, buffers, ema, momentum, and method (the SSL method's state, empty for a method
+   * without one; absent from checkpoints written before methods had state, read as empty); each name -> tensor
+   */
+  tensors: Record<Exclude<TensorGroup, 'method'>, Record<string, TensorEntry>> & { method?: Record<string, TensorEntry> }
 }
+
+export const TENSOR_GROUPS = ['params', 'buffers', 'ema', 'momentum', 'method'] as const
+export type TensorGroup = (typeof TENSOR_GROUPS)[number]
 
 const MAGIC = 'FMLSTATE'
 
@@ -68,7 +75,7 @@ export function deserializeState(bytes: Buffer, source = 'checkpoint'): Training
   if (header.format !== 'fixmatch-lab-state/1') throw new CorruptStateError(`${source}: unknown format ${String(header.format)}`)
   const dataStart = 12 + headerLength
   const floats = (bytes.length - dataStart) / 4
-  const tensors = { params: {}, buffers: {}, ema: {}, momentum: {} } as TrainingState['tensors']
+  const tensors = Object.fromEntries(TENSOR_GROUPS.map((group) => [group, {}])) as TrainingState['tensors']
   for (const [group, entries] of Object.entries(header.layout)) {
     for (const [name, { shape, offset, length }] of Object.entries(entries)) {
       if (offset + length > floats) throw new CorruptStateError(`${source}: truncated (${group} "${name}" runs past the end)`)
@@ -79,5 +86,6 @@ export function deserializeState(bytes: Buffer, source = 'checkpoint'): Training
     }
   }
   const { layout: _layout, ...meta } = header
-  return { ...meta, tensors }
+  // keys added to the schema since the checkpoint was written get their defaults, so it compares equal to the run's config
+  return { ...meta, config: storedConfig(meta.config), tensors }
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { Database, Statement } from 'better-sqlite3'
 import { canonicalConfig, type RunConfig, type Variant } from '../../shared/config.ts'
+import { storedConfig } from '../../shared/stored-config.ts'
 import { NotFoundError } from './errors.ts'
 import { parseJsonColumn } from './rows.ts'
 import type { RunStatus } from './run-status.ts'
@@ -62,7 +63,8 @@ export function toRunRecord(values: unknown[]): RunRecord {
     id,
     experimentId,
     retryOf,
-    config: parseJsonColumn<RunConfig>(config, `runs.config of run ${id}`) as RunConfig,
+    // a run stored before the schema gained a key reads with that key's default
+    config: storedConfig(parseJsonColumn<RunConfig>(config, `runs.config of run ${id}`) as RunConfig),
     configHash: hash,
     variant: variant as Variant,
     seed,

@@ -10,7 +10,10 @@ import { initBackend, type BackendInfo } from './backend.ts'
 import { createModel, type Architecture } from './models/index.ts'
 import type { Classifier } from './models/types.ts'
 import { ExponentialMovingAverage, Sgd } from './optim.ts'
-import { STEP_METRICS_WIDTH, stepMetricsOf, trainStep, type StepMetrics } from './step.ts'
+import { stepMetricsOf, stepMetricsWidth, trainStep } from './step.ts'
+import { imagesPerStep as methodImagesPerStep, largestForward as methodLargestForward, methodDescriptor, unlabeledPerStep as methodUnlabeledPerStep } from '../../shared/methods/index.ts'
+import { methodFor } from './methods/index.ts'
+import type { SslMethod } from './methods/types.ts'
 import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
 import { EpochOrder } from './data/order.ts'
 import { BatchPrefetcher } from './data/prefetch.ts'
@@ -56,20 +59,18 @@ export interface TrainingResult {
 export interface TrainingOptions {
   hooks?: TrainingHooks
   resumeFrom?: TrainingState
+  /** trains with this implementation instead of the registry's one for config.variant (a method the registry does not hold, e.g. in a test) */
+  method?: SslMethod
 }
 
-/** Images per step: the labeled batch, plus weak and strong unlabeled views, plus L's two SimCLR views. */
+/** Images per step of the config's method (its views decide). */
 export function imagesPerStep(config: RunConfig): number {
-  if (config.variant === 'S') return config.batchSize
-  const base = config.batchSize * (1 + 2 * config.mu)
-  return config.variant === 'L' ? 3 * base : base
+  return methodImagesPerStep(methodDescriptor(config.variant), config)
 }
 
-/** Images in the largest single forward of a step (L's extra forward holds two views of the whole batch). */
+/** Images in the largest single forward of a step of the config's method. */
 export function largestForward(config: RunConfig): number {
-  if (config.variant === 'S') return config.batchSize
-  const whole = config.batchSize * (1 + 2 * config.mu)
-  return config.variant === 'L' ? 2 * whole : whole
+  return methodLargestForward(methodDescriptor(config.variant), config)
 }
 
 /**
@@ -131,6 +132,8 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay }
   )
   const ema = config.emaDecay > 0 ? new ExponentialMovingAverage(model.params, model.buffers, config.emaDecay, config.emaBuffers) : undefined
+  const method = options.method ?? methodFor(config.variant)
+  const methodState = method.createState({ config, numClasses, unlabeledCount: unlabeledPool.length })
 
   let firstStep = 0
   let carriedSeconds = 0
@@ -139,36 +142,42 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     if (options.resumeFrom.splitHash !== split.splitHash) {
       throw new Error(`checkpoint was made on split ${options.resumeFrom.splitHash}, this config gives ${split.splitHash}`)
     }
-    restoreState(options.resumeFrom, model, sgd, ema)
+    restoreState(options.resumeFrom, model, sgd, ema, methodState)
     firstStep = options.resumeFrom.step
     carriedSeconds = options.resumeFrom.trainSeconds
     best = options.resumeFrom.best
   }
 
   const labeledOrder = new EpochOrder(split.labeled, config.seed, STREAMS.labeledOrder)
-  const unlabeledOrder = new EpochOrder(unlabeledPool, config.seed, STREAMS.unlabeledOrder)
-  const unlabeledPerStep = config.variant === 'S' ? 0 : config.batchSize * config.mu
+  // the order runs over positions in the unlabeled pool (a method's per-image state is indexed by them);
+  // a permutation does not look at the values, so the images drawn are those of an order over the pool itself
+  const unlabeledOrder = new EpochOrder(Int32Array.from(unlabeledPool, (_, position) => position), config.seed, STREAMS.unlabeledOrder)
+  const unlabeledPerStep = methodUnlabeledPerStep(method.descriptor, config)
   const prefetcher = new BatchPrefetcher(
     pool,
     {
-      variant: config.variant,
+      views: method.descriptor.views,
       normalization: dataset.normalization,
       horizontalFlip: dataset.augment.horizontalFlip,
       randAugmentN: config.randAugmentN,
       randAugmentM: config.randAugmentM
     },
-    (step) => ({
-      step,
-      labeled: labeledOrder.take(step * config.batchSize, config.batchSize),
-      unlabeled: unlabeledOrder.take(step * unlabeledPerStep, unlabeledPerStep),
-      seed: deriveSeed(config.seed, STREAMS.augment, step)
-    }),
+    (step) => {
+      const positions = unlabeledOrder.take(step * unlabeledPerStep, unlabeledPerStep)
+      return {
+        step,
+        labeled: labeledOrder.take(step * config.batchSize, config.batchSize),
+        unlabeled: positions.map((position) => unlabeledPool[position]),
+        unlabeledPositions: positions,
+        seed: deriveSeed(config.seed, STREAMS.augment, step)
+      }
+    },
     config.steps - 1,
     firstStep,
     config.augmentWorkers
   )
 
-  const parts = { model, sgd, ema, config, imageShape }
+  const parts = { model, sgd, ema, config, imageShape, method, methodState }
   const runEval = async (): Promise<EvalResult> => {
     const target = evalModel && ema ? evalModel : model
     if (evalModel && ema) copyVariables(ema.shadows, new Map([...evalModel.params, ...evalModel.buffers]))
@@ -178,7 +187,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const started = performance.now()
   const elapsed = () => carriedSeconds + (performance.now() - started) / 1000
   const window = new MetricWindow(options.resumeFrom?.metricWindow)
-  const pending = new StepMetricsQueue(window)
+  const pending = new StepMetricsQueue(window, method)
   let final: EvalResult | undefined
   let latestTop1: number | undefined
   let status: TrainingResult['status'] = 'finished'
@@ -203,7 +212,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   }
   const snapshot = async (at: number, seconds: number): Promise<TrainingState> => {
     await drain()
-    const state = await captureState({ step: at, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema)
+    const state = await captureState({ step: at, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema, methodState)
     refuseNonFinite(state, at)
     return state
   }
@@ -253,6 +262,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     inFlight?.loss.dispose()
     pending.dispose()
     await prefetcher.close()
+    methodState?.dispose()
   }
   const trainSeconds = elapsed()
   sgd.dispose()
@@ -312,7 +322,10 @@ class StepMetricsQueue {
   private static readonly MAX_PENDING = 256
   private rows: tf.Tensor1D[] = []
 
-  constructor(private readonly window: MetricWindow) {}
+  constructor(
+    private readonly window: MetricWindow,
+    private readonly method: SslMethod
+  ) {}
 
   push(metrics: tf.Tensor1D): void {
     this.rows.push(metrics)
@@ -329,9 +342,8 @@ class StepMetricsQueue {
     const stacked = rows.length === 1 ? rows[0] : tf.stack(rows)
     try {
       const values = (await readOrFault(stacked)) as Float32Array
-      for (let r = 0; r < rows.length; r++) {
-        this.window.add(stepMetricsOf(values.subarray(r * STEP_METRICS_WIDTH, (r + 1) * STEP_METRICS_WIDTH)), {})
-      }
+      const width = stepMetricsWidth(this.method)
+      for (let r = 0; r < rows.length; r++) this.window.add(stepMetricsOf(this.method, values.subarray(r * width, (r + 1) * width)), {})
     } finally {
       if (stacked !== rows[0]) stacked.dispose()
       for (const row of rows) row.dispose()
@@ -356,7 +368,7 @@ export class MetricWindow {
     return Object.fromEntries([...this.sums].map(([key, entry]) => [key, { ...entry }]))
   }
 
-  add(step: Partial<StepMetrics>, extra: Record<string, number>): void {
+  add(step: Record<string, number>, extra: Record<string, number>): void {
     for (const [key, value] of Object.entries({ ...step, ...extra })) {
       if (!Number.isFinite(value)) continue
       const entry = this.sums.get(key) ?? { total: 0, count: 0 }

@@ -1,6 +1,8 @@
 // The losses of FixMatch and its SimCLR variants, in tfjs-core ops so that
 // tf.variableGrads differentiates them. Each matches a fixture kind.
 import * as tf from '@tensorflow/tfjs-core'
+import { fixedThreshold } from './methods/masking/fixed-threshold.ts'
+import type { MaskingPolicy } from './methods/masking/types.ts'
 
 /** Identity whose gradient is zero: PyTorch's .detach(). */
 export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
@@ -37,11 +39,16 @@ export interface ConsistencyResult {
  * kept where their probability >= threshold, cross-entropy on the strong view.
  */
 export function fixmatchConsistency(weakLogits: tf.Tensor2D, strongLogits: tf.Tensor2D, threshold: number): ConsistencyResult {
+  return pseudoLabelConsistency(weakLogits, strongLogits, fixedThreshold(threshold), new Int32Array(weakLogits.shape[0]).map((_, i) => i))
+}
+
+/** The pseudo-label loss with any masking policy: the mask decides which rows count; positions: the rows' places in the unlabeled pool. */
+export function pseudoLabelConsistency(weakLogits: tf.Tensor2D, strongLogits: tf.Tensor2D, policy: MaskingPolicy, positions: Int32Array): ConsistencyResult {
   return tf.tidy(() => {
     const weakProbs = tf.softmax(stopGradient(weakLogits))
-    const maxProbs = tf.max(weakProbs, 1)
+    const maxProbs = tf.max(weakProbs, 1) as tf.Tensor1D
     const pseudoLabels = tf.argMax(weakProbs, 1) as tf.Tensor1D
-    const mask = tf.cast(tf.greaterEqual(maxProbs, threshold), 'float32') as tf.Tensor1D
+    const mask = policy.mask({ maxProbs, pseudoLabels, positions })
     const loss = tf.mean(tf.mul(rowCrossEntropy(strongLogits, pseudoLabels), mask)) as tf.Scalar
     return { loss, maskRate: tf.mean(mask) as tf.Scalar, mask, pseudoLabels }
   })

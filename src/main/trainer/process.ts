@@ -6,7 +6,7 @@
 // lock (run-lock.ts) while it runs: never two trainers on one run.
 import os from 'node:os'
 import { version_core } from '@tensorflow/tfjs-core'
-import { canonicalConfig, type RunConfig } from '../../shared/config.ts'
+import type { RunConfig } from '../../shared/config.ts'
 import { deriveSeed, STREAMS } from '../../shared/rng.ts'
 import { loadDatasetForConfig } from '../dataset-for-config.ts'
 import { makeLabeledSplit } from '../data/split.ts'
@@ -19,6 +19,7 @@ import { parseToTrainer, type FromTrainer, type StartMessage } from './protocol.
 import { parentChannel } from './parent-channel.ts'
 import { startWatchdog } from './watchdog.ts'
 import { acquireRunLock, RunLockedError } from './run-lock.ts'
+import { checkpointMismatch } from './resume-check.ts'
 
 const channel = parentChannel()
 // Ends this process within about a second of the parent's death, even mid-step.
@@ -66,7 +67,7 @@ async function run(start: StartMessage): Promise<void> {
     const backend = await initBackend(config.backend)
     const dataset = await loadDatasetForConfig(config, start.homeDir)
     const splitHash = splitHashOf(config, dataset)
-    const resume = loadNewestValid(start.resumeCandidates, (state) => mismatch(state, config, splitHash))
+    const resume = loadNewestValid(start.resumeCandidates, (state) => checkpointMismatch(state, config, splitHash))
     resumedStep = resume.step ?? 0
     resumedSeconds = resume.state?.trainSeconds ?? 0
     heart.update(resumedStep, resumedSeconds)
@@ -137,13 +138,6 @@ async function finish(final: Final, step?: number, trainSeconds?: number): Promi
   await send(message)
   // give a utility process's port time to deliver; fork's send has already called back
   setTimeout(() => process.exit(0), (process as { parentPort?: unknown }).parentPort ? 200 : 0)
-}
-
-/** The checkpoint must be of this run's config and split, or resuming it would silently train something else. */
-function mismatch(state: TrainingState, config: RunConfig, splitHash: string): string | undefined {
-  if (state.splitHash !== splitHash) return `it was made on split ${state.splitHash}, this run's data gives ${splitHash}`
-  if (canonicalConfig(state.config) !== canonicalConfig(config)) return 'it was made with a different config'
-  return undefined
 }
 
 /** The same split train() draws (loop.ts), known before the first step so `started` can report it. */

@@ -5,9 +5,10 @@ import type { TensorEntry, TrainingState } from '../checkpoint/format.ts'
 import type { Classifier } from './models/types.ts'
 import type { ExponentialMovingAverage, Sgd } from './optim.ts'
 import { readOrFault } from './gpu-guard.ts'
+import type { MethodState } from './methods/types.ts'
 
 /** Awaited reads (a GPU backend cannot read synchronously), all issued before the first is awaited. */
-async function read(map: Map<string, tf.Tensor>): Promise<Record<string, TensorEntry>> {
+export async function readTensors(map: Map<string, tf.Tensor>): Promise<Record<string, TensorEntry>> {
   const entries = [...map].map(([name, t]) => [name, t.shape.slice(), readOrFault(t)] as const)
   const out: Record<string, TensorEntry> = {}
   for (const [name, shape, values] of entries) out[name] = { shape, values: (await values) as Float32Array }
@@ -18,21 +19,24 @@ export async function captureState(
   meta: Pick<TrainingState, 'step' | 'config' | 'splitHash' | 'trainSeconds' | 'best' | 'metricWindow'>,
   model: Classifier,
   sgd: Sgd,
-  ema: ExponentialMovingAverage | undefined
+  ema: ExponentialMovingAverage | undefined,
+  methodState: MethodState | undefined
 ): Promise<TrainingState> {
   return {
     format: 'fixmatch-lab-state/1',
     ...meta,
     tensors: {
-      params: await read(model.params),
-      buffers: await read(model.buffers),
-      ema: ema ? await read(ema.shadows) : {},
-      momentum: await read(sgd.state())
+      params: await readTensors(model.params),
+      buffers: await readTensors(model.buffers),
+      ema: ema ? await readTensors(ema.shadows) : {},
+      momentum: await readTensors(sgd.state()),
+      method: methodState ? await methodState.capture() : {}
     }
   }
 }
 
-function write(into: Map<string, tf.Variable>, from: Record<string, TensorEntry>, what: string): void {
+/** Assigns each variable its checkpoint entry; throws naming a missing or misshapen one (`what`: e.g. 'parameter'). */
+export function writeVariables(into: Map<string, tf.Variable>, from: Record<string, TensorEntry>, what: string): void {
   tf.tidy(() => {
     for (const [name, variable] of into) {
       const entry = from[name]
@@ -45,9 +49,16 @@ function write(into: Map<string, tf.Variable>, from: Record<string, TensorEntry>
   })
 }
 
-export function restoreState(state: TrainingState, model: Classifier, sgd: Sgd, ema: ExponentialMovingAverage | undefined): void {
-  write(model.params, state.tensors.params, 'parameter')
-  write(model.buffers, state.tensors.buffers, 'buffer')
-  if (ema) write(ema.shadows, state.tensors.ema, 'EMA value')
+export function restoreState(
+  state: TrainingState,
+  model: Classifier,
+  sgd: Sgd,
+  ema: ExponentialMovingAverage | undefined,
+  methodState: MethodState | undefined
+): void {
+  writeVariables(model.params, state.tensors.params, 'parameter')
+  writeVariables(model.buffers, state.tensors.buffers, 'buffer')
+  if (ema) writeVariables(ema.shadows, state.tensors.ema, 'EMA value')
+  methodState?.restore(state.tensors.method ?? {})
   sgd.loadState(new Map(Object.entries(state.tensors.momentum).map(([name, entry]) => [name, entry.values])))
 }

@@ -1,34 +1,27 @@
 // One training step, read top to bottom like FixMatch's Algorithm 1: the
-// labeled batch and both unlabeled views in ONE forward (BN sees the whole
-// concatenation), the supervised loss, the masked pseudo-label loss, the
-// variant's contrastive term, one SGD update, one EMA update.
+// labeled batch and the unlabeled views in ONE forward, the supervised loss,
+// then one call into the run's SSL method (methods/) for its unlabeled and
+// extra terms and its metrics.
 import * as tf from '@tensorflow/tfjs-core'
 import type { RunConfig } from '../../shared/config.ts'
 import type { Classifier } from './models/types.ts'
-import { crossEntropy, fixmatchConsistency, simclrInfoNce, simclrPairwise } from './losses.ts'
+import { crossEntropy } from './losses.ts'
+import type { MethodState, SslMethod } from './methods/types.ts'
 import { ExponentialMovingAverage, Sgd } from './optim.ts'
 
 /** One step's inputs, already augmented and normalised (NHWC float). */
 export interface TrainBatch {
   labeledImages: Float32Array
   labels: Int32Array
-  /** mu*B weak and strong views of the same unlabeled images (empty for S) */
+  /** mu*B weak and strong views of the same unlabeled images (empty for a method without unlabeled views) */
   weakImages: Float32Array
   strongImages: Float32Array
+  /** where each unlabeled image sits in the run's unlabeled pool (0..U-1), for methods with per-image state */
+  unlabeledPositions: Int32Array
   /** true labels of the unlabeled images, -1 where unknown: only for pseudo-label accuracy */
   unlabeledTrueLabels: Int32Array
-  /** variant L: two SimCLR views of [labeled, weak, strong], view 1 then view 2 */
+  /** for methods with views.simclr: two SimCLR views of [labeled, weak, strong], view 1 then view 2 */
   simclrViews?: Float32Array
-}
-
-export interface StepMetrics {
-  loss: number
-  lossLabeled: number
-  lossUnlabeled: number
-  lossContrastive: number
-  maskRate: number
-  /** accuracy of the pseudo-labels that passed the threshold; NaN when none did */
-  pseudoLabelAccuracy: number
 }
 
 /**
@@ -38,17 +31,23 @@ export interface StepMetrics {
  */
 export interface StepOutputs {
   loss: tf.Scalar
-  /** [loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudo-labels kept, of those correct] */
+  /** [loss, lossLabeled, lossUnlabeled, lossContrastive, ...the method's deviceMetrics] */
   metrics: tf.Tensor1D
 }
 
-/** The row a StepOutputs.metrics vector holds, as the host-side metrics. */
-export function stepMetricsOf(row: ArrayLike<number>): StepMetrics {
-  const [loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, kept, correct] = Array.from(row)
-  return { loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudoLabelAccuracy: kept > 0 ? correct / kept : NaN }
+const COMMON_METRICS = ['loss', 'lossLabeled', 'lossUnlabeled', 'lossContrastive'] as const
+
+/** Values in a StepOutputs.metrics row of this method. */
+export function stepMetricsWidth(method: SslMethod): number {
+  return COMMON_METRICS.length + method.deviceMetrics.length
 }
 
-export const STEP_METRICS_WIDTH = 7
+/** The row a StepOutputs.metrics vector holds, as the host-side metrics. */
+export function stepMetricsOf(method: SslMethod, row: ArrayLike<number>): Record<string, number> {
+  const values = Array.from(row)
+  const common = Object.fromEntries(COMMON_METRICS.map((name, i) => [name, values[i]]))
+  return { ...common, ...method.metricsOf(values.slice(COMMON_METRICS.length)) }
+}
 
 export interface TrainerParts {
   model: Classifier
@@ -56,10 +55,17 @@ export interface TrainerParts {
   ema?: ExponentialMovingAverage
   config: RunConfig
   imageShape: [number, number, number]
+  method: SslMethod
+  methodState?: MethodState
 }
 
+/**
+ * Algorithm 1: one forward over the labeled batch and the method's unlabeled
+ * views together (BN sees the whole concatenation), the supervised loss, the
+ * method's terms, one SGD update, one EMA update.
+ */
 export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): StepOutputs {
-  const { model, sgd, ema, config, imageShape } = parts
+  const { model, sgd, ema, config, imageShape, method, methodState } = parts
   const b = batch.labels.length
   const u = batch.unlabeledTrueLabels.length
   const variables = [...model.params.values()]
@@ -69,48 +75,19 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
   tf.tidy(() => {
     const images = (data: Float32Array, count: number) => tf.tensor4d(data, [count, ...imageShape])
     const { grads } = tf.variableGrads(() => {
-      const batchImages =
-        config.variant === 'S' ? images(batch.labeledImages, b) : tf.concat([images(batch.labeledImages, b), images(batch.weakImages, u), images(batch.strongImages, u)])
+      const batchImages = !method.descriptor.views.unlabeled ? images(batch.labeledImages, b) : tf.concat([images(batch.labeledImages, b), images(batch.weakImages, u), images(batch.strongImages, u)])
       const logits = model.apply(batchImages as tf.Tensor4D, true)
       const labeledLogits = tf.slice(logits, [0, 0], [b, -1]) as tf.Tensor2D
       const lossLabeled = crossEntropy(labeledLogits, tf.tensor1d(batch.labels, 'int32'))
-      let lossUnlabeled = tf.scalar(0)
-      let lossContrastive = tf.scalar(0)
-      let maskRate = tf.scalar(0)
-      let pseudoKept = tf.scalar(0)
-      let pseudoCorrect = tf.scalar(0)
-      let loss: tf.Scalar = lossLabeled
-
-      if (config.variant !== 'S') {
-        const weakLogits = tf.slice(logits, [b, 0], [u, -1]) as tf.Tensor2D
-        const strongLogits = tf.slice(logits, [b + u, 0], [u, -1]) as tf.Tensor2D
-        const consistency = fixmatchConsistency(weakLogits, strongLogits, config.threshold)
-        lossUnlabeled = consistency.loss
-        maskRate = consistency.maskRate
-        // Pseudo-label accuracy on the device: counted over the kept rows whose true label is known.
-        const truth = tf.tensor1d(batch.unlabeledTrueLabels, 'int32')
-        const counted = tf.mul(consistency.mask, tf.cast(tf.greaterEqual(truth, 0), 'float32'))
-        pseudoKept = tf.sum(counted)
-        pseudoCorrect = tf.sum(tf.mul(counted, tf.cast(tf.equal(tf.cast(consistency.pseudoLabels, 'int32'), truth), 'float32')))
-
-        if (config.variant === 'O') {
-          loss = tf.add(lossLabeled, tf.mul(lossUnlabeled, config.lambdaU))
-        } else if (config.variant === 'L') {
-          // The extra forward over two SimCLR views of the whole batch.
-          if (!batch.simclrViews) throw new Error('variant L needs SimCLR views in the batch')
-          const views = images(batch.simclrViews, 2 * (b + 2 * u))
-          lossContrastive = simclrInfoNce(model.apply(views, true), config.temperature)
-          loss = tf.add(tf.add(lossLabeled, tf.mul(lossUnlabeled, config.lambdaU)), lossContrastive)
-        } else {
-          lossContrastive = simclrPairwise(weakLogits, strongLogits, config.temperature, config.variant === 'U' ? 'seed' : 'positive')
-          loss = tf.add(lossLabeled, tf.mul(tf.add(lossUnlabeled, lossContrastive), config.lambdaU))
-        }
-      }
+      const terms = method.step(
+        { config, batch, logits, labeledCount: b, unlabeledCount: u, lossLabeled, forward: (data, count) => model.apply(images(data, count), true) },
+        methodState
+      )
       outputs = {
-        loss: tf.keep(tf.clone(loss)),
-        metrics: tf.keep(tf.stack([loss, lossLabeled, lossUnlabeled, lossContrastive, maskRate, pseudoKept, pseudoCorrect]) as tf.Tensor1D)
+        loss: tf.keep(tf.clone(terms.loss)),
+        metrics: tf.keep(tf.stack([terms.loss, lossLabeled, terms.lossUnlabeled, terms.lossContrastive, ...terms.metrics]) as tf.Tensor1D)
       }
-      return loss
+      return terms.loss
     }, variables)
 
     const named: Record<string, tf.Tensor> = {}

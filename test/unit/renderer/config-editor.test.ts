@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { DatasetAvailability } from '../../../src/shared/api.ts'
 import { CONFIG_SCHEMA, resolveConfig } from '../../../src/shared/config.ts'
 import { PRESETS } from '../../../src/shared/presets.ts'
+import { METHOD_DESCRIPTORS } from '../../../src/shared/methods/index.ts'
+import { resultsTable } from '../../../src/renderer/src/results/table.ts'
 import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
 import {
   baselineConfig,
@@ -117,6 +119,22 @@ describe('ExperimentView', () => {
     await wrapper.get('[data-testid="field-seed"]').setValue('1, one')
     expect(wrapper.get('[data-testid="field-error-seed"]').text()).toContain('"one"')
     expect(queue.attributes('disabled')).toBeDefined()
+  })
+
+  it('offers every method of the registry under the title the Results table uses, with its doc and loss', async () => {
+    const { wrapper } = mountEditor()
+    await settle()
+    const boxes = wrapper.findAll('[data-testid^="variant-"]')
+    expect(boxes.map((b) => b.attributes('data-testid'))).toEqual(METHOD_DESCRIPTORS.map((m) => `variant-${m.name}`))
+    const header = resultsTable(METHOD_DESCRIPTORS.map((m) => ({ variant: m.name, seeds: [], top1: [], top5: [], trainSeconds: [], pending: 0, failed: 0 }))).header
+    for (const [i, method] of METHOD_DESCRIPTORS.entries()) {
+      const label = boxes[i]!.element.closest('label')!
+      expect(label.textContent).toContain(`${method.title}: ${method.doc}`)
+      expect(label.getAttribute('title')).toBe(method.loss)
+      expect(header[i + 1]).toBe(method.title)
+    }
+    expect(wrapper.text()).toContain('FixMatch + SimCLR (L)')
+    expect(wrapper.text()).toContain('FixMatch + pairwise (U)')
   })
 
   it('disables queueing when no variant is ticked', async () => {

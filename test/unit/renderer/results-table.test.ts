@@ -30,7 +30,7 @@ describe('variantResults and resultsTable', () => {
 
   it('shows mean ± sample std over seeds, mean train time and seed counts', () => {
     const table = resultsTable(variantResults(runs))
-    expect(table.header).toEqual(['Model', 'FixMatch (O)', 'SimCLR on labeled (L)', 'SimCLR on unlabeled (U)'])
+    expect(table.header).toEqual(['Model', 'FixMatch (O)', 'FixMatch + SimCLR (L)', 'FixMatch + pairwise (U)'])
     const row = (label: string) => table.rows.find((r) => r.label === label)!.cells
     // mean 86, sample std 4
     expect(row('Top-1')).toEqual(['86.0 ± 4.0', '-', '92.0'])

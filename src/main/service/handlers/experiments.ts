@@ -2,6 +2,7 @@
 // one labeled split (one splitSeed), queued together.
 import type { Handlers } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
+import { isMethodName } from '../../../shared/methods/index.ts'
 import { ServiceError } from '../errors.ts'
 import type { ServiceCore } from '../context.ts'
 import { toApiExperiment } from '../records.ts'
@@ -12,8 +13,8 @@ import { refuseRunning, removeRunFiles } from './runs.ts'
 type ExperimentHandlers = Pick<Handlers, 'experiments/list' | 'experiments/create' | 'experiments/delete'>
 
 const variant = (value: unknown, where: string): Variant => {
-  if (!(VARIANTS as readonly unknown[]).includes(value)) throw new ServiceError(`${where}: expected one of ${VARIANTS.join(', ')}, got ${show(value)}`, 'variants')
-  return value as Variant
+  if (!isMethodName(value)) throw new ServiceError(`${where}: expected one of ${VARIANTS.join(', ')}, got ${show(value)}`, 'variants')
+  return value
 }
 const seed = (value: unknown, where: string): number => {
   if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 2 ** 31 - 1) {

@@ -1,6 +1,6 @@
 // What one step's batch is made of, decided on the training thread and
 // prepared (augmented, normalised) wherever there is a free core.
-import type { Variant } from '../../../shared/config.ts'
+import type { MethodViews } from '../../../shared/methods/index.ts'
 import type { Normalization } from './normalize.ts'
 
 export interface ImagePool {
@@ -12,7 +12,8 @@ export interface ImagePool {
 }
 
 export interface PrepareOptions {
-  variant: Variant
+  /** the views the run's method needs */
+  views: MethodViews
   normalization: Normalization
   horizontalFlip: boolean
   randAugmentN: number
@@ -22,7 +23,10 @@ export interface PrepareOptions {
 export interface BatchJob {
   step: number
   labeled: Int32Array
+  /** dataset indices of the unlabeled images */
   unlabeled: Int32Array
+  /** their positions in the unlabeled pool (0..U-1) */
+  unlabeledPositions: Int32Array
   /** seeds every random draw of this batch's augmentations */
   seed: number
 }

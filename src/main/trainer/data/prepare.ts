@@ -1,5 +1,6 @@
 // Turns a BatchJob into a TrainBatch: gathers the images, makes the weak and
-// strong views (and for L the two SimCLR views of the whole batch), normalised.
+// strong views (and where the method asks for them the two SimCLR views of the
+// whole batch), normalised.
 import { Rng } from '../../../shared/rng.ts'
 import { BatchAugmenter } from '../augment/index.ts'
 import type { TrainBatch } from '../step.ts'
@@ -40,9 +41,9 @@ export function prepareBatch(pool: ImagePool, job: BatchJob, options: PrepareOpt
   const b = job.labeled.length
   const u = job.unlabeled.length
 
-  // Variant L also needs the augmented batch as bytes: [labeled, weak, strong].
+  // SimCLR views are made from the augmented batch as bytes: [labeled, weak, strong].
   const whole = b + 2 * u
-  const batchBytes = options.variant === 'L' ? new Uint8Array(whole * size) : undefined
+  const batchBytes = options.views.simclr ? new Uint8Array(whole * size) : undefined
   const part = (from: number, count: number) => batchBytes?.subarray(from * size, (from + count) * size)
 
   const labeledImages = new Float32Array(b * size)
@@ -61,5 +62,5 @@ export function prepareBatch(pool: ImagePool, job: BatchJob, options: PrepareOpt
     augmenter.simclr(bytes, whole, rng, simclrViews.subarray(0, whole * size))
     augmenter.simclr(bytes, whole, rng, simclrViews.subarray(whole * size))
   }
-  return { labeledImages, labels, weakImages, strongImages, unlabeledTrueLabels, simclrViews }
+  return { labeledImages, labels, weakImages, strongImages, unlabeledPositions: job.unlabeledPositions, unlabeledTrueLabels, simclrViews }
 }

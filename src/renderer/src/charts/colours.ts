@@ -1,14 +1,13 @@
 // One fixed colour per variant on every chart and table, so "blue" always
 // means FixMatch; seeds of a variant get lighter shades and their own dashes.
 import type { Variant } from '../../../shared/config.ts'
+import { METHOD_DESCRIPTORS } from '../../../shared/methods/index.ts'
 
-export const VARIANT_COLOURS: Readonly<Record<Variant, string>> = {
-  S: '#7b7f86',
-  O: '#2563eb',
-  L: '#ea7a12',
-  U: '#16a34a',
-  'U+': '#8e44c9'
-}
+/** Each method's colour, as its descriptor in the registry gives it. */
+export const VARIANT_COLOURS: Readonly<Record<Variant, string>> = Object.fromEntries(METHOD_DESCRIPTORS.map((method) => [method.name, method.colour])) as Record<
+  Variant,
+  string
+>
 
 const SEED_DASHES: readonly (readonly number[])[] = [[], [6, 4], [2, 3], [10, 3, 2, 3]]
 

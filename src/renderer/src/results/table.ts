@@ -3,7 +3,7 @@
 import type { RunRecord } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../../shared/format.ts'
-import { VARIANT_TITLES } from '../variants.ts'
+import { methodDescriptor } from '../../../shared/methods/index.ts'
 
 export interface VariantResult {
   variant: Variant
@@ -53,7 +53,7 @@ export interface ResultsTable {
 
 export function resultsTable(results: readonly VariantResult[]): ResultsTable {
   return {
-    header: ['Model', ...results.map((r) => VARIANT_TITLES[r.variant])],
+    header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)],
     rows: [
       { label: 'Top-1', cells: results.map((r) => formatMeanStd(r.top1, 1)) },
       { label: 'Top-5', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
