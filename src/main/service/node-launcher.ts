@@ -1,6 +1,9 @@
 // Starts trainers with child_process.fork: the bundled trainer-process.js when
 // running from the build, the TypeScript entry through tsx when running from
-// sources (the CLI via bin/fixmatch-lab.js, tests).
+// sources (the CLI via bin/fixmatch-lab.js, tests). Inside the desktop app the
+// service host (an Electron utility process) forks them the same way: there
+// process.execPath is Electron's binary, which ELECTRON_RUN_AS_NODE makes a
+// plain Node.
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { PARENT_PID_ENV } from '../trainer/parent-channel.ts'
@@ -21,7 +24,7 @@ export function nodeTrainerLauncher(entry: string = trainerEntry()): TrainerLaun
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
         // the trainer's watchdog ends it once this process is gone
-        env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) }
+        env: { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), [PARENT_PID_ENV]: String(process.pid) }
       })
       const outputListeners = forwardOutputLines(child)
       // a write to a trainer that just died fails; its exit is reported separately
