@@ -124,6 +124,30 @@ describe('the service host behind MessagePorts', () => {
     expect(fatal).toEqual([])
   })
 
+  it('a call in flight when the host dies is answered, as a failure to retry, once the window has its new port', { timeout: TIMEOUT }, async () => {
+    // app/info asks nvidia-smi (asynchronously): this one takes 30 s, so the call is still open when the host is killed
+    const bin = fs.mkdtempSync(path.join(tempHome(), 'bin-'))
+    fs.writeFileSync(path.join(bin, 'nvidia-smi'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 })
+    const oldPath = process.env.PATH
+    process.env.PATH = `${bin}${path.delimiter}${oldPath}`
+    try {
+      const page = await openWindow(1, OURS)
+      const { supervisor, hosts } = supervise(tempHome(), [page.window])
+      await supervisor.start()
+      let answered = false
+      const inFlight = page.bridge['app/info'](undefined).finally(() => (answered = true))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(answered).toBe(false)
+      hosts[0].kill()
+      const reply = await inFlight
+      expect(reply.ok).toBe(false)
+      if (!reply.ok) expect(reply.error.message).toMatch(/started again: try once more/)
+      expect(page.portsReceived()).toBe(2)
+    } finally {
+      process.env.PATH = oldPath
+    }
+  })
+
   it('gives up, and says so, when the host keeps dying', { timeout: TIMEOUT }, async () => {
     const page = await openWindow(1, OURS)
     const { supervisor, hosts, fatal } = supervise(tempHome(), [page.window], { maxRestarts: 1 })
