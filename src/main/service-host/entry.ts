@@ -5,7 +5,8 @@ import { PARENT_PID_ENV, parentPidOf } from '../trainer/parent-channel.ts'
 import { startWatchdog } from '../trainer/watchdog.ts'
 import { runServiceHost, type HostParentPort } from './host.ts'
 
-const parent = (process as unknown as { parentPort?: HostParentPort }).parentPort
+// typed by Electron's declarations, so the compiler checks ParentPort against what the host uses
+const parent: HostParentPort | undefined = process.parentPort
 if (!parent) throw new Error(`the service host runs in an Electron utility process started by FixMatch Lab (no parentPort; ${PARENT_PID_ENV} names main's pid)`)
 startWatchdog(parentPidOf(process))
 runServiceHost(parent, (code) => process.exit(code))
