@@ -9,7 +9,7 @@ import os from 'node:os'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -96,13 +96,13 @@ function newestSource(): number {
  * out/main as built from the current sources: the build `npm test` makes before
  * vitest when it is newer than every source, else a fresh one in a temporary folder.
  */
-function builtMain(): string {
+function builtMain(): { main: string; remove(): void } {
   const out = path.join(root, 'out/main')
   const index = path.join(out, 'index.js')
-  if (fs.existsSync(index) && fs.existsSync(path.join(out, 'service-host.js')) && fs.statSync(index).mtimeMs > newestSource()) return out
+  if (fs.existsSync(index) && fs.existsSync(path.join(out, 'service-host.js')) && fs.statSync(index).mtimeMs > newestSource()) return { main: out, remove: () => {} }
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fml-build-'))
   execFileSync(process.execPath, [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'error'], { cwd: root, stdio: 'inherit' })
-  return path.join(outDir, 'main')
+  return { main: path.join(outDir, 'main'), remove: () => fs.rmSync(outDir, { recursive: true, force: true }) }
 }
 
 /** The packages a bundle entry loads, through every chunk it imports (static, dynamic and require). */
@@ -127,7 +127,9 @@ describe('the Electron main bundle', () => {
   const HEAVY = /^(better-sqlite3|tar|@tensorflow\/.*)$/
 
   it('loads electron and none of better-sqlite3, tar or tfjs: those load in the service host', { timeout: 180_000 }, () => {
-    const out = builtMain()
+    const build = builtMain()
+    onTestFinished(build.remove)
+    const out = build.main
     const main = packagesLoadedBy(path.join(out, 'index.js'))
     expect(main).toContain('electron')
     expect([...main].filter((name) => HEAVY.test(name))).toEqual([])
