@@ -76,6 +76,25 @@ describe('the service host behind MessagePorts', () => {
     expect((error as ApiError).field).toBe('batchSize')
   })
 
+  it('answers an unknown command with an error, drops what is not a call, and keeps serving', { timeout: TIMEOUT }, async () => {
+    // a page that talks to its port directly, as a compromised page could not (the preload holds the port) but a bug might
+    let port: MessagePort | undefined
+    const raw: HostedWindow<MessagePort> = { id: 7, webContents: { getURL: () => OURS, isDestroyed: () => false, postMessage: (_channel, _message, [given]) => void (port = given) } }
+    const { supervisor, hosts } = supervise(tempHome(), [raw])
+    await supervisor.start()
+    const replies: unknown[] = []
+    port!.on('message', (message: { kind: string }) => message.kind === 'reply' && replies.push(message))
+    port!.postMessage('not a call')
+    port!.postMessage({ kind: 'call', command: 'runs/list', request: {} })
+    port!.postMessage({ kind: 'call', id: 1, command: 'shell/openExternal', request: 'https://evil.example/' })
+    port!.postMessage({ kind: 'call', id: 2, command: 'runs/list', request: {} })
+    await until(() => replies.length === 2, 20_000, 'two replies')
+    expect(replies[0]).toMatchObject({ kind: 'reply', id: 1, reply: { ok: false, error: { message: expect.stringMatching(/^unknown command "shell\/openExternal"/) } } })
+    expect(replies[1]).toEqual({ kind: 'reply', id: 2, reply: { ok: true, result: [] } })
+    expect(hosts).toHaveLength(1)
+    port!.close()
+  })
+
   it('hands a port only to pages of ours', { timeout: TIMEOUT }, async () => {
     const ours = await openWindow(1, OURS)
     const evil = await openWindow(2, 'https://evil.example/')

@@ -38,7 +38,8 @@ export function bindWindowPort(port: HostPort, handlers: Handlers, events: Event
       return
     }
     const handler = handlers[call.command] as (request: unknown) => Promise<unknown>
-    handler(call.request).then(
+    // inside the promise: a handler that throws at once must not take the host down with it
+    new Promise((resolve) => resolve(handler(call.request))).then(
       (result) => reply(call.id, { ok: true, result }),
       (error: unknown) => reply(call.id, { ok: false, error: toApiError(error) })
     )
