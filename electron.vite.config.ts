@@ -8,6 +8,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
+          // the lab service's own process (utilityProcess.fork of out/main/service-host.js)
+          'service-host': resolve(__dirname, 'src/main/service-host/entry.ts'),
           // the batch-preparation worker is started by file name at run time
           'prepare-worker': resolve(__dirname, 'src/main/trainer/data/prepare-worker.ts'),
           // so is the trainer process (utilityProcess.fork of out/main/trainer-process.js)

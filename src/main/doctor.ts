@@ -2,7 +2,7 @@
 // ones are not, the CPU and GPU seen, the WebGPU adapters Dawn offers (and on
 // Linux what dawn.node and Vulkan need), and for tfjs-node-gpu whether the
 // CUDA 11.2 / cuDNN 8 libraries it links against can be found.
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { webGpuAdvice, type WebGpuReport } from './doctor-webgpu.ts'
@@ -44,9 +44,18 @@ function installed(pkg: string): boolean {
   }
 }
 
-export function detectGpu(run: (cmd: string, args: string[]) => string = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] })): GpuReport {
+/** Runs a command and resolves with its stdout; rejects when it is missing, fails or takes over 5 s. */
+export type CommandRunner = (cmd: string, args: string[]) => Promise<string>
+
+const runCommand: CommandRunner = (cmd, args) =>
+  new Promise((resolve, reject) => {
+    // asynchronous: the lab service asks this while it answers windows, and nvidia-smi can take seconds
+    execFile(cmd, args, { encoding: 'utf8', timeout: 5000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)))
+  })
+
+export async function detectGpu(run: CommandRunner = runCommand): Promise<GpuReport> {
   try {
-    const out = run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'])
+    const out = await run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'])
     const rows = out.trim().split('\n').filter(Boolean)
     return { nvidiaSmi: true, gpus: rows.map((r) => r.split(',').slice(0, 2).join(',').trim()), driver: rows[0]?.split(',')[2]?.trim() }
   } catch {
@@ -93,7 +102,7 @@ export function adviceFor(report: Omit<DoctorReport, 'advice'>, backendInUse: st
 }
 
 /** The report; `webgpu` is the probe's answer (see doctor-webgpu.ts), left out where nobody probed. */
-export function collectReport(backendInUse: string, webgpu?: WebGpuReport): DoctorReport {
+export async function collectReport(backendInUse: string, webgpu?: WebGpuReport): Promise<DoctorReport> {
   const base = {
     platform: process.platform,
     cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
@@ -104,7 +113,7 @@ export function collectReport(backendInUse: string, webgpu?: WebGpuReport): Doct
       '@tensorflow/tfjs-node': installed('@tensorflow/tfjs-node'),
       '@tensorflow/tfjs-backend-wasm': installed('@tensorflow/tfjs-backend-wasm')
     },
-    gpu: detectGpu(),
+    gpu: await detectGpu(),
     ...(webgpu ? { webgpu } : {}),
     cudaLibraries: process.platform === 'linux' ? cudaChecks() : []
   }

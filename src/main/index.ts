@@ -1,19 +1,18 @@
-// Electron entry: one locked-down window, and the lab service (plain Node,
-// src/main/service) hosted here with trainers in utility processes. IPC is
-// bound from the contract (ipc.ts); nothing else crosses to the page.
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
+// Electron entry: one locked-down window, its guards and quit. The lab service
+// (synchronous SQLite, doctor's probes, the trainers) runs in a utility
+// process of its own (service-host/); each window of ours talks to it over
+// its own MessageChannel, which main sets up and otherwise stays out of.
+import { app, BrowserWindow, dialog, MessageChannelMain, session, shell, utilityProcess, type MessagePortMain } from 'electron'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { PRODUCT_NAME, resolveHome } from './paths.ts'
-import { LabService } from './service/index.ts'
-import { bindIpc } from './ipc.ts'
-import { utilityTrainerLauncher } from './utility-launcher.ts'
+import { PARENT_PID_ENV } from './trainer/parent-channel.ts'
+import { ServiceHostSupervisor } from './service-host/supervisor.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererRoot = pathToFileURL(path.join(here, '../renderer/')).href
 
-let service: LabService | undefined
-let unbindIpc: (() => void) | undefined
+let host: ServiceHostSupervisor<MessagePortMain> | undefined
 let quitting = false
 
 function createWindow(): BrowserWindow {
@@ -30,6 +29,10 @@ function createWindow(): BrowserWindow {
     }
   })
   window.once('ready-to-show', () => window.show())
+  // each load (a reload too) gets a fresh port: the page's old one went with the old document
+  window.webContents.on('did-finish-load', () => host?.connect(window))
+  const id = window.id
+  window.once('closed', () => host?.disconnect(id))
   if (process.env.ELECTRON_RENDERER_URL) window.loadURL(process.env.ELECTRON_RENDERER_URL)
   else window.loadFile(path.join(here, '../renderer/index.html'))
   return window
@@ -53,23 +56,34 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault())
 })
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   // the page needs no camera, notifications or the like
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  host = new ServiceHostSupervisor({
+    // the host's watchdog ends it (and so its trainers) once this process is gone, kill -9 included
+    fork: () =>
+      utilityProcess.fork(path.join(here, 'service-host.js'), [], {
+        serviceName: `${PRODUCT_NAME} service`,
+        stdio: 'inherit',
+        env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) }
+      }),
+    channel: () => new MessageChannelMain(),
+    open: { homeDir: resolveHome(undefined), appVersion: app.getVersion(), trainerEntry: path.join(here, 'trainer-process.js') },
+    windows: () => BrowserWindow.getAllWindows(),
+    isOurPage,
+    onFatal: (message) => {
+      dialog.showErrorBox(`${PRODUCT_NAME} lost its lab service`, message)
+      app.quit()
+    }
+  })
   try {
-    service = LabService.open({
-      homeDir: resolveHome(undefined),
-      autoResume: true,
-      appVersion: app.getVersion(),
-      launcher: utilityTrainerLauncher(path.join(here, 'trainer-process.js'))
-    })
+    await host.start()
   } catch (error) {
     dialog.showErrorBox(`${PRODUCT_NAME} cannot open its run store`, (error as Error).message)
+    host = undefined
     app.quit()
     return
   }
-  unbindIpc = bindIpc(ipcMain, service.handlers, service.events, { windows: () => BrowserWindow.getAllWindows(), isTrusted: isOurPage })
-  service.start()
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
@@ -78,15 +92,14 @@ app.whenReady().then(() => {
 
 // Quitting pauses a running run with a checkpoint (it continues first next time), then closes the store.
 app.on('before-quit', (event) => {
-  if (!service || quitting) return
+  if (!host || quitting) return
   event.preventDefault()
   quitting = true
-  void service
-    .close({ pauseRunning: true, graceMs: 60_000 })
+  void host
+    .close(60_000)
     .catch((error) => console.error('closing the lab service:', error))
     .finally(() => {
-      unbindIpc?.()
-      service = undefined
+      host = undefined
       app.quit()
     })
 })

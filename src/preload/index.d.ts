@@ -1,8 +1,8 @@
-import type { LabBridge } from '../shared/api'
+import type { PortBridge } from '../shared/bridge'
 
 declare global {
   interface Window {
-    /** the preload's bridge (src/preload/index.ts): one method per contract command, and on(event, listener) */
-    fixmatchLab: LabBridge
+    /** the preload's bridge (src/preload/index.ts): one method per contract command answering with an ApiReply, and on(event, listener) */
+    fixmatchLab: PortBridge
   }
 }

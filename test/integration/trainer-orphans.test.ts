@@ -4,7 +4,9 @@
 // trainer on the same run. Its watchdog thread ends it within a few seconds,
 // also while its main thread is stuck in a long synchronous stretch, under
 // child_process.fork and under Electron's utilityProcess (faked: a parentPort
-// that, like Electron's, says nothing when the parent dies).
+// that, like Electron's, says nothing when the parent dies). The same holds
+// one level up: the desktop app's service host (a utility process of main)
+// ends with main, and its trainers with it.
 import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import path from 'node:path'
@@ -77,6 +79,21 @@ describe('a trainer whose parent is killed exits within a few seconds', () => {
     endAfterTest(trainerPid)
     // the worker alone, as `kill -9 <worker pid>` does: not its process group
     process.kill(worker.child.pid!, 'SIGKILL')
+    await expectGoneSoon(trainerPid)
+  })
+
+  it("the desktop app's main process killed: its service host, and so the host's trainer, do not live on", { timeout: TIMEOUT }, async () => {
+    const home = tempHome()
+    const store = openStore(home)
+    store.queue.enqueue({ config: slowConfig({ steps: 400 }) })
+    store.close()
+    // the host opens the store and starts the queued run's trainer as its own child
+    const { parentPid, value: hostPid } = await startParent('host-parent.mjs', [home], 'hostPid')
+    const trainerPid = await until(() => childPids(hostPid)[0], 60_000, 'the service host to start a trainer')
+    endAfterTest(trainerPid)
+    // main alone, as `kill -9 <main pid>` does; Electron says nothing to a utility process then
+    process.kill(parentPid, 'SIGKILL')
+    await expectGoneSoon(hostPid)
     await expectGoneSoon(trainerPid)
   })
 

@@ -35,9 +35,27 @@ describe('doctor', () => {
     expect(checks.find((c) => c.name.startsWith('cuBLAS'))!.foundAt).toBeUndefined()
   })
 
-  it('reads GPUs from nvidia-smi and copes with its absence', () => {
-    expect(detectGpu(() => 'NVIDIA A100, 40960 MiB, 535.1\n')).toEqual({ nvidiaSmi: true, gpus: ['NVIDIA A100, 40960 MiB'], driver: '535.1' })
-    expect(detectGpu(() => { throw new Error('ENOENT') })).toEqual({ nvidiaSmi: false, gpus: [] })
+  it('reads GPUs from nvidia-smi and copes with its absence', async () => {
+    expect(await detectGpu(async () => 'NVIDIA A100, 40960 MiB, 535.1\n')).toEqual({ nvidiaSmi: true, gpus: ['NVIDIA A100, 40960 MiB'], driver: '535.1' })
+    expect(await detectGpu(async () => { throw new Error('ENOENT') })).toEqual({ nvidiaSmi: false, gpus: [] })
+  })
+
+  it("asks nvidia-smi without blocking: the service's event loop turns while it answers", async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'fml-smi-'))
+    writeFileSync(path.join(bin, 'nvidia-smi'), '#!/bin/sh\nsleep 1\necho "NVIDIA Slow, 1024 MiB, 550.1"\n', { mode: 0o755 })
+    const oldPath = process.env.PATH
+    process.env.PATH = `${bin}${path.delimiter}${oldPath}`
+    let ticks = 0
+    const ticker = setInterval(() => ticks++, 50)
+    try {
+      const report = await detectGpu()
+      expect(report).toEqual({ nvidiaSmi: true, gpus: ['NVIDIA Slow, 1024 MiB'], driver: '550.1' })
+      // a synchronous probe would have held every timer for the whole second
+      expect(ticks).toBeGreaterThanOrEqual(5)
+    } finally {
+      clearInterval(ticker)
+      process.env.PATH = oldPath
+    }
   })
 
   it('with a GPU but no tfjs-node-gpu and no CUDA, gives the install and library fixes', () => {

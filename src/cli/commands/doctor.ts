@@ -27,7 +27,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const probe = await probeWebGpu([process.execPath, process.argv[1], 'doctor', '--probe-webgpu'])
   const webgpu: WebGpuReport = { probe, ...(process.platform === 'linux' ? { runtime: dawnRuntimeChecks() } : {}) }
   const backend = probe.status === 'answered' ? await initBackend(choice) : await initBackendWithoutWebGpu(choice, probe.reason)
-  const report = collectReport(backend.backend, webgpu)
+  const report = await collectReport(backend.backend, webgpu)
   if (values.json) {
     console.log(JSON.stringify({ backend: backend.backend, device: backend.device, skipped: backend.skipped, ...report }))
     return 0

@@ -1,7 +1,9 @@
 // Starts trainers with child_process.fork: the built trainer-process.js beside
-// this code's own built file (out/cli/ for the CLI, the worker bundle's lib/),
-// or, when this module runs from TypeScript sources (only the tests: vitest
-// compiles them), the TypeScript entry through tsx, a devDependency.
+// this code's own built file (out/cli/ for the CLI, out/main/ for the desktop
+// app's service host, the worker bundle's lib/), or, when this module runs from
+// TypeScript sources (only the tests: vitest compiles them), the TypeScript
+// entry through tsx, a devDependency. Inside the desktop app process.execPath
+// is Electron's binary, which ELECTRON_RUN_AS_NODE makes a plain Node.
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { PARENT_PID_ENV } from '../trainer/parent-channel.ts'
@@ -22,7 +24,7 @@ export function nodeTrainerLauncher(entry: string = trainerEntry()): TrainerLaun
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
         // the trainer's watchdog ends it once this process is gone
-        env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) }
+        env: { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), [PARENT_PID_ENV]: String(process.pid) }
       })
       const outputListeners = forwardOutputLines(child)
       // a write to a trainer that just died fails; its exit is reported separately

@@ -55,7 +55,8 @@ export function parentChannel(proc: TrainerProcessLike = process as unknown as T
   }
 }
 
-function parentPidOf(proc: TrainerProcessLike): number {
+/** The parent's pid: PARENT_PID_ENV where a launcher set it, else the OS parent. */
+export function parentPidOf(proc: Pick<TrainerProcessLike, 'env' | 'ppid'>): number {
   const given = proc.env[PARENT_PID_ENV]
   if (given === undefined) return proc.ppid
   const pid = Number(given)

@@ -1,20 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
-import { BridgeLabClient, type LabBridge } from '../../../src/renderer/src/api/bridge-client.ts'
+import { BridgeLabClient } from '../../../src/renderer/src/api/bridge-client.ts'
+import type { PortBridge } from '../../../src/shared/bridge.ts'
 import { createLabClient } from '../../../src/renderer/src/api/client.ts'
 import { ApiError, toApiError } from '../../../src/renderer/src/api/errors.ts'
 
 describe('toApiError', () => {
-  it("strips Electron's remote-method wrapper and finds the config field in the message", () => {
-    const error = toApiError(new Error("Error invoking remote method 'experiments/create': ConfigError: threshold: 2 is not allowed; expected a number >= 0 and <= 1"))
-    expect(error.message).toBe('threshold: 2 is not allowed; expected a number >= 0 and <= 1')
-    expect(error.field).toBe('threshold')
-  })
-
-  it('reads {message, field} sent as JSON text and plain error shapes', () => {
-    expect(toApiError(new Error(`Error invoking remote method 'runs/get': Error: {"message":"run 9 does not exist","field":"runId"}`))).toMatchObject({
-      message: 'run 9 does not exist',
-      field: 'runId'
-    })
+  it('keeps the field of an error shape and finds a config field in a message', () => {
+    expect(toApiError({ message: 'run 9 does not exist', field: 'runId' })).toMatchObject({ message: 'run 9 does not exist', field: 'runId' })
+    expect(toApiError(new Error('threshold: 2 is not allowed; expected a number >= 0 and <= 1'))).toMatchObject({ field: 'threshold' })
     expect(toApiError({ message: 'queue is busy' }).message).toBe('queue is busy')
     expect(toApiError('plain text').message).toBe('plain text')
   })
@@ -26,17 +19,17 @@ describe('toApiError', () => {
 })
 
 describe('BridgeLabClient', () => {
-  it('calls the preload method named as the command and maps its rejection', async () => {
-    const list = vi.fn(async () => [])
-    const create = vi.fn(async () => {
-      throw new Error("Error invoking remote method 'experiments/create': Error: labelsPerClass: 0 is not allowed; expected an integer >= 1")
-    })
-    const bridge = { 'runs/list': list, 'experiments/create': create, on: vi.fn(() => () => {}) } as unknown as LabBridge
+  it('calls the preload method named as the command: ok:true gives the result, ok:false its ApiError with the field', async () => {
+    const list = vi.fn(async () => ({ ok: true, result: [{ id: 4 }] }))
+    // the field comes as data: the message alone would not name it
+    const create = vi.fn(async () => ({ ok: false, error: { message: 'a label count of 0 is not allowed', field: 'labelsPerClass' } }))
+    const bridge = { 'runs/list': list, 'experiments/create': create, on: vi.fn(() => () => {}) } as unknown as PortBridge
     const client = new BridgeLabClient(bridge)
-    await client.call('runs/list', { limit: 2 })
+    expect(await client.call('runs/list', { limit: 2 })).toEqual([{ id: 4 }])
     expect(list).toHaveBeenCalledWith({ limit: 2 })
     const error = await client.call('experiments/create', { name: 'x', config: {}, variants: ['O'], seeds: [1] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).message).toBe('a label count of 0 is not allowed')
     expect((error as ApiError).field).toBe('labelsPerClass')
     await expect(client.call('queue/list', undefined)).rejects.toThrow(/does not offer "queue\/list"/)
   })

@@ -12,7 +12,7 @@ type AppHandlers = Pick<Handlers, 'app/info' | 'presets/list'>
 
 export function appHandlers(core: ServiceCore): AppHandlers {
   // doctor probes nvidia-smi and the CUDA libraries: once per backend seen, not per call
-  const adviceByBackend = new Map<string, string[]>()
+  const adviceByBackend = new Map<string, Promise<string[]>>()
 
   return {
     async 'app/info'() {
@@ -20,14 +20,14 @@ export function appHandlers(core: ServiceCore): AppHandlers {
       const latest = core.store.runs.list({ limit: 20 }).find((run) => run.backend !== null)
       const backend = latest?.backend ?? null
       const key = backend ?? 'wasm'
-      if (!adviceByBackend.has(key)) adviceByBackend.set(key, collectReport(key).advice)
+      if (!adviceByBackend.has(key)) adviceByBackend.set(key, collectReport(key).then((report) => report.advice))
       return {
         name: PRODUCT_NAME,
         version: core.settings.appVersion,
         home: core.settings.homeDir,
         backend,
         device: latest?.device ?? null,
-        advice: adviceByBackend.get(key)!,
+        advice: await adviceByBackend.get(key)!,
         datasets: await datasetAvailability(core.settings.homeDir)
       }
     },

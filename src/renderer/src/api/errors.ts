@@ -16,35 +16,17 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 }
 
-// Electron wraps a rejected ipcMain handler as
-// "Error invoking remote method 'runs/list': Error: <message>"; only <message> helps.
-const ELECTRON_PREFIX = /^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/
-
 /** Turns anything thrown by a bridge or fetch into an ApiError. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   if (isShape(error)) return new ApiError(error.message, { field: fieldOf(error.message, error.field) })
-  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong, with no further detail.'
-  const message = raw.replace(ELECTRON_PREFIX, '')
-  // a service may send {message, field} as JSON text, since IPC keeps only the message
-  const parsed = parseJsonShape(message)
-  if (parsed) return new ApiError(parsed.message, { field: fieldOf(parsed.message, parsed.field) })
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong, with no further detail.'
   const field = error instanceof Error && 'field' in error && typeof error.field === 'string' ? error.field : undefined
   return new ApiError(message, { field: fieldOf(message, field) })
 }
 
 function isShape(value: unknown): value is ApiErrorShape {
   return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as ApiErrorShape).message === 'string'
-}
-
-function parseJsonShape(text: string): ApiErrorShape | undefined {
-  if (!text.startsWith('{')) return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    return isShape(value) ? value : undefined
-  } catch {
-    return undefined
-  }
 }
 
 // ConfigError messages start with "key: ", which names the field even when
