@@ -12,7 +12,7 @@ export default defineConfig({
           'service-host': resolve(__dirname, 'src/main/service-host/entry.ts'),
           // the batch-preparation worker is started by file name at run time
           'prepare-worker': resolve(__dirname, 'src/main/trainer/data/prepare-worker.ts'),
-          // so is the trainer process (utilityProcess.fork of out/main/trainer-process.js)
+          // so is the trainer process (the service host forks out/main/trainer-process.js as plain Node)
           'trainer-process': resolve(__dirname, 'src/main/trainer/process.ts')
         }
       }
