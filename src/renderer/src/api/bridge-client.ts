@@ -14,7 +14,7 @@ export class BridgeLabClient implements LabClient {
   constructor(private readonly bridge: LabBridge) {}
 
   async call<C extends CommandName>(command: C, request: Request<C>): Promise<Response<C>> {
-    const method = this.bridge[command] as ((request: Request<C>) => Promise<Response<C>>) | undefined
+    const method = this.bridge[command] as unknown as ((request: Request<C>) => Promise<Response<C>>) | undefined
     if (typeof method !== 'function') throw new ApiError(`This version of the app does not offer "${command}". Update the app.`)
     try {
       return await method(request)
