@@ -2,6 +2,7 @@
 // the CLI, the service and the renderer's editor all read it from here, and
 // its zod validators are generated from it.
 import { z } from 'zod'
+import { issueField } from './schema-issues.ts'
 
 export const VARIANTS = ['S', 'O', 'L', 'U', 'U+'] as const
 export type Variant = (typeof VARIANTS)[number]
@@ -166,15 +167,9 @@ export const runConfigSchema = z.strictObject(FIELD_VALIDATORS as { [K in Config
   error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0]) : 'a config must be an object of key: value pairs')
 })
 
-/** The config key a config issue is about ('' for the object as a whole). */
-export function configIssueKey(issue: z.core.$ZodIssue): string {
-  const key = issue.path[0] ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : '')
-  return String(key)
-}
-
 function configError(error: z.ZodError): ConfigError {
   const issue = error.issues[0]
-  return new ConfigError(configIssueKey(issue), issue.message)
+  return new ConfigError(issueField(issue), issue.message)
 }
 
 /** Checks one value against its field; returns it typed or throws a ConfigError naming key, value and what is allowed. */

@@ -5,7 +5,8 @@
 // name it).
 import type { z } from 'zod'
 import { COMMANDS, COMMAND_NAMES, CONFIG_FIELD, type CommandName, type Handlers, type ParsedHandlers } from '../../shared/api.ts'
-import { ConfigError, configIssueKey } from '../../shared/config.ts'
+import { ConfigError } from '../../shared/config.ts'
+import { issueField, issueText } from '../../shared/schema-issues.ts'
 import { ServiceError } from './errors.ts'
 
 /** The handlers as callers see them: each request parsed by its schema first. */
@@ -29,15 +30,9 @@ function requestError(name: string, issue: z.core.$ZodIssue): Error {
   const [first, ...rest] = issue.path
   if (first === CONFIG_FIELD && (rest.length > 0 || issue.code === 'unrecognized_keys')) {
     // the config schema's own message names the key, the value and what is allowed
-    return new ConfigError(configIssueKey({ ...issue, path: rest }), issue.message)
+    return new ConfigError(issueField({ ...issue, path: rest }), issue.message)
   }
   if (issue.path.length === 0) return new ServiceError(`${name}: the request must be an object`)
-  const field = issue.path.join('.')
-  return new ServiceError(`${field}: ${issue.message}, got ${show(issue.input)}`, field)
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  const shown = JSON.stringify(value)
-  return shown === undefined ? String(value) : shown.length > 60 ? `${shown.slice(0, 57)}...` : shown
+  const field = issueField(issue)
+  return new ServiceError(`${field}: ${issueText(issue)}`, field)
 }
