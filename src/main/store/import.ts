@@ -23,7 +23,7 @@ export interface ImportOptions {
 export class RunImporter {
   private readonly lookup: RunLookup
   private readonly insert: Statement
-  private readonly lastPosition: Statement<unknown>
+  private readonly lastPosition: Statement<unknown[], unknown>
 
   constructor(
     private readonly ctx: StoreContext,
