@@ -23,10 +23,6 @@ export const QUEUE_STATUSES: readonly RunStatus[] = ['queued', 'paused', 'interr
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['finished', 'failed', 'cancelled']
 
-export function canTransition(from: RunStatus, to: RunStatus): boolean {
-  return TRANSITIONS[from].includes(to)
-}
-
 export function isRunStatus(value: unknown): value is RunStatus {
   return typeof value === 'string' && (RUN_STATUSES as readonly string[]).includes(value)
 }

@@ -97,10 +97,6 @@ const fromTrainer = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), message: z.string(), diskFull: z.boolean(), resumable: z.boolean().optional() })
 ])
 export type FromTrainer = z.infer<typeof fromTrainer>
-export type FromTrainerType = FromTrainer['type']
-
-/** Messages after which the trainer exits. */
-export const TERMINAL_TYPES: readonly FromTrainerType[] = ['paused', 'stopped', 'finished', 'failed']
 
 export class ProtocolError extends Error {}
 
