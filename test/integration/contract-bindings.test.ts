@@ -4,14 +4,14 @@
 // and missed by a binding fails here.
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { COMMANDS, COMMAND_NAMES, EVENTS, EVENT_NAMES, type EventName, type Handlers } from '../../src/shared/api.ts'
+import { COMMANDS, COMMAND_NAMES, EVENTS, EVENT_NAMES, type CommandName, type EventName, type Handlers } from '../../src/shared/api.ts'
 import { bindIpc, type IpcMainLike } from '../../src/main/ipc.ts'
 import type { EventSource } from '../../src/main/service/events.ts'
 import { ServiceEvents } from '../../src/main/service/events.ts'
 import { startLabServer, type LabServer } from '../../src/main/server/index.ts'
 import { HttpLabClient } from '../../src/renderer/src/api/http-client.ts'
 import { BridgeLabClient, type LabBridge } from '../../src/renderer/src/api/bridge-client.ts'
-import { fakeLauncher, openService, tempHome } from './service-helpers.ts'
+import { fakeLauncher, openService, tempHome, tinyConfig } from './service-helpers.ts'
 
 const commandKeys = Object.keys(COMMANDS).sort()
 const eventKeys = Object.keys(EVENTS).sort()
@@ -56,6 +56,30 @@ describe('the contract derived from its schema', () => {
       if (COMMANDS[name].request.safeParse({}).success) await expect(call).resolves.not.toThrow()
       else await expect(call).rejects.toMatchObject({ field: expect.any(String), message: expect.stringMatching(/^\w+: expected/) })
     }
+  })
+
+  it("the service's answers and events are what their schemas say", async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const seen: [EventName, unknown][] = []
+    for (const name of EVENT_NAMES) service.events.on(name, (payload) => void seen.push([name, payload]))
+    const run = await service.handlers['queue/add']({ config: tinyConfig() })
+    const experiment = await service.handlers['experiments/create']({ name: 'study', config: tinyConfig(), variants: ['O', 'U+'], seeds: [1, 2] })
+    await service.handlers['runs/tag']({ runId: run.id, tags: [' baseline '] })
+    const answers: { [C in CommandName]?: unknown } = {
+      'app/info': await service.handlers['app/info'](),
+      'presets/list': await service.handlers['presets/list'](),
+      'runs/list': await service.handlers['runs/list']({}),
+      'runs/get': await service.handlers['runs/get']({ runId: run.id }),
+      'runs/series': await service.handlers['runs/series']({ runId: run.id, names: ['loss'] }),
+      'runs/export': await service.handlers['runs/export']({ runId: run.id, format: 'json' }),
+      'experiments/list': await service.handlers['experiments/list'](),
+      'queue/list': await service.handlers['queue/list'](),
+      'queue/move': await service.handlers['queue/move']({ runId: experiment.runIds[0], direction: 'top' })
+    }
+    for (const [name, answer] of Object.entries(answers)) expect(COMMANDS[name as CommandName].response.safeParse(answer).error, name).toBeUndefined()
+    expect((answers['runs/get'] as { tags: string[] }).tags).toEqual(['baseline'])
+    expect(new Set(seen.map(([name]) => name))).toEqual(new Set(['run/status', 'queue/changed', 'log']))
+    for (const [name, payload] of seen) expect(EVENTS[name].safeParse(payload).error, name).toBeUndefined()
   })
 
   it('Electron IPC binds a channel per command and forwards every event', async () => {
