@@ -147,6 +147,11 @@ function fieldValidator(key: string, spec: FieldSpec): z.ZodType {
   }
 }
 
+/** The config object's own issues: an unknown key, or not an object at all. */
+function configObjectError(issue: z.core.$ZodRawIssue): string {
+  return issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0]) : 'a config must be an object of key: value pairs'
+}
+
 const FIELD_VALIDATORS: Record<string, z.ZodType> = Object.fromEntries(Object.entries(CONFIG_SCHEMA).map(([key, spec]) => [key, fieldValidator(key, spec)]))
 
 /**
@@ -156,16 +161,11 @@ const FIELD_VALIDATORS: Record<string, z.ZodType> = Object.fromEntries(Object.en
  */
 export const partialConfigSchema = z.strictObject(
   Object.fromEntries(Object.entries(FIELD_VALIDATORS).map(([key, field]) => [key, field.optional()])) as { [K in ConfigKey]: z.ZodOptional<z.ZodType<RunConfig[K]>> },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0]) : 'a config must be an object of key: value pairs'
-  }
+  { error: configObjectError }
 )
 
 /** A whole config: every key present and allowed (what the service sends a trainer). */
-export const runConfigSchema = z.strictObject(FIELD_VALIDATORS as { [K in ConfigKey]: z.ZodType<RunConfig[K]> }, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0]) : 'a config must be an object of key: value pairs')
-})
+export const runConfigSchema = z.strictObject(FIELD_VALIDATORS as { [K in ConfigKey]: z.ZodType<RunConfig[K]> }, { error: configObjectError })
 
 function configError(error: z.ZodError): ConfigError {
   const issue = error.issues[0]
