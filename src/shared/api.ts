@@ -1,166 +1,226 @@
-// The one contract between the renderer and the lab service: every command
-// (request -> response) and every event (pushed by the service). Electron IPC
-// (preload), the HTTP/WebSocket bridge of `serve` and the renderer's client
-// are all derived from these two maps. Plain types only: no Node, no DOM.
-import type { RunConfig, Variant } from './config.ts'
+// The one contract between the renderer and the lab service, written once as
+// zod schemas: every command (request -> response) and every event (pushed by
+// the service). The TypeScript types and the command and event lists are
+// derived from them; the service parses every request with its schema at its
+// edge (service/dispatch.ts), and Electron IPC, the preload, the HTTP/WebSocket
+// bridge of `serve` and the renderer's clients iterate the derived lists.
+// Plain data only: no Node, no DOM.
+import { z } from 'zod'
+import { VARIANTS, partialConfigSchema, runConfigSchema } from './config.ts'
 
-export type RunStatus = 'queued' | 'running' | 'paused' | 'interrupted' | 'finished' | 'failed' | 'cancelled'
+// ---- building blocks, each with the words an error shows after "field: "
 
-export interface MetricSummary {
-  last: number
-  lastStep: number
-  best: number
-  min: number
-  max: number
-}
+/** A database id: a positive safe integer. */
+const id = z.int({ error: 'expected a positive integer id' }).min(1, { error: 'expected a positive integer id' })
+const text = (maxLength: number) => z.string({ error: 'expected text' }).max(maxLength, { error: `at most ${maxLength} characters` })
+const intAtLeast = (min: number) => z.int({ error: `expected an integer >= ${min}` }).min(min, { error: `expected an integer >= ${min}` })
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `expected one of ${values.join(', ')}` })
+const list = <T extends z.ZodType>(item: T, max: number) => z.array(item, { error: 'expected a list' }).max(max, { error: `at most ${max} entries` })
+/** A list of one or more entries, none repeated. */
+const distinctList = <T extends z.ZodType>(item: T, max: number) =>
+  list(item, max)
+    .min(1, { error: 'give at least one' })
+    .refine((items) => new Set(items).size === items.length, { error: (issue) => `${(issue.input as unknown[]).join(', ')} repeats an entry` })
+/** Commands that take no request: whatever a transport sends (nothing, or {} from HTTP) is ignored. */
+const noRequest = z.custom<void>(() => true).transform((): void => undefined)
+/** Commands without a result. */
+const noResult = z.void()
 
-export interface RunRecord {
-  id: number
-  experimentId: number | null
-  config: RunConfig
-  configHash: string
-  variant: Variant
-  seed: number
-  splitHash: string | null
-  status: RunStatus
-  queuePosition: number | null
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
+// ---- records
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'interrupted', 'finished', 'failed', 'cancelled'] as const
+export const runStatusSchema = oneOf(RUN_STATUSES)
+export type RunStatus = z.infer<typeof runStatusSchema>
+
+export const metricSummarySchema = z.object({
+  /** value at the highest step */
+  last: z.number(),
+  lastStep: z.number(),
+  /** max or min by the metric's rule (store/summary-rule.ts) */
+  best: z.number(),
+  min: z.number(),
+  max: z.number()
+})
+export type MetricSummary = z.infer<typeof metricSummarySchema>
+
+const variant = oneOf(VARIANTS)
+
+export const runRecordSchema = z.object({
+  id: z.number(),
+  experimentId: z.number().nullable(),
+  config: runConfigSchema,
+  configHash: z.string(),
+  variant,
+  seed: z.number(),
+  splitHash: z.string().nullable(),
+  status: runStatusSchema,
+  queuePosition: z.number().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
   /** wall seconds of training, pauses excluded */
-  trainSeconds: number
-  step: number
-  totalSteps: number
-  backend: string | null
-  device: string | null
+  trainSeconds: z.number(),
+  step: z.number(),
+  totalSteps: z.number(),
+  backend: z.string().nullable(),
+  device: z.string().nullable(),
   /** the app version, libraries (tfjs, node, electron) and OS the run trained with (older services may leave these out) */
-  appVersion?: string | null
-  libraryVersions?: Record<string, string>
-  os?: string | null
+  appVersion: z.string().nullable().optional(),
+  libraryVersions: z.record(z.string(), z.string()).optional(),
+  os: z.string().nullable().optional(),
   /** the run this one retries, if any */
-  retryOf?: number | null
-  error: string | null
-  tags: string[]
-  note: string | null
+  retryOf: z.number().nullable().optional(),
+  error: z.string().nullable(),
+  tags: z.array(z.string()),
+  note: z.string().nullable(),
   /** per metric name (e.g. "eval/top1", "loss", "maskRate") */
-  summary: Record<string, MetricSummary>
+  summary: z.record(z.string(), metricSummarySchema),
   /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
-  pending?: 'pause' | 'cancel' | null
+  pending: z.enum(['pause', 'cancel']).nullable().optional(),
   /**
    * for a queued, running, paused or interrupted run past step 0: the step it continues from when
    * (re)started, its newest checkpoint whose file is there whole (the trainer also checks its sha256,
    * and falls back to an older one if that fails); null: no checkpoint left, it restarts from step 0
    */
-  resumeStep?: number | null
-}
+  resumeStep: z.number().nullable().optional()
+})
+export type RunRecord = z.infer<typeof runRecordSchema>
 
-export interface ExperimentRecord {
-  id: number
-  name: string
-  description: string
-  createdAt: string
-  preset: string | null
-  runIds: number[]
-}
+export const experimentRecordSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+  preset: z.string().nullable(),
+  runIds: z.array(z.number())
+})
+export type ExperimentRecord = z.infer<typeof experimentRecordSchema>
 
-export interface MetricPoint {
-  step: number
-  value: number
-}
+export const metricPointSchema = z.object({ step: z.number(), value: z.number() })
+export type MetricPoint = z.infer<typeof metricPointSchema>
 
-export interface Progress {
-  runId: number
-  step: number
-  totalSteps: number
-  imagesPerSecond: number
-  etaSeconds: number
-  latestTop1?: number
-}
+export const progressSchema = z.object({
+  runId: z.number(),
+  step: z.number(),
+  totalSteps: z.number(),
+  imagesPerSecond: z.number(),
+  etaSeconds: z.number(),
+  latestTop1: z.number().optional()
+})
+export type Progress = z.infer<typeof progressSchema>
 
-export interface AppInfo {
-  name: string
-  version: string
-  home: string
-  backend: string | null
-  device: string | null
-  /** doctor's advice when the GPU is not used */
-  advice: string[]
-  /** the datasets a config can name without a path, and whether this home has them (CIFAR must be imported first) */
-  datasets: DatasetAvailability[]
-}
-
-export interface DatasetAvailability {
-  name: 'mnist' | 'cifar10' | 'cifar100'
-  installed: boolean
+export const datasetAvailabilitySchema = z.object({
+  name: z.enum(['mnist', 'cifar10', 'cifar100']),
+  installed: z.boolean(),
   /** when not installed: the commands that get it */
-  howToGet?: string
+  howToGet: z.string().optional()
+})
+export type DatasetAvailability = z.infer<typeof datasetAvailabilitySchema>
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  home: z.string(),
+  backend: z.string().nullable(),
+  device: z.string().nullable(),
+  /** doctor's advice when the GPU is not used */
+  advice: z.array(z.string()),
+  /** the datasets a config can name without a path, and whether this home has them (CIFAR must be imported first) */
+  datasets: z.array(datasetAvailabilitySchema)
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+// ---- commands
+
+/** The request field that holds a partial run config: its issues name the config key (ConfigError), as the editor and the CLI do. */
+export const CONFIG_FIELD = 'config'
+
+const command = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response })
+const runRef = z.object({ runId: id })
+
+/** Every command: name -> { request, response }. Names are 'domain/action'. */
+export const COMMANDS = {
+  'app/info': command(noRequest, appInfoSchema),
+  'presets/list': command(
+    noRequest,
+    z.array(z.object({ name: z.string(), description: z.string(), config: partialConfigSchema, defaultVariants: z.array(variant) }))
+  ),
+  'runs/list': command(
+    z.object({
+      experimentId: id.nullish(),
+      status: list(runStatusSchema, RUN_STATUSES.length).nullish(),
+      search: text(200).nullish(),
+      tag: text(64).nullish(),
+      limit: intAtLeast(1).nullish()
+    }),
+    z.array(runRecordSchema)
+  ),
+  'runs/get': command(runRef, runRecordSchema),
+  /** a metric series down-sampled for charts; afterStep returns only newer points */
+  'runs/series': command(
+    z.object({
+      runId: id,
+      names: list(z.string({ error: 'expected a name of 1 to 200 characters' }).min(1, { error: 'expected a name of 1 to 200 characters' }).max(200, { error: 'expected a name of 1 to 200 characters' }), 50),
+      maxPoints: intAtLeast(2).nullish(),
+      afterStep: intAtLeast(-1).nullish()
+    }),
+    z.record(z.string(), z.array(metricPointSchema))
+  ),
+  'runs/delete': command(runRef, noResult),
+  'runs/tag': command(z.object({ runId: id, tags: list(text(64).transform((tag) => tag.trim()), 100) }), noResult),
+  'runs/note': command(z.object({ runId: id, note: text(100_000) }), noResult),
+  'runs/export': command(z.object({ runId: id, format: oneOf(['csv', 'json']) }), z.object({ fileName: z.string(), content: z.string() })),
+  'experiments/list': command(noRequest, z.array(experimentRecordSchema)),
+  /** queues variants x seeds of one config on one shared split */
+  'experiments/create': command(
+    z.object({
+      name: text(200),
+      description: text(10_000).nullish(),
+      preset: text(100).nullish(),
+      [CONFIG_FIELD]: partialConfigSchema.nullish(),
+      variants: distinctList(variant, VARIANTS.length),
+      seeds: distinctList(z.int({ error: 'expected an integer seed from 0 to 2^31-1' }).min(0, { error: 'expected an integer seed from 0 to 2^31-1' }).max(2 ** 31 - 1, { error: 'expected an integer seed from 0 to 2^31-1' }), 100)
+    }),
+    experimentRecordSchema
+  ),
+  'experiments/delete': command(z.object({ experimentId: id }), noResult),
+  /** the running runs first, then queued, paused and interrupted ones in queue order */
+  'queue/list': command(noRequest, z.array(runRecordSchema)),
+  'queue/add': command(z.object({ [CONFIG_FIELD]: partialConfigSchema.nullish(), preset: text(100).nullish() }), runRecordSchema),
+  'queue/move': command(z.object({ runId: id, direction: oneOf(['up', 'down', 'top']) }), noResult),
+  'queue/pause': command(runRef, noResult),
+  'queue/resume': command(runRef, noResult),
+  'queue/cancel': command(runRef, noResult),
+  'queue/retry': command(runRef, runRecordSchema)
 }
 
-/** Every command: name -> [request, response]. Names are 'domain/action'. */
-export interface Commands {
-  'app/info': [void, AppInfo]
-  'presets/list': [void, { name: string; description: string; config: Partial<RunConfig>; defaultVariants: Variant[] }[]]
-  'runs/list': [{ experimentId?: number; status?: RunStatus[]; search?: string; tag?: string; limit?: number }, RunRecord[]]
-  'runs/get': [{ runId: number }, RunRecord]
-  /** a metric series down-sampled for charts; afterStep returns only newer points */
-  'runs/series': [{ runId: number; names: string[]; maxPoints?: number; afterStep?: number }, Record<string, MetricPoint[]>]
-  'runs/delete': [{ runId: number }, void]
-  'runs/tag': [{ runId: number; tags: string[] }, void]
-  'runs/note': [{ runId: number; note: string }, void]
-  'runs/export': [{ runId: number; format: 'csv' | 'json' }, { fileName: string; content: string }]
-  'experiments/list': [void, ExperimentRecord[]]
-  /** queues variants x seeds of one config on one shared split */
-  'experiments/create': [{ name: string; description?: string; preset?: string; config: Partial<RunConfig>; variants: Variant[]; seeds: number[] }, ExperimentRecord]
-  'experiments/delete': [{ experimentId: number }, void]
-  /** the running runs first, then queued, paused and interrupted ones in queue order */
-  'queue/list': [void, RunRecord[]]
-  'queue/add': [{ config: Partial<RunConfig>; preset?: string }, RunRecord]
-  'queue/move': [{ runId: number; direction: 'up' | 'down' | 'top' }, void]
-  'queue/pause': [{ runId: number }, void]
-  'queue/resume': [{ runId: number }, void]
-  'queue/cancel': [{ runId: number }, void]
-  'queue/retry': [{ runId: number }, RunRecord]
-}
+// ---- events
 
 /** Every event the service pushes: name -> payload. */
-export interface Events {
-  'run/status': { run: RunRecord }
+export const EVENTS = {
+  'run/status': z.object({ run: runRecordSchema }),
   /** new metric points as they are recorded (no need to re-fetch histories) */
-  'run/metrics': { runId: number; step: number; values: Record<string, number> }
-  'run/progress': Progress
+  'run/metrics': z.object({ runId: z.number(), step: z.number(), values: z.record(z.string(), z.number()) }),
+  'run/progress': progressSchema,
   /** the same list as 'queue/list' */
-  'queue/changed': { queue: RunRecord[] }
-  'log': { runId: number | null; level: 'info' | 'warn' | 'error'; message: string; time: string }
+  'queue/changed': z.object({ queue: z.array(runRecordSchema) }),
+  log: z.object({ runId: z.number().nullable(), level: z.enum(['info', 'warn', 'error']), message: z.string(), time: z.string() })
 }
 
-export type CommandName = keyof Commands
-export type EventName = keyof Events
-export type Request<C extends CommandName> = Commands[C][0]
-export type Response<C extends CommandName> = Commands[C][1]
+export type CommandName = keyof typeof COMMANDS
+export type EventName = keyof typeof EVENTS
+/** What a caller sends (before parsing). */
+export type Request<C extends CommandName> = z.input<(typeof COMMANDS)[C]['request']>
+/** What a handler receives: the request parsed by its schema (defaults filled in, tags trimmed). */
+export type ParsedRequest<C extends CommandName> = z.output<(typeof COMMANDS)[C]['request']>
+export type Response<C extends CommandName> = z.infer<(typeof COMMANDS)[C]['response']>
+/** Every command as [request, response], for code that names one command's types. */
+export type Commands = { [C in CommandName]: [Request<C>, Response<C>] }
+export type Events = { [E in EventName]: z.infer<(typeof EVENTS)[E]> }
 
-export const COMMAND_NAMES = [
-  'app/info',
-  'presets/list',
-  'runs/list',
-  'runs/get',
-  'runs/series',
-  'runs/delete',
-  'runs/tag',
-  'runs/note',
-  'runs/export',
-  'experiments/list',
-  'experiments/create',
-  'experiments/delete',
-  'queue/list',
-  'queue/add',
-  'queue/move',
-  'queue/pause',
-  'queue/resume',
-  'queue/cancel',
-  'queue/retry'
-] as const satisfies readonly CommandName[]
-
-export const EVENT_NAMES = ['run/status', 'run/metrics', 'run/progress', 'queue/changed', 'log'] as const satisfies readonly EventName[]
+/** Derived from the schema: a command added to COMMANDS reaches every binding that iterates this. */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[]
 
 /** An error the service reports to a client: a message a person can act on, and the field at fault if any. */
 export interface ApiError {
@@ -168,13 +228,11 @@ export interface ApiError {
   field?: string
 }
 
-/** The handlers a service offers: one async function per command. */
+/** The handlers a service offers: one async function per command, taking what a caller sends. */
 export type Handlers = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> }
 
-/** What the Electron preload puts on window.fixmatchLab: one method per command, named as the command, and `on` for the contract's events. */
-export type LabBridge = { [C in CommandName]: (request: Request<C>) => Promise<Response<C>> } & {
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
-}
+/** The service's own handlers, behind the edge: each receives its request parsed. */
+export type ParsedHandlers = { [C in CommandName]: (request: ParsedRequest<C>) => Promise<Response<C>> }
 
 /** What any client (Electron preload, HTTP/WS) exposes to the renderer. */
 export interface LabClient {

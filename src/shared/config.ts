@@ -1,10 +1,14 @@
 // The one typed config schema for a training run. Plain data (no Node, no DOM):
-// the CLI, the service and the renderer's editor all read it from here.
+// the CLI, the service and the renderer's editor all read it from here, and
+// its zod validators are generated from it.
+import { z } from 'zod'
+import { issueField } from './schema-issues.ts'
 
 import { METHOD_DESCRIPTORS, METHOD_KEYS, type MethodName } from './methods/index.ts'
 
 /** The SSL methods' names, in registry order (src/shared/methods/index.ts). */
-export const VARIANTS: readonly MethodName[] = METHOD_DESCRIPTORS.map((method) => method.name)
+// a non-empty tuple, as enums (the config's, the contract's zod ones) need one
+export const VARIANTS = METHOD_DESCRIPTORS.map((method) => method.name) as unknown as readonly [MethodName, ...MethodName[]]
 export type Variant = MethodName
 
 type FieldBase = { doc: string; group: 'data' | 'model' | 'method' | 'optimiser' | 'schedule' | 'logging' | 'system' }
@@ -84,48 +88,91 @@ export function isConfigKey(key: string): key is ConfigKey {
   return Object.hasOwn(CONFIG_SCHEMA, key)
 }
 
+const unknownKeyMessage = (key: string) => `unknown config key ${JSON.stringify(key)} (known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')})`
+
 /** The field's spec; throws a ConfigError naming an unknown key and the known ones. */
 function fieldSpec(key: string): FieldSpec {
-  if (!isConfigKey(key)) {
-    throw new ConfigError(key, `unknown config key ${JSON.stringify(key)} (known keys: ${Object.keys(CONFIG_SCHEMA).join(', ')})`)
-  }
+  if (!isConfigKey(key)) throw new ConfigError(key, unknownKeyMessage(key))
   return CONFIG_SCHEMA[key]
-}
-
-/** Checks one value against its field; returns it typed or throws a ConfigError naming key, value and what is allowed. */
-export function checkField(key: string, value: unknown): unknown {
-  const spec = fieldSpec(key)
-  const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value)
-  const bad = (expected: string) => new ConfigError(key, `${key}: ${shown} is not allowed; expected ${expected}`)
-  switch (spec.type) {
-    case 'int':
-    case 'number': {
-      const what = `${spec.type === 'int' ? 'an integer' : 'a number'} ${rangeText(spec)}`
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(what)
-      if (spec.type === 'int' && !Number.isSafeInteger(value)) {
-        // past 2^53 a number is not exact: what was read may already differ from what was written
-        throw bad(Number.isInteger(value) ? `${what} (a number this large is not held exactly)` : what)
-      }
-      const exclusive = spec.type === 'number' && spec.exclusiveMin
-      if (exclusive ? value <= spec.min : value < spec.min) throw bad(what)
-      if (spec.max !== undefined && value > spec.max) throw bad(what)
-      return value
-    }
-    case 'boolean':
-      if (typeof value !== 'boolean') throw bad('true or false')
-      return value
-    case 'enum':
-      if (typeof value !== 'string' || !spec.values.includes(value)) throw bad(`one of ${spec.values.join(', ')}`)
-      return value
-    case 'string':
-      if (typeof value !== 'string') throw bad('a string')
-      return value
-  }
 }
 
 function rangeText(spec: { min: number; max?: number; exclusiveMin?: boolean }): string {
   const low = `${spec.exclusiveMin ? '>' : '>='} ${spec.min}`
   return spec.max === undefined ? low : `${low} and <= ${spec.max}`
+}
+
+/** What a field allows, in the words of its error message. */
+function expectedText(spec: FieldSpec, value: unknown): string {
+  switch (spec.type) {
+    case 'int': {
+      const what = `an integer ${rangeText(spec)}`
+      // past 2^53 a number is not exact: what was read may already differ from what was written
+      return Number.isInteger(value) && !Number.isSafeInteger(value) ? `${what} (a number this large is not held exactly)` : what
+    }
+    case 'number':
+      return `a number ${rangeText(spec)}`
+    case 'boolean':
+      return 'true or false'
+    case 'enum':
+      return `one of ${spec.values.join(', ')}`
+    case 'string':
+      return 'a string'
+  }
+}
+
+/** The zod schema of one field, generated from its spec: every issue says key, value and what is allowed. */
+function fieldValidator(key: string, spec: FieldSpec): z.ZodType {
+  const error = (issue: { input?: unknown }) => {
+    const shown = typeof issue.input === 'bigint' ? String(issue.input) : JSON.stringify(issue.input)
+    return `${key}: ${shown} is not allowed; expected ${expectedText(spec, issue.input)}`
+  }
+  switch (spec.type) {
+    case 'int': // z.int() takes safe integers only
+      return z.int({ error }).min(spec.min, { error }).max(spec.max, { error })
+    case 'number': {
+      const low = spec.exclusiveMin ? z.number({ error }).gt(spec.min, { error }) : z.number({ error }).min(spec.min, { error })
+      return spec.max === undefined ? low : low.max(spec.max, { error })
+    }
+    case 'boolean':
+      return z.boolean({ error })
+    case 'enum':
+      return z.enum(spec.values as [string, ...string[]], { error })
+    case 'string':
+      return z.string({ error })
+  }
+}
+
+/** The config object's own issues: an unknown key, or not an object at all. */
+function configObjectError(issue: z.core.$ZodRawIssue): string {
+  return issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0]) : 'a config must be an object of key: value pairs'
+}
+
+const FIELD_VALIDATORS: Record<string, z.ZodType> = Object.fromEntries(Object.entries(CONFIG_SCHEMA).map(([key, spec]) => [key, fieldValidator(key, spec)]))
+
+/**
+ * Some config keys and values, each checked against CONFIG_SCHEMA (generated from it: a key added
+ * there is validated with no edit here); unknown keys, Object.prototype's names included, are refused.
+ * The defaults are not filled in.
+ */
+export const partialConfigSchema = z.strictObject(
+  Object.fromEntries(Object.entries(FIELD_VALIDATORS).map(([key, field]) => [key, field.optional()])) as { [K in ConfigKey]: z.ZodOptional<z.ZodType<RunConfig[K]>> },
+  { error: configObjectError }
+)
+
+/** A whole config: every key present and allowed (what the service sends a trainer). */
+export const runConfigSchema = z.strictObject(FIELD_VALIDATORS as { [K in ConfigKey]: z.ZodType<RunConfig[K]> }, { error: configObjectError })
+
+function configError(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]
+  return new ConfigError(issueField(issue), issue.message)
+}
+
+/** Checks one value against its field; returns it typed or throws a ConfigError naming key, value and what is allowed. */
+export function checkField(key: string, value: unknown): unknown {
+  fieldSpec(key)
+  const result = FIELD_VALIDATORS[key].safeParse(value)
+  if (!result.success) throw new ConfigError(key, result.error.issues[0].message)
+  return result.data
 }
 
 /** Cross-field rules that one field alone cannot express. */
@@ -140,13 +187,14 @@ function checkConsistency(config: RunConfig): void {
 
 /** Defaults overlaid with a partial config, every field checked. */
 export function resolveConfig(...layers: Record<string, unknown>[]): RunConfig {
-  const config: Record<string, unknown> = defaultConfig()
+  const config: RunConfig = defaultConfig()
   for (const layer of layers) {
-    if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) throw new ConfigError('', 'a config must be an object of key: value pairs')
-    for (const [key, value] of Object.entries(layer)) config[key] = checkField(key, value)
+    const result = partialConfigSchema.safeParse(layer)
+    if (!result.success) throw configError(result.error)
+    Object.assign(config, result.data)
   }
-  checkConsistency(config as RunConfig)
-  return config as RunConfig
+  checkConsistency(config)
+  return config
 }
 
 /** Parses a command-line value ("0.5", "true", "O") into the field's type. */

@@ -172,7 +172,7 @@ describe('run bundles', () => {
     }
     const negative = path.join(folder, 'negative-metric.json')
     writeJson(negative, { ...exported, metrics: { loss: { steps: [-2], values: [1], wallTimes: [1] } } })
-    await expect(importRunBundle(target.store, home, negative)).rejects.toThrow(/negative-metric\.json: metrics\["loss"\]\.steps\[0\]: expected a step from 0 to 8, got -2/)
+    await expect(importRunBundle(target.store, home, negative)).rejects.toThrow(/negative-metric\.json: metrics\.loss\.steps\.0: expected a step from 0 to 8, got -2/)
     expect(target.store.runs.list()).toEqual([])
   })
 

@@ -78,8 +78,12 @@ describe('export', () => {
     expect(() => target.imports.importRun({ ...good, run: { ...good.run, config: { ...good.run.config, lr: -1 } } })).toThrow(/lr/)
     const badMetrics = { ...good, metrics: { loss: { steps: [1, 2], values: [1], wallTimes: [1, 2] } } }
     expect(() => target.imports.importRun(badMetrics)).toThrow(StoreInputError)
-    expect(() => target.imports.importRun(badMetrics)).toThrow(/metrics\["loss"\]/)
+    expect(() => target.imports.importRun(badMetrics)).toThrow(/^metrics\.loss: steps, values and wallTimes differ in length/)
     expect(() => target.imports.importRun('nope')).toThrow(/export: expected an object/)
+    // nested fields are named by their path, with the value refused
+    const badEvent = { ...good, events: [{ time: 1, level: 'loud', kind: 'status', message: 'x' }] }
+    expect(() => target.imports.importRun(badEvent)).toThrow(/^events\.0\.level: expected one of debug, info, warn, error, got "loud"$/)
+    expect(() => target.imports.importRun({ ...good, run: { ...good.run, createdAt: 1.5 } })).toThrow(/^run\.createdAt: expected an integer >= 0, got 1\.5$/)
     expect(target.runs.count()).toBe(0)
     expect(target.experiments.list()).toEqual([])
   })

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { NotFoundError, StoreInputError } from '../../src/main/store/index.ts'
 import { connectionOf, open, tempHome } from './store-helpers.ts'
+import { runRecordSchema } from '../../src/shared/api.ts'
+import { toApiRun } from '../../src/main/service/records.ts'
 
 describe('experiments', () => {
   it('are created, listed with their runs, renamed and deleted (runs stay)', () => {
@@ -165,5 +167,22 @@ describe('runs stored by an earlier version', () => {
     expect(read.config.threshold).toBe(0.95)
     expect(read.config.temperature).toBe(0.5)
     expect(read.config.variant).toBe('U')
+  })
+})
+
+describe('the contract record of a stored run', () => {
+  it('is the stored row with ISO times: no store bookkeeping reaches the contract, every contract field is there', () => {
+    const store = open(tempHome())
+    const run = store.queue.enqueue({ config: { steps: 10 } })
+    store.annotations.addTag(run.id, 'baseline')
+    store.metrics.append(run.id, [{ step: 1, name: 'loss', value: 2, wallTime: 5 }])
+    const record = toApiRun(store.runs.list({ ids: [run.id] })[0])
+    const parsed = runRecordSchema.strict().parse(record)
+    expect(Object.keys(record).sort()).toEqual(Object.keys(parsed).sort())
+    expect(record).not.toHaveProperty('lastHeartbeatAt')
+    expect(record).not.toHaveProperty('experimentName')
+    expect(record.summary.loss).toStrictEqual({ last: 2, lastStep: 1, best: 2, min: 2, max: 2 })
+    expect(record.createdAt).toBe(new Date(store.runs.require(run.id).createdAt).toISOString())
+    expect(record.tags).toEqual(['baseline'])
   })
 })

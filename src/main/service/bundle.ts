@@ -6,6 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { create as createTar, extract as extractTar } from 'tar'
+import { z } from 'zod'
+import { issueField, issueText } from '../../shared/schema-issues.ts'
 import { StoreInputError, type RunRecord, type RunStore } from '../store/index.ts'
 import { sha256Of, writeCheckpointAtomic } from '../checkpoint/files.ts'
 import { deserializeState } from '../checkpoint/format.ts'
@@ -17,12 +19,20 @@ const RUN_FILE = 'run.json'
 const CHECKPOINT_FILE = 'checkpoint.ckpt'
 const KNOWN_FILES = [MANIFEST, RUN_FILE, CHECKPOINT_FILE]
 
-interface BundleManifest {
-  format: typeof BUNDLE_FORMAT
-  exportedAt: string
-  sourceRunId: number
-  checkpoint: { file: typeof CHECKPOINT_FILE; step: number; bytes: number; sha256: string } | null
-}
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected a sha256 (64 hex digits)' })
+const count = z.int({ error: 'expected an integer >= 0' }).min(0, { error: 'expected an integer >= 0' })
+
+/** manifest.json: what the bundle holds; parsed by this schema on import, every field named by its path. */
+const bundleManifestSchema = z.object(
+  {
+    format: z.literal(BUNDLE_FORMAT, { error: `expected "${BUNDLE_FORMAT}" (a bundle from a newer FixMatch Lab?)` }),
+    exportedAt: z.string({ error: 'expected a time' }),
+    sourceRunId: count,
+    checkpoint: z.object({ file: z.literal(CHECKPOINT_FILE), step: count, bytes: count, sha256 }, { error: 'expected null or { step, bytes, sha256 }' }).nullable()
+  },
+  { error: 'expected an object' }
+)
+type BundleManifest = z.infer<typeof bundleManifestSchema>
 
 /** Writes the bundle (atomically: a partial file, then a rename). Reads only, so a read-only store will do. */
 export async function writeRunBundle(store: RunStore, runId: number, outFile: string): Promise<{ bytes: number; checkpointStep: number | null }> {
@@ -170,19 +180,10 @@ function readJson(file: string, what: string): unknown {
 }
 
 function checkManifest(value: unknown): BundleManifest {
-  const m = value as Partial<BundleManifest> | null
-  if (typeof m !== 'object' || m === null) throw new StoreInputError(MANIFEST, 'expected an object')
-  if (m.format !== BUNDLE_FORMAT) {
-    throw new StoreInputError(`${MANIFEST}.format`, `expected "${BUNDLE_FORMAT}", got ${JSON.stringify(m.format)} (a bundle from a newer FixMatch Lab?)`)
-  }
-  const c = m.checkpoint
-  if (c !== null && (typeof c !== 'object' || !/^[0-9a-f]{64}$/.test(String(c?.sha256)))) {
-    throw new StoreInputError(`${MANIFEST}.checkpoint`, 'expected null or { step, bytes, sha256 }')
-  }
-  for (const key of ['step', 'bytes'] as const) {
-    if (c && !(Number.isSafeInteger(c[key]) && c[key] >= 0)) throw new StoreInputError(`${MANIFEST}.checkpoint.${key}`, `expected an integer >= 0, got ${JSON.stringify(c[key])}`)
-  }
-  return m as BundleManifest
+  const result = bundleManifestSchema.safeParse(value, { reportInput: true })
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  throw new StoreInputError(issue.path.length ? `${MANIFEST}.${issueField(issue)}` : MANIFEST, issueText(issue))
 }
 
 /** The checkpoint's bytes, after its size, sha256 and its own step agree with the manifest. */

@@ -14,6 +14,7 @@ import { appHandlers } from './handlers/app.ts'
 import { runHandlers } from './handlers/runs.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
+import { parsedAtTheEdge } from './dispatch.ts'
 
 export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
   homeDir: string
@@ -30,6 +31,7 @@ export interface CloseOptions {
 
 export class LabService {
   readonly events = new ServiceEvents()
+  /** every request parsed by its schema before its handler runs (dispatch.ts) */
   readonly handlers: Handlers
   readonly settings: ServiceSettings
   private readonly core: ServiceCore
@@ -74,7 +76,7 @@ export class LabService {
     }
     // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
     this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
-    this.handlers = { ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) }
+    this.handlers = parsedAtTheEdge({ ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) })
     this.recover()
   }
 

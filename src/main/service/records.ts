@@ -6,36 +6,12 @@ import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.t
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
+/** The store's row is the contract's record with times in milliseconds and bookkeeping fields: only those differ. */
 export function toApiRun(item: RunListItem): RunRecord {
-  const summary: Record<string, MetricSummary> = {}
-  for (const [name, s] of Object.entries(item.summary)) summary[name] = { last: s.last, lastStep: s.lastStep, best: s.best, min: s.min, max: s.max }
-  return {
-    id: item.id,
-    experimentId: item.experimentId,
-    config: item.config,
-    configHash: item.configHash,
-    variant: item.variant,
-    seed: item.seed,
-    splitHash: item.splitHash,
-    status: item.status,
-    queuePosition: item.queuePosition,
-    createdAt: iso(item.createdAt)!,
-    startedAt: iso(item.startedAt),
-    finishedAt: iso(item.finishedAt),
-    trainSeconds: item.trainSeconds,
-    step: item.step,
-    totalSteps: item.totalSteps,
-    backend: item.backend,
-    device: item.device,
-    appVersion: item.appVersion,
-    libraryVersions: item.libraryVersions,
-    os: item.os,
-    retryOf: item.retryOf,
-    error: item.error,
-    tags: item.tags,
-    note: item.note,
-    summary
-  }
+  const { lastHeartbeatAt: _heartbeat, experimentName: _name, createdAt, startedAt, finishedAt, summary, ...same } = item
+  const apiSummary: Record<string, MetricSummary> = {}
+  for (const [name, { bestIs: _bestIs, count: _count, ...kept }] of Object.entries(summary)) apiSummary[name] = kept
+  return { ...same, createdAt: iso(createdAt)!, startedAt: iso(startedAt), finishedAt: iso(finishedAt), summary: apiSummary }
 }
 
 export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {

@@ -13,14 +13,14 @@ export type NoteTarget = { runId: number } | { experimentId: number }
 export class Annotations {
   private readonly insertTag: Statement
   private readonly deleteTag: Statement
-  private readonly tagsOfRun: Statement<unknown>
-  private readonly tagCounts: Statement<{ tag: string; count: number }>
+  private readonly tagsOfRun: Statement<unknown[], unknown>
+  private readonly tagCounts: Statement<unknown[], { tag: string; count: number }>
   private readonly runExists: Statement
   private readonly experimentExists: Statement
   private readonly upsertRunNote: Statement
   private readonly upsertExperimentNote: Statement
-  private readonly runNote: Statement<{ text: string; updated_at: number }>
-  private readonly experimentNote: Statement<{ text: string; updated_at: number }>
+  private readonly runNote: Statement<unknown[], { text: string; updated_at: number }>
+  private readonly experimentNote: Statement<unknown[], { text: string; updated_at: number }>
   private readonly deleteRunNote: Statement
   private readonly deleteExperimentNote: Statement
 

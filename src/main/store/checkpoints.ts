@@ -35,7 +35,7 @@ interface CheckpointRow {
 
 export class Checkpoints {
   private readonly insert: Statement
-  private readonly byRun: Statement<CheckpointRow>
+  private readonly byRun: Statement<unknown[], CheckpointRow>
   private readonly runExists: Statement
   private readonly deleteRow: Statement
 

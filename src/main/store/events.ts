@@ -53,8 +53,8 @@ interface EventRow {
 
 export class Events {
   private readonly insert: Statement
-  private readonly latest: Statement<EventRow>
-  private readonly following: Statement<EventRow>
+  private readonly latest: Statement<unknown[], EventRow>
+  private readonly following: Statement<unknown[], EventRow>
 
   constructor(private readonly ctx: StoreContext) {
     const db = ctx.db

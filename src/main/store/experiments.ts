@@ -37,9 +37,9 @@ interface ExperimentRow {
 
 export class Experiments {
   private readonly insert: Statement
-  private readonly byId: Statement<ExperimentRow>
-  private readonly byName: Statement<ExperimentRow>
-  private readonly all: Statement<ExperimentRow & { run_ids: string }>
+  private readonly byId: Statement<unknown[], ExperimentRow>
+  private readonly byName: Statement<unknown[], ExperimentRow>
+  private readonly all: Statement<unknown[], ExperimentRow & { run_ids: string }>
   private readonly updateRow: Statement
   private readonly deleteRow: Statement
 

@@ -36,8 +36,8 @@ export interface RunExport {
 
 export class RunExporter {
   private readonly lookup: RunLookup
-  private readonly names: Statement<{ id: number; name: string }>
-  private readonly range: Statement<unknown[]>
+  private readonly names: Statement<unknown[], { id: number; name: string }>
+  private readonly range: Statement<unknown[], unknown[]>
 
   constructor(
     private readonly ctx: StoreContext,
@@ -46,7 +46,7 @@ export class RunExporter {
     const db = ctx.db
     this.lookup = new RunLookup(db)
     this.names = db.prepare('SELECT n.id, n.name FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name')
-    this.range = db.prepare('SELECT step, value, wall_time FROM metrics WHERE run_id = ? AND name_id = ? ORDER BY step').raw()
+    this.range = db.prepare<unknown[], unknown[]>('SELECT step, value, wall_time FROM metrics WHERE run_id = ? AND name_id = ? ORDER BY step').raw()
   }
 
   /** step,name,value,wall_time (wall_time in milliseconds since the epoch), by name then step. */

@@ -3,7 +3,7 @@ export { openStore, storePaths, RunStore, STORE_FILE, type OpenStoreOptions } fr
 export * from './errors.ts'
 export { StoredDataError } from './rows.ts'
 export { MIGRATIONS, LATEST_VERSION, type Migration } from './migrations.ts'
-export { RUN_STATUSES, TRANSITIONS, QUEUE_STATUSES, FINAL_STATUSES, canTransition, type RunStatus } from './run-status.ts'
+export { RUN_STATUSES, TRANSITIONS, QUEUE_STATUSES, FINAL_STATUSES, type RunStatus } from './run-status.ts'
 export { bestIsMax, type MetricSummary } from './summary-rule.ts'
 export type { RunRecord } from './run-record.ts'
 export type { RunListItem, RunFilter, RunStartInfo } from './runs.ts'

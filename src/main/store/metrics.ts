@@ -73,20 +73,20 @@ interface NameBatch {
 
 export class Metrics {
   private readonly runExists: Statement
-  private readonly nameIdOf: Statement<unknown>
+  private readonly nameIdOf: Statement<unknown[], unknown>
   private readonly insertName: Statement
   private readonly insertPoint: Statement
-  private readonly lastStepOf: Statement<unknown>
+  private readonly lastStepOf: Statement<unknown[], unknown>
   private readonly mergeSummary: Statement
   private readonly deleteSummary: Statement
   private readonly recomputeSummary: Statement
-  private readonly summaryRows: Statement<SummaryRow>
-  private readonly range: Statement<unknown[]>
-  private readonly rangeEnds: Statement<unknown[]>
-  private readonly rangeCount: Statement<unknown>
-  private readonly summaryCount: Statement<unknown>
-  private readonly lowestIn: Statement<unknown[]>
-  private readonly highestIn: Statement<unknown[]>
+  private readonly summaryRows: Statement<unknown[], SummaryRow>
+  private readonly range: Statement<unknown[], unknown[]>
+  private readonly rangeEnds: Statement<unknown[], unknown[]>
+  private readonly rangeCount: Statement<unknown[], unknown>
+  private readonly summaryCount: Statement<unknown[], unknown>
+  private readonly lowestIn: Statement<unknown[], unknown[]>
+  private readonly highestIn: Statement<unknown[], unknown[]>
   private readonly deleteAfter: Statement
 
   constructor(private readonly ctx: StoreContext) {
@@ -118,16 +118,16 @@ export class Metrics {
     this.summaryRows = db.prepare(`
       SELECT s.run_id, n.name, s.last, s.last_step, s.best, s.min, s.max, s.count
       FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name`)
-    this.range = db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step').raw()
+    this.range = db.prepare<unknown[], unknown[]>('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step').raw()
     // each a seek on the key, not a scan
-    this.rangeEnds = db.prepare(`
+    this.rangeEnds = db.prepare<unknown[], unknown[]>(`
       SELECT (SELECT min(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after),
              (SELECT max(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after)`).raw()
     this.rangeCount = db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?').pluck()
     this.summaryCount = db.prepare('SELECT count FROM run_summary WHERE run_id = ? AND name_id = ?').pluck()
     // With a single min() or max(), SQLite takes the bare column (step) from that row.
-    this.lowestIn = db.prepare('SELECT step, min(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
-    this.highestIn = db.prepare('SELECT step, max(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
+    this.lowestIn = db.prepare<unknown[], unknown[]>('SELECT step, min(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
+    this.highestIn = db.prepare<unknown[], unknown[]>('SELECT step, max(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
     this.deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?')
   }
 

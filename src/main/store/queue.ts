@@ -32,14 +32,14 @@ export class Queue {
   private readonly lookup: RunLookup
   private readonly insert: Statement
   private readonly experimentExists: Statement
-  private readonly firstPosition: Statement<unknown>
-  private readonly lastPosition: Statement<unknown>
-  private readonly previous: Statement<{ id: number; queue_position: number }>
-  private readonly following: Statement<{ id: number; queue_position: number }>
+  private readonly firstPosition: Statement<unknown[], unknown>
+  private readonly lastPosition: Statement<unknown[], unknown>
+  private readonly previous: Statement<unknown[], { id: number; queue_position: number }>
+  private readonly following: Statement<unknown[], { id: number; queue_position: number }>
   private readonly setPosition: Statement
-  private readonly next: Statement<unknown[]>
-  private readonly queued: Statement<unknown[]>
-  private readonly running: Statement<unknown[]>
+  private readonly next: Statement<unknown[], unknown[]>
+  private readonly queued: Statement<unknown[], unknown[]>
+  private readonly running: Statement<unknown[], unknown[]>
   private readonly updateStatus: Statement
   private readonly copyTags: Statement
 
@@ -55,9 +55,9 @@ export class Queue {
     this.previous = db.prepare('SELECT id, queue_position FROM runs WHERE queue_position < ? ORDER BY queue_position DESC LIMIT 1')
     this.following = db.prepare('SELECT id, queue_position FROM runs WHERE queue_position > ? ORDER BY queue_position LIMIT 1')
     this.setPosition = db.prepare('UPDATE runs SET queue_position = ? WHERE id = ?')
-    this.next = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'queued' ORDER BY r.queue_position LIMIT 1`).raw()
-    this.queued = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.queue_position IS NOT NULL ORDER BY r.queue_position`).raw()
-    this.running = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'running' ORDER BY r.started_at DESC, r.id DESC`).raw()
+    this.next = db.prepare<unknown[], unknown[]>(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'queued' ORDER BY r.queue_position LIMIT 1`).raw()
+    this.queued = db.prepare<unknown[], unknown[]>(`SELECT ${RUN_SELECT} FROM runs r WHERE r.queue_position IS NOT NULL ORDER BY r.queue_position`).raw()
+    this.running = db.prepare<unknown[], unknown[]>(`SELECT ${RUN_SELECT} FROM runs r WHERE r.status = 'running' ORDER BY r.started_at DESC, r.id DESC`).raw()
     this.updateStatus = db.prepare(`
       UPDATE runs SET status = @status, queue_position = @position, started_at = @startedAt, finished_at = @finishedAt,
         error = @error, step = @step, train_seconds = @trainSeconds, last_heartbeat_at = @heartbeat

@@ -1,42 +1,29 @@
 // The run row as callers see it, and the mapping from SQLite's columns.
 import { createHash } from 'node:crypto'
 import type { Database, Statement } from 'better-sqlite3'
+import type { RunRecord as ApiRunRecord } from '../../shared/api.ts'
 import { canonicalConfig, type RunConfig, type Variant } from '../../shared/config.ts'
 import { storedConfig } from '../../shared/stored-config.ts'
 import { NotFoundError } from './errors.ts'
 import { parseJsonColumn } from './rows.ts'
 import type { RunStatus } from './run-status.ts'
 
-export interface RunRecord {
-  id: number
-  experimentId: number | null
-  /** the run this one retries, if any */
-  retryOf: number | null
-  config: RunConfig
-  /** sha256 of canonicalConfig(config): equal configs, equal hashes */
-  configHash: string
-  variant: Variant
-  seed: number
-  splitHash: string | null
-  status: RunStatus
-  /** place in the queue while queued, paused or interrupted; null otherwise */
-  queuePosition: number | null
-  /** milliseconds since the epoch, like every *At field */
-  createdAt: number
-  startedAt: number | null
-  finishedAt: number | null
-  /** training time, pauses excluded */
-  trainSeconds: number
-  step: number
-  totalSteps: number
-  backend: string | null
-  device: string | null
-  appVersion: string | null
-  libraryVersions: Record<string, string>
-  os: string | null
-  error: string | null
-  lastHeartbeatAt: number | null
-}
+/** The times the store keeps as milliseconds since the epoch (the contract sends them as ISO text). */
+export type StoredTimes = 'createdAt' | 'startedAt' | 'finishedAt'
+/** Fields the contract's record adds: annotations and summaries (RunListItem), and what only the service knows. */
+type ServiceFields = 'tags' | 'note' | 'summary' | 'pending' | 'resumeStep'
+/** Provenance an older service may leave out of the contract's record; every stored row has it. */
+type Provenance = 'appVersion' | 'libraryVersions' | 'os' | 'retryOf'
+
+/** A run row: the contract's RunRecord (shared/api.ts) with times in milliseconds and the heartbeat. */
+export type RunRecord = Omit<ApiRunRecord, StoredTimes | ServiceFields | Provenance> &
+  Required<Pick<ApiRunRecord, Provenance>> & {
+    /** milliseconds since the epoch, like every *At field */
+    createdAt: number
+    startedAt: number | null
+    finishedAt: number | null
+    lastHeartbeatAt: number | null
+  }
 
 // Runs are read as raw arrays (about twice as fast as row objects when listing
 // a thousand): every query selects RUN_COLUMNS in this order, and toRunRecord
@@ -94,10 +81,10 @@ export function configHash(config: RunConfig): string {
 
 /** One prepared lookup shared by the modules that need "this run, or an error". */
 export class RunLookup {
-  private readonly byId: Statement<unknown[]>
+  private readonly byId: Statement<unknown[], unknown[]>
 
   constructor(db: Database) {
-    this.byId = db.prepare(`SELECT ${RUN_SELECT} FROM runs r WHERE r.id = ?`).raw()
+    this.byId = db.prepare<unknown[], unknown[]>(`SELECT ${RUN_SELECT} FROM runs r WHERE r.id = ?`).raw()
   }
 
   get(id: number): RunRecord | undefined {

@@ -66,14 +66,14 @@ const LIST_COLUMNS = `
 export class Runs {
   private readonly lookup: RunLookup
   /** prepared once per filter shape (which filters are set, order, count or rows) */
-  private readonly filtered = new Map<string, Statement<unknown>>()
-  private readonly summaries: Statement<unknown[]>
-  private readonly metricNames: Statement<unknown[]>
+  private readonly filtered = new Map<string, Statement<unknown[], unknown>>()
+  private readonly summaries: Statement<unknown[], unknown[]>
+  private readonly metricNames: Statement<unknown[], unknown[]>
   private readonly updateInfo: Statement
   private readonly updateProgress: Statement
   private readonly updateExperiment: Statement
   private readonly experimentExists: Statement
-  private readonly checkpointPaths: Statement<unknown>
+  private readonly checkpointPaths: Statement<unknown[], unknown>
   private readonly deleteRow: Statement
 
   constructor(private readonly ctx: StoreContext) {
@@ -81,9 +81,9 @@ export class Runs {
     this.lookup = new RunLookup(db)
     // name ids are mapped in JavaScript: metric_names has a few dozen rows, run_summary thousands
     this.summaries = db
-      .prepare('SELECT run_id, name_id, last, last_step, best, min, max, count FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))')
+      .prepare<unknown[], unknown[]>('SELECT run_id, name_id, last, last_step, best, min, max, count FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))')
       .raw()
-    this.metricNames = db.prepare('SELECT id, name FROM metric_names').raw()
+    this.metricNames = db.prepare<unknown[], unknown[]>('SELECT id, name FROM metric_names').raw()
     this.updateInfo = db.prepare(`
       UPDATE runs SET split_hash = coalesce(@splitHash, split_hash), backend = coalesce(@backend, backend),
         device = coalesce(@device, device), app_version = coalesce(@appVersion, app_version),
@@ -141,7 +141,7 @@ export class Runs {
     return Number(this.statement(params, 'count').pluck().get(params))
   }
 
-  private statement(params: Record<string, unknown>, shape: 'newest' | 'oldest' | 'count'): Statement<unknown> {
+  private statement(params: Record<string, unknown>, shape: 'newest' | 'oldest' | 'count'): Statement<unknown[], unknown> {
     const used = Object.keys(FILTER_CLAUSES).filter((key) => key in params)
     const key = `${shape}:${used.join(',')}`
     let statement = this.filtered.get(key)

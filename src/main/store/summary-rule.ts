@@ -1,5 +1,6 @@
 // Which way is "best" for a metric: the one rule, used by the live summary,
 // its recomputation and every reader; and the summary's shape.
+import type { MetricSummary as ApiMetricSummary } from '../../shared/api.ts'
 
 // Accuracies and rates where more is better; everything else (losses, lr,
 // timings) is judged by its minimum.
@@ -9,14 +10,8 @@ export function bestIsMax(metricName: string): boolean {
   return HIGHER_IS_BETTER.has(metricName) || /accuracy|\/top\d+$/i.test(metricName)
 }
 
-export interface MetricSummary {
-  /** value at the highest step */
-  last: number
-  lastStep: number
-  /** max or min by bestIsMax(name) */
-  best: number
+/** The contract's summary (last, lastStep, best, min, max), with the store's bookkeeping: which way best is, and the count. */
+export type MetricSummary = ApiMetricSummary & {
   bestIs: 'max' | 'min'
-  min: number
-  max: number
   count: number
 }

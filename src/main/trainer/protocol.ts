@@ -1,166 +1,121 @@
-// The messages between the lab service and a trainer process. The trainer
-// never touches SQLite: it reports, the service records. Both sides check what
-// they receive, since a message crosses a process boundary.
-import { CONFIG_SCHEMA, type RunConfig } from '../../shared/config.ts'
+// The messages between the lab service and a trainer process, both ways, as
+// zod schemas (discriminated on `type`); the types are inferred from them. The
+// trainer never touches SQLite: it reports, the service records. Both sides
+// parse what they receive, since a message crosses a process boundary.
+import { z } from 'zod'
+import { CONFIG_SCHEMA, runConfigSchema } from '../../shared/config.ts'
 import type { WebGpuAdapter } from './webgpu.ts'
 
+// Steps are bounded as the config check bounds a run's steps, so that every run it lets through reports in range.
+const { min: MIN_TOTAL_STEPS, max: MAX_STEP } = CONFIG_SCHEMA.steps
+/** A count or size: a non-negative safe integer. */
+const count = z.int().min(0)
+const step = count.max(MAX_STEP)
+const totalSteps = step.min(MIN_TOTAL_STEPS)
+/** finite: NaN and Infinity are refused */
+const number = z.number()
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/)
+
 /** A checkpoint the trainer may resume from, as the store recorded it. */
-export interface CheckpointCandidate {
-  path: string
-  step: number
-  bytes: number
-  sha256: string
-}
+const checkpointCandidate = z.object({ path: z.string(), step, bytes: count, sha256: z.string() })
+export type CheckpointCandidate = z.infer<typeof checkpointCandidate>
 
-export interface StartMessage {
-  type: 'start'
-  runId: number
-  config: RunConfig
-  homeDir: string
+const startMessage = z.object({
+  type: z.literal('start'),
+  runId: count,
+  config: runConfigSchema,
+  homeDir: z.string(),
   /** where this run's checkpoint files go: <home>/checkpoints/<runId>/ */
-  checkpointDir: string
+  checkpointDir: z.string(),
   /** newest first; the trainer takes the first that checks out */
-  resumeCandidates: CheckpointCandidate[]
-  heartbeatMs: number
-}
+  resumeCandidates: z.array(checkpointCandidate),
+  heartbeatMs: count.min(1)
+})
+export type StartMessage = z.infer<typeof startMessage>
 
-export type ToTrainer = StartMessage | { type: 'pause' } | { type: 'stop' }
+const toTrainer = z.discriminatedUnion('type', [startMessage, z.object({ type: z.literal('pause') }), z.object({ type: z.literal('stop') })])
+export type ToTrainer = z.infer<typeof toTrainer>
 
-export interface RejectedCheckpoint {
-  path: string
-  step: number
-  reason: string
-}
+const rejectedCheckpoint = z.object({ path: z.string(), step, reason: z.string() })
+export type RejectedCheckpoint = z.infer<typeof rejectedCheckpoint>
 
-export type FromTrainer =
-  | {
-      type: 'started'
-      backend: string
-      device: string
-      /** webgpu: the adapter (vendor, architecture, device, description, driver, limits); device names it too */
-      adapter?: WebGpuAdapter
-      splitHash: string
-      /** the checkpoint step it continues from, or null for a start at step 0 */
-      resumedFromStep: number | null
-      trainSeconds: number
-      rejected: RejectedCheckpoint[]
-      libraryVersions: Record<string, string>
-      os: string
-    }
-  | { type: 'metrics'; step: number; values: Record<string, number> }
-  | { type: 'eval'; step: number; top1: number; top5: number; loss: number; count: number }
-  | { type: 'progress'; step: number; totalSteps: number; imagesPerSecond: number; etaSeconds: number; latestTop1?: number }
-  | { type: 'checkpoint'; step: number; path: string; bytes: number; sha256: string; trainSeconds: number; splitHash: string }
+const webGpuAdapter = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  driver: z.string().optional(),
+  software: z.boolean(),
+  found: z.array(z.enum(['high-performance', 'low-power', 'fallback'])),
+  /** the limits that decide what fits (WebGpuLimits), each a number where reported */
+  limits: z
+    .object({
+      maxBufferSize: number,
+      maxStorageBufferBindingSize: number,
+      maxStorageBuffersPerShaderStage: number,
+      maxComputeWorkgroupStorageSize: number,
+      maxComputeInvocationsPerWorkgroup: number,
+      maxComputeWorkgroupsPerDimension: number
+    })
+    .partial()
+}) satisfies z.ZodType<Omit<WebGpuAdapter, 'limits'>>
+
+/** NaN and Infinity arrive as null through JSON: the service skips them, like the store does */
+const reading = z.number().nullable()
+const stopped = { step: step.optional(), trainSeconds: number.optional() }
+
+const fromTrainer = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('started'),
+    backend: z.string(),
+    device: z.string(),
+    /** webgpu: the adapter (vendor, architecture, device, description, driver, limits); device names it too */
+    adapter: webGpuAdapter.optional(),
+    splitHash: z.string(),
+    /** the checkpoint step it continues from, or null for a start at step 0 */
+    resumedFromStep: step.nullable(),
+    trainSeconds: number,
+    rejected: z.array(rejectedCheckpoint),
+    libraryVersions: z.record(z.string(), z.string()),
+    os: z.string()
+  }),
+  z.object({ type: z.literal('metrics'), step, values: z.record(z.string(), reading) }),
+  z.object({ type: z.literal('eval'), step, top1: reading, top5: reading, loss: reading, count: reading }),
+  z.object({ type: z.literal('progress'), step, totalSteps, imagesPerSecond: number, etaSeconds: number, latestTop1: number.optional() }),
+  z.object({ type: z.literal('checkpoint'), step, path: z.string(), bytes: count, sha256, trainSeconds: number, splitHash: z.string() }),
   /** quietMs: the trainer expects to be silent for up to this long (an evaluation is next), beyond the usual timeout */
-  | { type: 'heartbeat'; step: number; trainSeconds: number; quietMs?: number }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  z.object({ type: z.literal('heartbeat'), step, trainSeconds: number, quietMs: number.min(0).optional() }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   /** step and trainSeconds are left out when it stopped before training began (nothing new to record) */
-  | { type: 'paused'; step?: number; trainSeconds?: number }
-  | { type: 'stopped'; step?: number; trainSeconds?: number }
-  | { type: 'finished'; step: number; trainSeconds: number; splitHash: string }
+  z.object({ type: z.literal('paused'), ...stopped }),
+  z.object({ type: z.literal('stopped'), ...stopped }),
+  z.object({ type: z.literal('finished'), step, trainSeconds: number, splitHash: z.string() }),
   /**
    * diskFull: a checkpoint could not be written for lack of space (the run can resume once space is freed);
    * resumable: nothing is wrong with the run, it could not train now (another trainer holds it): pause it with the reason
    */
-  | { type: 'failed'; message: string; diskFull: boolean; resumable?: boolean }
-
-export type FromTrainerType = FromTrainer['type']
-
-/** Messages after which the trainer exits. */
-export const TERMINAL_TYPES: readonly FromTrainerType[] = ['paused', 'stopped', 'finished', 'failed']
+  z.object({ type: z.literal('failed'), message: z.string(), diskFull: z.boolean(), resumable: z.boolean().optional() })
+])
+export type FromTrainer = z.infer<typeof fromTrainer>
 
 export class ProtocolError extends Error {}
 
-type Json = Record<string, unknown>
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
-/** A count or size: a non-negative safe integer. */
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
-// Steps are bounded as the config check bounds a run's steps, so that every run it lets through reports in range.
-const { min: MIN_TOTAL_STEPS, max: MAX_STEP } = CONFIG_SCHEMA.steps
-const isStep = (value: unknown): value is number => isCount(value) && value <= MAX_STEP
-const isTotalSteps = (value: unknown): value is number => isStep(value) && value >= MIN_TOTAL_STEPS
-const isText = (value: unknown): value is string => typeof value === 'string'
-
-function need(ok: boolean, type: string, field: string): void {
-  if (!ok) throw new ProtocolError(`trainer message "${type}": bad or missing ${field}`)
-}
-
-function isAdapter(value: unknown): boolean {
-  if (!isObject(value) || !isObject(value.limits) || typeof value.software !== 'boolean') return false
-  const texts = [value.vendor, value.architecture, value.device, value.description]
-  return texts.every(isText) && (value.driver === undefined || isText(value.driver)) && Object.values(value.limits).every(isNumber)
-}
-
-function numberRecord(value: unknown): value is Record<string, number> {
-  // NaN and Infinity arrive as null through JSON: the service skips them, like the store does
-  return isObject(value) && Object.values(value).every((v) => v === null || typeof v === 'number')
+/** A parser that throws ProtocolError naming the message type and every bad or missing field. */
+function parser<T>(schema: z.ZodType<T>, sender: 'trainer' | 'service'): (value: unknown) => T {
+  return (value) => {
+    const result = schema.safeParse(value)
+    if (result.success) return result.data
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined
+    if (typeof type !== 'string') throw new ProtocolError(`${sender} message without a type`)
+    const issues = result.error.issues
+    if (issues.some((issue) => issue.code === 'invalid_union' && issue.path.join('.') === 'type')) throw new ProtocolError(`unknown ${sender} message type "${type}"`)
+    const fields = [...new Set(issues.map((issue) => issue.path.join('.')))]
+    throw new ProtocolError(`${sender} message "${type}": bad or missing ${fields.join(' or ')}`)
+  }
 }
 
 /** Checks a message from a trainer; throws ProtocolError naming what is wrong. */
-export function parseFromTrainer(value: unknown): FromTrainer {
-  if (!isObject(value) || !isText(value.type)) throw new ProtocolError('trainer message without a type')
-  const m = value
-  const t = m.type as string
-  switch (t) {
-    case 'started':
-      need(isText(m.backend) && isText(m.device) && isText(m.splitHash) && isText(m.os), t, 'backend, device, splitHash or os')
-      need(m.resumedFromStep === null || isStep(m.resumedFromStep), t, 'resumedFromStep')
-      need(isNumber(m.trainSeconds), t, 'trainSeconds')
-      need(m.adapter === undefined || isAdapter(m.adapter), t, 'adapter')
-      need(Array.isArray(m.rejected) && m.rejected.every((r) => isObject(r) && isText(r.path) && isStep(r.step) && isText(r.reason)), t, 'rejected')
-      need(isObject(m.libraryVersions) && Object.values(m.libraryVersions).every(isText), t, 'libraryVersions')
-      break
-    case 'metrics':
-      need(isStep(m.step) && numberRecord(m.values), t, 'step or values')
-      break
-    case 'eval':
-      need(isStep(m.step) && [m.top1, m.top5, m.loss, m.count].every((v) => v === null || typeof v === 'number'), t, 'step or results')
-      break
-    case 'progress':
-      need(isStep(m.step) && isTotalSteps(m.totalSteps), t, 'step or totalSteps')
-      break
-    case 'checkpoint':
-      need(isStep(m.step) && isText(m.path) && isCount(m.bytes) && isText(m.sha256) && /^[0-9a-f]{64}$/.test(m.sha256), t, 'step, path, bytes or sha256')
-      need(isNumber(m.trainSeconds) && isText(m.splitHash), t, 'trainSeconds or splitHash')
-      break
-    case 'heartbeat':
-      need(isStep(m.step) && isNumber(m.trainSeconds), t, 'step or trainSeconds')
-      need(m.quietMs === undefined || (isNumber(m.quietMs) && m.quietMs >= 0), t, 'quietMs')
-      break
-    case 'paused':
-    case 'stopped':
-      need((m.step === undefined || isStep(m.step)) && (m.trainSeconds === undefined || isNumber(m.trainSeconds)), t, 'step or trainSeconds')
-      break
-    case 'finished':
-      need(isStep(m.step) && isNumber(m.trainSeconds) && isText(m.splitHash), t, 'step, trainSeconds or splitHash')
-      break
-    case 'log':
-      need(['info', 'warn', 'error'].includes(m.level as string) && isText(m.message), t, 'level or message')
-      break
-    case 'failed':
-      need(isText(m.message) && typeof m.diskFull === 'boolean' && (m.resumable === undefined || typeof m.resumable === 'boolean'), t, 'message, diskFull or resumable')
-      break
-    default:
-      throw new ProtocolError(`unknown trainer message type "${t}"`)
-  }
-  return m as unknown as FromTrainer
-}
+export const parseFromTrainer = parser(fromTrainer, 'trainer')
 
 /** Checks a message from the service; throws ProtocolError naming what is wrong. */
-export function parseToTrainer(value: unknown): ToTrainer {
-  if (!isObject(value) || !isText(value.type)) throw new ProtocolError('service message without a type')
-  if (value.type === 'pause' || value.type === 'stop') return { type: value.type }
-  if (value.type !== 'start') throw new ProtocolError(`unknown service message type "${value.type}"`)
-  const m = value
-  need(isCount(m.runId) && isObject(m.config) && isText(m.homeDir) && isText(m.checkpointDir), 'start', 'runId, config, homeDir or checkpointDir')
-  need(isCount(m.heartbeatMs) && m.heartbeatMs > 0, 'start', 'heartbeatMs')
-  need(
-    Array.isArray(m.resumeCandidates) &&
-      m.resumeCandidates.every((c) => isObject(c) && isText(c.path) && isStep(c.step) && isCount(c.bytes) && isText(c.sha256)),
-    'start',
-    'resumeCandidates'
-  )
-  return m as unknown as StartMessage
-}
+export const parseToTrainer = parser(toTrainer, 'service')

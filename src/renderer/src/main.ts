@@ -1,3 +1,4 @@
+import './zod-jitless.ts'
 import { createApp } from 'vue'
 import App from './App.vue'
 import { createLabClient } from './api/client.ts'

@@ -1,14 +1,14 @@
 // 'app/info' and 'presets/list': what this install is and offers, the
 // datasets in its home folder included (the editor warns before queueing a
 // run on one that is not imported: it would fail at once).
-import type { DatasetAvailability, Handlers } from '../../../shared/api.ts'
+import type { DatasetAvailability, ParsedHandlers } from '../../../shared/api.ts'
 import { CIFAR_FORMATS, cifarMissingMessage, isCifarInstalled } from '../../data/cifar.ts'
 import { PRESETS } from '../../../shared/presets.ts'
 import { PRODUCT_NAME } from '../../paths.ts'
 import { collectReport } from '../../doctor.ts'
 import type { ServiceCore } from '../context.ts'
 
-type AppHandlers = Pick<Handlers, 'app/info' | 'presets/list'>
+type AppHandlers = Pick<ParsedHandlers, 'app/info' | 'presets/list'>
 
 export function appHandlers(core: ServiceCore): AppHandlers {
   // doctor probes nvidia-smi and the CUDA libraries: once per backend seen, not per call

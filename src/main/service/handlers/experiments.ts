@@ -1,33 +1,13 @@
 // 'experiments/*': an experiment is variants x seeds of one config, all on
 // one labeled split (one splitSeed), queued together.
-import type { Handlers } from '../../../shared/api.ts'
-import { VARIANTS, type Variant } from '../../../shared/config.ts'
-import { isMethodName } from '../../../shared/methods/index.ts'
+import type { ParsedHandlers } from '../../../shared/api.ts'
 import { ServiceError } from '../errors.ts'
 import type { ServiceCore } from '../context.ts'
 import { toApiExperiment } from '../records.ts'
-import { id, list, optionalText, partialConfig, requestObject, show, text } from '../validate.ts'
 import { configFrom } from './queue.ts'
 import { refuseRunning, removeRunFiles } from './runs.ts'
 
-type ExperimentHandlers = Pick<Handlers, 'experiments/list' | 'experiments/create' | 'experiments/delete'>
-
-const variant = (value: unknown, where: string): Variant => {
-  if (!isMethodName(value)) throw new ServiceError(`${where}: expected one of ${VARIANTS.join(', ')}, got ${show(value)}`, 'variants')
-  return value
-}
-const seed = (value: unknown, where: string): number => {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 2 ** 31 - 1) {
-    throw new ServiceError(`${where}: expected an integer seed from 0 to 2^31-1, got ${show(value)}`, 'seeds')
-  }
-  return value as number
-}
-
-function distinct<T>(items: T[], field: string): T[] {
-  if (items.length === 0) throw new ServiceError(`${field}: give at least one`, field)
-  if (new Set(items).size !== items.length) throw new ServiceError(`${field}: ${items.join(', ')} repeats an entry`, field)
-  return items
-}
+type ExperimentHandlers = Pick<ParsedHandlers, 'experiments/list' | 'experiments/create' | 'experiments/delete'>
 
 export function experimentHandlers(core: ServiceCore): ExperimentHandlers {
   const { store } = core
@@ -37,18 +17,12 @@ export function experimentHandlers(core: ServiceCore): ExperimentHandlers {
       return store.experiments.list().map(toApiExperiment)
     },
 
-    async 'experiments/create'(raw) {
-      const request = requestObject(raw, 'experiments/create')
-      const name = text(request, 'name', 200)
-      const description = optionalText(request, 'description', 10_000) ?? ''
-      const preset = optionalText(request, 'preset', 100)
-      const baseConfig = partialConfig(request, 'config')
-      const variants = distinct(list(request, 'variants', variant, { max: VARIANTS.length })!, 'variants')
-      const seeds = distinct(list(request, 'seeds', seed, { max: 100 })!, 'seeds')
+    async 'experiments/create'({ name, description, preset, config, variants, seeds }) {
+      const baseConfig = config ?? {}
       // checked once up front: one bad key fails the whole experiment before anything is queued
       const base = configFrom(preset, baseConfig)
       const experiment = store.transaction(() => {
-        const created = store.experiments.create({ name, description, preset: preset ?? null, baseConfig })
+        const created = store.experiments.create({ name, description: description ?? '', preset: preset ?? null, baseConfig })
         // seed by seed, so the first results morning-after already cover every variant
         for (const s of seeds) for (const v of variants) store.queue.enqueue({ config: { ...base, variant: v, seed: s }, experimentId: created.id })
         return created
@@ -62,8 +36,7 @@ export function experimentHandlers(core: ServiceCore): ExperimentHandlers {
 
     // the experiment with its runs, their metrics and checkpoints, as the dialog says;
     // refused (nothing deleted) while one of its runs trains
-    async 'experiments/delete'(raw) {
-      const experimentId = id(requestObject(raw, 'experiments/delete'), 'experimentId')
+    async 'experiments/delete'({ experimentId }) {
       const experiment = store.experiments.list().find((e) => e.id === experimentId)
       if (!experiment) throw new ServiceError(`experiment ${experimentId} does not exist`, 'experimentId', 'not-found')
       for (const runId of experiment.runIds) refuseRunning(core, runId, `the experiment "${experiment.name}"`, 'experimentId')

@@ -1,25 +1,24 @@
 // 'queue/*': what to train next, and a run's pause, resume and cancel.
-import type { Handlers } from '../../../shared/api.ts'
+import type { ParsedHandlers } from '../../../shared/api.ts'
 import { getPreset } from '../../../shared/presets.ts'
 import { resolveConfig } from '../../../shared/config.ts'
 import { ServiceError } from '../errors.ts'
 import { apiRuns, queueView, resumeStepOf, resumeWords } from '../records.ts'
 import type { ServiceCore } from '../context.ts'
-import { id, oneOf, optionalText, partialConfig, requestObject } from '../validate.ts'
 
-type QueueHandlers = Pick<Handlers, 'queue/list' | 'queue/add' | 'queue/move' | 'queue/pause' | 'queue/resume' | 'queue/cancel' | 'queue/retry'>
+type QueueHandlers = Pick<ParsedHandlers, 'queue/list' | 'queue/add' | 'queue/move' | 'queue/pause' | 'queue/resume' | 'queue/cancel' | 'queue/retry'>
 
 /** A preset's config under the request's keys, every field checked. */
-export function configFrom(presetName: string | undefined, config: Record<string, unknown>) {
+export function configFrom(presetName: string | null | undefined, config: Record<string, unknown> | null | undefined) {
   let base = {}
-  if (presetName !== undefined) {
+  if (presetName !== undefined && presetName !== null) {
     try {
       base = getPreset(presetName).config
     } catch (error) {
       throw new ServiceError((error as Error).message, 'preset')
     }
   }
-  return resolveConfig(base, config)
+  return resolveConfig(base, config ?? {})
 }
 
 export function queueHandlers(core: ServiceCore): QueueHandlers {
@@ -31,9 +30,8 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
       return queueView(store, core.pendingOf)
     },
 
-    async 'queue/add'(raw) {
-      const request = requestObject(raw, 'queue/add')
-      const config = configFrom(optionalText(request, 'preset', 100), partialConfig(request, 'config'))
+    async 'queue/add'(request) {
+      const config = configFrom(request.preset, request.config)
       const run = store.queue.enqueue({ config })
       core.log(run.id, 'info', `queued: variant ${run.variant}, seed ${run.seed}, ${run.totalSteps} steps`, 'status')
       core.runChanged(run.id)
@@ -41,14 +39,12 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
       return one(run.id)
     },
 
-    async 'queue/move'(raw) {
-      const request = requestObject(raw, 'queue/move')
-      store.queue.move(id(request, 'runId'), oneOf(request, 'direction', ['up', 'down', 'top'] as const))
+    async 'queue/move'({ runId, direction }) {
+      store.queue.move(runId, direction)
       core.queueChanged()
     },
 
-    async 'queue/pause'(raw) {
-      const runId = id(requestObject(raw, 'queue/pause'), 'runId')
+    async 'queue/pause'({ runId }) {
       const run = store.runs.require(runId)
       if (run.status === 'running') {
         const session = core.scheduler.session(runId)
@@ -65,8 +61,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
       core.runChanged(runId)
     },
 
-    async 'queue/resume'(raw) {
-      const runId = id(requestObject(raw, 'queue/resume'), 'runId')
+    async 'queue/resume'({ runId }) {
       const run = store.runs.require(runId)
       if (run.status === 'queued' || run.status === 'running') return
       if (run.status !== 'paused' && run.status !== 'interrupted') {
@@ -78,8 +73,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
       core.scheduler.kick({ clearHold: true })
     },
 
-    async 'queue/cancel'(raw) {
-      const runId = id(requestObject(raw, 'queue/cancel'), 'runId')
+    async 'queue/cancel'({ runId }) {
       const run = store.runs.require(runId)
       if (run.status === 'running') {
         const session = core.scheduler.session(runId)
@@ -94,8 +88,7 @@ export function queueHandlers(core: ServiceCore): QueueHandlers {
       core.runChanged(runId)
     },
 
-    async 'queue/retry'(raw) {
-      const runId = id(requestObject(raw, 'queue/retry'), 'runId')
+    async 'queue/retry'({ runId }) {
       const copy = store.queue.retry(runId)
       core.log(copy.id, 'info', `queued as a retry of run ${runId}`, 'status')
       core.runChanged(copy.id)

@@ -13,7 +13,7 @@ export class BridgeLabClient implements LabClient {
   constructor(private readonly bridge: PortBridge) {}
 
   async call<C extends CommandName>(command: C, request: Request<C>): Promise<Response<C>> {
-    const method = this.bridge[command] as ((request: Request<C>) => ReturnType<PortBridge[C]>) | undefined
+    const method = this.bridge[command] as unknown as ((request: Request<C>) => ReturnType<PortBridge[C]>) | undefined
     if (typeof method !== 'function') throw new ApiError(`This version of the app does not offer "${command}". Update the app.`)
     let reply
     try {
