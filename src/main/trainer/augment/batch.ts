@@ -160,25 +160,3 @@ export class BatchAugmenter {
     if (out.length < need) throw new Error(`${outName} holds ${out.length} values, ${need} needed`)
   }
 }
-
-/** One-shot helper: weak views of a batch (allocates its scratch per call). */
-export function augmentWeakBatch(images: Uint8Array, shape: ImageShape & { count: number }, rng: Rng, out: Float32Array, options: BatchAugmentOptions = {}): void {
-  new BatchAugmenter(shape, options).weak(images, shape.count, rng, out)
-}
-
-/** One-shot helper: weak and strong views of a batch (allocates its scratch per call). */
-export function augmentWeakStrongBatch(
-  images: Uint8Array,
-  shape: ImageShape & { count: number },
-  rng: Rng,
-  weakOut: Float32Array,
-  strongOut: Float32Array,
-  options: BatchAugmentOptions = {}
-): void {
-  new BatchAugmenter(shape, options).weakStrong(images, shape.count, rng, weakOut, strongOut)
-}
-
-/** One-shot helper: one SimCLR view of every image of a batch. */
-export function augmentSimclrBatch(images: Uint8Array, shape: ImageShape & { count: number }, rng: Rng, out: Float32Array, options: BatchAugmentOptions = {}): void {
-  new BatchAugmenter(shape, options).simclr(images, shape.count, rng, out)
-}

@@ -27,40 +27,6 @@ export function createImageF(height: number, width: number, channels: number): I
   return { data: new Float32Array(height * width * channels), height, width, channels }
 }
 
-/** Wraps existing data, checking that its length fits the shape. */
-export function image8(data: Uint8Array, height: number, width: number, channels: number): Image8 {
-  checkShape(height, width, channels)
-  if (data.length !== height * width * channels) {
-    throw new Error(`image data has ${data.length} values, expected ${height}x${width}x${channels}`)
-  }
-  return { data, height, width, channels }
-}
-
-export function imageF(data: Float32Array, height: number, width: number, channels: number): ImageF {
-  checkShape(height, width, channels)
-  if (data.length !== height * width * channels) {
-    throw new Error(`image data has ${data.length} values, expected ${height}x${width}x${channels}`)
-  }
-  return { data, height, width, channels }
-}
-
-export function cloneImage8(img: Image8): Image8 {
-  return { data: img.data.slice(), height: img.height, width: img.width, channels: img.channels }
-}
-
-export function cloneImageF(img: ImageF): ImageF {
-  return { data: img.data.slice(), height: img.height, width: img.width, channels: img.channels }
-}
-
-/** An empty image with the same shape as `like`. */
-export function emptyLike8(like: Image8): Image8 {
-  return createImage8(like.height, like.width, like.channels)
-}
-
-export function emptyLikeF(like: ImageF): ImageF {
-  return createImageF(like.height, like.width, like.channels)
-}
-
 export function assertSameShape(a: { height: number; width: number; channels: number }, b: { height: number; width: number; channels: number }): void {
   if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
     throw new Error(`image shapes differ: ${a.height}x${a.width}x${a.channels} vs ${b.height}x${b.width}x${b.channels}`)

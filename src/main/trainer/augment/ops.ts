@@ -1,7 +1,6 @@
 // The op vocabulary: the study's 14 RandAugment ops by name, each applied with
 // its own natural parameter (factor, bits, threshold, degrees, shear, pixels).
 import type { Image8 } from './image.ts'
-import { emptyLike8 } from './image.ts'
 import { brightness, color, contrast, sharpness } from './enhance.ts'
 import { autocontrast, equalize, posterize, solarize } from './imageops.ts'
 import { rotate, shearX, shearY, translateX, translateY } from './geometry.ts'
@@ -67,11 +66,4 @@ export function applyOp(op: RandAugmentOp, src: Image8, dst: Image8, value: numb
     case 'TranslateX': return translateX(src, dst, value)
     case 'TranslateY': return translateY(src, dst, value)
   }
-}
-
-/** Convenience form: a new image with `op` applied (the batch path writes in place instead). */
-export function withOp(op: RandAugmentOp, img: Image8, value: number): Image8 {
-  const out = emptyLike8(img)
-  applyOp(op, img, out, value)
-  return out
 }

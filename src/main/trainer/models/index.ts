@@ -5,7 +5,7 @@ import { SmallCnn } from './small-cnn.ts'
 import { WideResNet } from './wrn.ts'
 
 export type { Classifier } from './types.ts'
-export { loadStateDict, readStateDict, type StateDict, type TorchTensor } from './state-dict.ts'
+export { loadStateDict, readStateDict, type StateDict } from './state-dict.ts'
 export { WideResNet } from './wrn.ts'
 export { SmallCnn } from './small-cnn.ts'
 
