@@ -1,13 +1,12 @@
-// The study's table for one experiment: a column per variant with top-1 under
-// the chosen statistic (final, best or median of the last 20 evaluations) as
-// mean ± sample std over seeds with n, top-5, the mean train time; on demand the
-// per-seed values and the paired difference from a reference variant; and its CSV text.
+// The study's table for one experiment: a column per variant with the top-1 rows
+// (shared/results/table-rows.ts: the chosen statistic, per seed on demand, the
+// paired difference from a reference), top-5, the mean train time; and its CSV text.
 import type { RunRecord, RunResults } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../../shared/format.ts'
 import { methodDescriptor } from '../../../shared/methods/index.ts'
-import { medianCountText, meanStdText, pairedComparison, pairedText, pairedVerdict, summariseVariant, type SeedResult } from '../../../shared/results/comparison.ts'
-import { STAT_TITLES, type ResultStat } from '../../../shared/results/run-results.ts'
+import type { SeedResult } from '../../../shared/results/comparison.ts'
+import { topOneRows, type TableOptions, type TableRow } from '../../../shared/results/table-rows.ts'
 
 export interface VariantResult {
   variant: Variant
@@ -60,62 +59,22 @@ export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
   return results
 }
 
-export interface TableOptions {
-  /** which top-1 the table shows; final if left out */
-  stat?: ResultStat
-  /** a row per seed with its value */
-  perSeed?: boolean
-  /** show every other variant's paired difference from this one */
-  reference?: Variant | null
-}
-
-export interface TableRow {
-  /** a stable name for the view's test ids (the label changes with the statistic); else from the label */
-  key?: string
-  label: string
-  cells: string[]
-}
-
 export interface ResultsTable {
   header: string[]
   rows: TableRow[]
 }
 
 export function resultsTable(results: readonly VariantResult[], options: TableOptions = {}): ResultsTable {
-  const stat = options.stat ?? 'final'
-  const seedRuns = results.flatMap((r) => r.runs)
-  // a seed without a median (from an older service) is left out of the median's n
-  const usable = stat === 'median20' ? seedRuns.filter((run) => run.results.medianLast20.n > 0) : seedRuns
-  const summaries = results.map((r) => summariseVariant(r.variant, usable, stat))
-  const rows: TableRow[] = [{ key: 'top-1', label: `Top-1 (${STAT_TITLES[stat]})`, cells: summaries.map((s) => meanStdText(s)) }]
-  if (options.perSeed) {
-    const seeds = [...new Set(summaries.flatMap((s) => s.seeds))].sort((a, b) => a - b)
-    for (const seed of seeds) {
-      rows.push({
-        key: `top-1-seed-${seed}`,
-        label: `seed ${seed}`,
-        cells: summaries.map((s) => {
-          const at = s.seeds.indexOf(seed)
-          return at < 0 ? '-' : s.values[at]!.toFixed(2)
-        })
-      })
-    }
+  const variants = results.map((r) => r.variant)
+  return {
+    header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)],
+    rows: [
+      ...topOneRows(variants, results.flatMap((r) => r.runs), options),
+      { key: 'top-5', label: 'Top-5 (final evaluation)', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
+      { key: 'train-time', label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
+      { key: 'seeds', label: 'Seeds', cells: results.map(seedsText) }
+    ]
   }
-  if (stat === 'median20') rows.push({ key: 'median-count', label: 'Evaluations per median', cells: summaries.map((s) => medianCountText(s.medianCounts)) })
-  const reference = options.reference
-  if (reference && results.some((r) => r.variant === reference)) {
-    const comparisons = results.map((r) => (r.variant === reference ? null : pairedComparison(usable, reference, r.variant, stat)))
-    rows.push(
-      { key: 'paired', label: `Paired difference vs ${reference} (95% CI)`, cells: comparisons.map((c) => (c ? pairedText(c) : 'reference')) },
-      { key: 'paired-verdict', label: `Verdict vs ${reference}`, cells: comparisons.map((c) => (c ? pairedVerdict(c) : '-')) }
-    )
-  }
-  rows.push(
-    { key: 'top-5', label: 'Top-5 (final evaluation)', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
-    { key: 'train-time', label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
-    { key: 'seeds', label: 'Seeds', cells: results.map(seedsText) }
-  )
-  return { header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)], rows }
 }
 
 function seedsText(result: VariantResult): string {
