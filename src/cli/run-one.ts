@@ -9,11 +9,14 @@ export interface RunOutcome {
   result: TrainingResult
   /** last, min and max of each training metric over the run */
   metricSummary: Record<string, { last: number; min: number; max: number }>
+  /** the EMA model's top-1 at each evaluation, in step order (for the median of the last 20) */
+  evalTop1: number[]
 }
 
 export async function runInForeground(config: RunConfig, dataset: Dataset, label: string, quiet: boolean): Promise<RunOutcome> {
   const progress = new ProgressLine(label, quiet)
   const summary: RunOutcome['metricSummary'] = {}
+  const evalTop1: number[] = []
   const record = (metrics: Metrics) => {
     for (const [name, value] of Object.entries(metrics)) {
       const s = summary[name]
@@ -29,7 +32,10 @@ export async function runInForeground(config: RunConfig, dataset: Dataset, label
     const result = await train(config, dataset, {
       hooks: {
         onMetrics: (_step, metrics) => record(metrics),
-        onEval: (_step, e) => record({ 'eval/top1': e.top1, 'eval/top5': e.top5, 'eval/loss': e.loss }),
+        onEval: (_step, e) => {
+          evalTop1.push(e.top1)
+          record({ 'eval/top1': e.top1, 'eval/top5': e.top5, 'eval/loss': e.loss })
+        },
         onProgress: (p) =>
           progress.update(
             p.step,
@@ -41,7 +47,7 @@ export async function runInForeground(config: RunConfig, dataset: Dataset, label
       }
     })
     if (result.status !== 'finished') progress.break()
-    return { config, result, metricSummary: summary }
+    return { config, result, metricSummary: summary, evalTop1 }
   } finally {
     process.removeListener('SIGINT', onSignal)
   }

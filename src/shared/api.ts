@@ -43,6 +43,17 @@ export const metricSummarySchema = z.object({
 })
 export type MetricSummary = z.infer<typeof metricSummarySchema>
 
+/** A run's EMA top-1 under each reporting protocol, from its eval/top1 series (shared/results/run-results.ts). */
+export const runResultsSchema = z.object({
+  /** at the last evaluation */
+  final: z.number(),
+  /** the highest over all evaluations */
+  best: z.number(),
+  /** the median of the last 20 evaluations, or of all of them when there are fewer: n says how many */
+  medianLast20: z.object({ value: z.number(), n: z.number() })
+})
+export type RunResults = z.infer<typeof runResultsSchema>
+
 const variant = oneOf(VARIANTS)
 
 export const runRecordSchema = z.object({
@@ -75,6 +86,8 @@ export const runRecordSchema = z.object({
   note: z.string().nullable(),
   /** per metric name (e.g. "eval/top1", "loss", "maskRate") */
   summary: z.record(z.string(), metricSummarySchema),
+  /** top-1 as final, best and median of the last 20 evaluations; null before the first evaluation (older services leave it out) */
+  results: runResultsSchema.nullable().optional(),
   /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
   pending: z.enum(['pause', 'cancel']).nullable().optional(),
   /**

@@ -81,4 +81,39 @@ describe('fixmatch-lab CLI', () => {
     expect(splitHash).toMatch(/^[0-9a-f]{16}$/)
     expect(r.stdout).toMatch(/\| Model +\| S +\| O +\|/)
   })
+
+  it('compare --stat median20 --per-seed --paired S: the table names the statistic, lists seeds and pairs them', () => {
+    const r = cli(['compare', '--preset', 'mnist-quick', '--variants', 'S,O', '--seeds', '1,2', '--backend', 'wasm', ...TINY, '--stat', 'median20', '--per-seed', '--paired', 'S', '--json'])
+    expect(r.status).toBe(0)
+    const { rows, paired } = r.lastJson()
+    for (const row of rows) {
+      expect(row.stat).toBe('median20')
+      // steps=4 with evalEvery=2: two evaluations, so each median covers both
+      for (const seed of row.perSeed) expect(seed.medianLast20.n).toBe(2)
+      expect(row.top1PerSeed).toEqual(row.perSeed.map((seed: { medianLast20: { value: number } }) => seed.medianLast20.value))
+    }
+    const [s, o] = rows
+    expect(paired).toHaveLength(1)
+    expect(paired[0].differences).toEqual([o.top1PerSeed[0] - s.top1PerSeed[0], o.top1PerSeed[1] - s.top1PerSeed[1]])
+    // two seeds: t_{0.975,1} = 12.706 times sd / sqrt(2)
+    const sd = Math.abs(paired[0].differences[0] - paired[0].differences[1]) / Math.SQRT2
+    expect(paired[0].high - paired[0].mean).toBeCloseTo((12.7062 * sd) / Math.SQRT2, 3)
+    expect(r.stdout).toMatch(/\| Top-1 \(median of the last 20 evaluations\) +\| .*\(n=2\)/)
+    expect(r.stdout).toMatch(/\| seed 2 +\|/)
+    expect(r.stdout).toMatch(/\| Evaluations per median +\| 2 +\| 2 +\|/)
+    expect(r.stdout).toMatch(/\| Paired difference vs S \(95% CI\) +\| reference +\| [-+]\d+\.\d\d \[/)
+  })
+
+  it('compare refuses an unknown --stat and a --paired variant it does not run, before training; --help documents them', () => {
+    const stat = cli(['compare', '--stat', 'mean'])
+    expect(stat.status).toBe(2)
+    expect(stat.stderr).toMatch(/--stat: "mean" is not a statistic \(final, best, median20\)/)
+    const pairedWith = cli(['compare', '--variants', 'S,O', '--paired', 'U'])
+    expect(pairedWith.status).toBe(2)
+    expect(pairedWith.stderr).toMatch(/--paired: "U" is not one of the compared variants \(S, O\)/)
+    const help = cli(['compare', '--help'])
+    expect(help.stdout).toMatch(/--stat median20 +median of the last 20 evaluations/)
+    expect(help.stdout).toMatch(/--per-seed/)
+    expect(help.stdout).toMatch(/--paired O/)
+  })
 })

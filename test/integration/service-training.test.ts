@@ -90,6 +90,9 @@ describe('runs through the trainer process', () => {
     const series = await service.handlers['runs/series']({ runId: run.id, names: ['loss', 'eval/top1'] })
     expect(series.loss.map((p) => p.step)).toEqual([2, 4, 6, 8])
     expect(series['eval/top1'].map((p) => p.step)).toEqual([4, 8])
+    // the record's results: the last and best of the two evaluations, and their median (of both: fewer than 20)
+    const top1 = series['eval/top1'].map((p) => p.value)
+    expect(run.results).toEqual({ final: top1[1], best: Math.max(...top1), medianLast20: { value: (top1[0]! + top1[1]!) / 2, n: 2 } })
 
     const checkpoints = service.store.checkpoints.list(run.id)
     expect(checkpoints.map((c) => c.step)).toEqual([8, 6, 4])

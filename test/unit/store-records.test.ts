@@ -176,7 +176,7 @@ describe('the contract record of a stored run', () => {
     const run = store.queue.enqueue({ config: { steps: 10 } })
     store.annotations.addTag(run.id, 'baseline')
     store.metrics.append(run.id, [{ step: 1, name: 'loss', value: 2, wallTime: 5 }])
-    const record = toApiRun(store.runs.list({ ids: [run.id] })[0])
+    const record = toApiRun(store, store.runs.list({ ids: [run.id] })[0])
     const parsed = runRecordSchema.strict().parse(record)
     expect(Object.keys(record).sort()).toEqual(Object.keys(parsed).sort())
     expect(record).not.toHaveProperty('lastHeartbeatAt')

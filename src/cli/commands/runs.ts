@@ -29,7 +29,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
   try {
     const store = openStore(resolveHome(values.home), { readonly: true })
     try {
-      runs = store.runs.list({ experimentId }).map(toApiRun)
+      runs = store.runs.list({ experimentId }).map((item) => toApiRun(store, item))
     } finally {
       store.close()
     }

@@ -1,17 +1,33 @@
 // The store's rows in the contract's shapes: ISO times, summaries without the
 // store's bookkeeping fields; with what only the service knows (a pending
 // pause or cancel) and the step a resumed run continues from.
-import type { ExperimentRecord, MetricSummary, RunRecord } from '../../shared/api.ts'
+import type { ExperimentRecord, MetricSummary, RunRecord, RunResults } from '../../shared/api.ts'
+import { MEDIAN_WINDOW, runResults } from '../../shared/results/run-results.ts'
 import type { ExperimentListItem, RunListItem, RunStore } from '../store/index.ts'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-/** The store's row is the contract's record with times in milliseconds and bookkeeping fields: only those differ. */
-export function toApiRun(item: RunListItem): RunRecord {
+/**
+ * The store's row is the contract's record with times in milliseconds and bookkeeping fields: only those
+ * differ; plus the run's results, read from its eval/top1 series.
+ */
+export function toApiRun(store: RunStore, item: RunListItem): RunRecord {
   const { lastHeartbeatAt: _heartbeat, experimentName: _name, createdAt, startedAt, finishedAt, summary, ...same } = item
   const apiSummary: Record<string, MetricSummary> = {}
   for (const [name, { bestIs: _bestIs, count: _count, ...kept }] of Object.entries(summary)) apiSummary[name] = kept
-  return { ...same, createdAt: iso(createdAt)!, startedAt: iso(startedAt), finishedAt: iso(finishedAt), summary: apiSummary }
+  return { ...same, createdAt: iso(createdAt)!, startedAt: iso(startedAt), finishedAt: iso(finishedAt), summary: apiSummary, results: resultsOf(store, item) }
+}
+
+const TOP1 = 'eval/top1'
+
+/**
+ * Final and best from the summary of eval/top1; the median from its last 20 points. Computed here, not
+ * kept in run_summary: a median cannot be merged batch by batch, and the store's listing never reads
+ * metrics. So runs stored before this existed get theirs from their recorded series, like new ones.
+ */
+function resultsOf(store: RunStore, item: RunListItem): RunResults | null {
+  const top1 = item.summary[TOP1]
+  return top1 ? runResults(top1.last, top1.best, store.metrics.newest(item.id, TOP1, MEDIAN_WINDOW)) : null
 }
 
 export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
@@ -45,12 +61,12 @@ export function apiRuns(store: RunStore, ids: number[], pendingOf?: PendingOf): 
   const byId = new Map(store.runs.list({ ids }).map((item) => [item.id, item]))
   return ids.flatMap((runId) => {
     const item = byId.get(runId)
-    return item ? [withServiceState(store, toApiRun(item), pendingOf)] : []
+    return item ? [withServiceState(store, toApiRun(store, item), pendingOf)] : []
   })
 }
 
 /** What 'queue/list' answers: running runs first, then the queue in order. */
 export function queueView(store: RunStore, pendingOf?: PendingOf): RunRecord[] {
-  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(item), pendingOf))
+  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(store, item), pendingOf))
   return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id), pendingOf)]
 }

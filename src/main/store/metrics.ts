@@ -88,6 +88,7 @@ export class Metrics {
   private readonly lowestIn: Statement<unknown[], unknown[]>
   private readonly highestIn: Statement<unknown[], unknown[]>
   private readonly deleteAfter: Statement
+  private readonly newestIn: Statement<unknown[], unknown>
 
   constructor(private readonly ctx: StoreContext) {
     const db = ctx.db
@@ -129,6 +130,8 @@ export class Metrics {
     this.lowestIn = db.prepare<unknown[], unknown[]>('SELECT step, min(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
     this.highestIn = db.prepare<unknown[], unknown[]>('SELECT step, max(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
     this.deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?')
+    // a backward seek on the key: reads only the rows it returns
+    this.newestIn = db.prepare('SELECT value FROM metrics WHERE run_id = ? AND name_id = ? ORDER BY step DESC LIMIT ?').pluck()
   }
 
   /** Records a batch of points and updates the run's summary, all in one transaction. */
@@ -200,6 +203,13 @@ export class Metrics {
   /** Per metric name: last, best, min, max, count (from run_summary). */
   summary(runId: number): Record<string, MetricSummary> {
     return Object.fromEntries(this.summaryRows.all(runId).map((row) => [row.name, toMetricSummary(row)]))
+  }
+
+  /** The values of one metric's newest `count` points of a run, newest first (e.g. the last 20 evaluations). */
+  newest(runId: number, name: string, count: number): number[] {
+    if (!Number.isInteger(count) || count < 1) throw new StoreInputError('count', `expected an integer >= 1, got ${count}`)
+    const nameId = this.nameIdOf.get(name) as number | undefined
+    return nameId === undefined ? [] : (this.newestIn.all(runId, nameId, count) as number[])
   }
 
   names(runId: number): string[] {

@@ -126,7 +126,7 @@ describe('ExperimentView', () => {
     await settle()
     const boxes = wrapper.findAll('[data-testid^="variant-"]')
     expect(boxes.map((b) => b.attributes('data-testid'))).toEqual(METHOD_DESCRIPTORS.map((m) => `variant-${m.name}`))
-    const header = resultsTable(METHOD_DESCRIPTORS.map((m) => ({ variant: m.name, seeds: [], top1: [], top5: [], trainSeconds: [], pending: 0, failed: 0 }))).header
+    const header = resultsTable(METHOD_DESCRIPTORS.map((m) => ({ variant: m.name, seeds: [], top1: [], top5: [], trainSeconds: [], runs: [], pending: 0, failed: 0 }))).header
     for (const [i, method] of METHOD_DESCRIPTORS.entries()) {
       const label = boxes[i]!.element.closest('label')!
       expect(label.textContent).toContain(`${method.title}: ${method.doc}`)

@@ -33,13 +33,13 @@ export function runHandlers(core: ServiceCore): RunHandlers {
           tag: request.tag ?? undefined,
           limit: request.limit ?? undefined
         })
-        .map(toApiRun)
+        .map((item) => toApiRun(store, item))
     },
 
     async 'runs/get'({ runId }) {
       const [item] = store.runs.list({ ids: [runId] })
       if (!item) throw new NotFoundError('run', runId)
-      return toApiRun(item)
+      return toApiRun(store, item)
     },
 
     async 'runs/series'({ runId, names, maxPoints, afterStep }) {

@@ -1,17 +1,23 @@
-// The study's table for one experiment: a column per variant with top-1 and
-// top-5 as mean ± std over seeds and the mean train time; and its CSV text.
-import type { RunRecord } from '../../../shared/api.ts'
+// The study's table for one experiment: a column per variant with the top-1 rows
+// (shared/results/table-rows.ts: the chosen statistic, per seed on demand, the
+// paired difference from a reference), top-5, the mean train time; and its CSV text.
+import type { RunRecord, RunResults } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../../shared/format.ts'
 import { methodDescriptor } from '../../../shared/methods/index.ts'
+import type { SeedResult } from '../../../shared/results/comparison.ts'
+import { topOneRows, type TableOptions, type TableRow } from '../../../shared/results/table-rows.ts'
 
 export interface VariantResult {
   variant: Variant
   /** finished runs counted, one per seed */
   seeds: number[]
+  /** top-1 at the final evaluation, per seed */
   top1: number[]
   top5: number[]
   trainSeconds: number[]
+  /** each counted run's results under every statistic, in seed order */
+  runs: SeedResult[]
   /** queued, running, paused or interrupted runs not yet in the numbers */
   pending: number
   /** failed or cancelled runs left out */
@@ -19,6 +25,12 @@ export interface VariantResult {
 }
 
 const PENDING = new Set(['queued', 'running', 'paused', 'interrupted'])
+
+/** A service older than the results field: final and best from the summary, no median (its seeds are left out of it). */
+function resultsOf(run: RunRecord): RunResults {
+  const top1 = run.summary['eval/top1']!
+  return run.results ?? { final: top1.last, best: top1.best, medianLast20: { value: NaN, n: 0 } }
+}
 
 export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
   const results: VariantResult[] = []
@@ -39,6 +51,7 @@ export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
       top1: counted.map((run) => run.summary['eval/top1']!.last),
       top5: counted.filter((run) => run.summary['eval/top5']).map((run) => run.summary['eval/top5']!.last),
       trainSeconds: counted.map((run) => run.trainSeconds),
+      runs: counted.map((run) => ({ variant, seed: run.seed, splitHash: run.splitHash, results: resultsOf(run) })),
       pending: mine.filter((run) => PENDING.has(run.status)).length,
       failed: mine.filter((run) => run.status === 'failed' || run.status === 'cancelled').length
     })
@@ -48,17 +61,18 @@ export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
 
 export interface ResultsTable {
   header: string[]
-  rows: { label: string; cells: string[] }[]
+  rows: TableRow[]
 }
 
-export function resultsTable(results: readonly VariantResult[]): ResultsTable {
+export function resultsTable(results: readonly VariantResult[], options: TableOptions = {}): ResultsTable {
+  const variants = results.map((r) => r.variant)
   return {
     header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)],
     rows: [
-      { label: 'Top-1', cells: results.map((r) => formatMeanStd(r.top1, 1)) },
-      { label: 'Top-5', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
-      { label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
-      { label: 'Seeds', cells: results.map(seedsText) }
+      ...topOneRows(variants, results.flatMap((r) => r.runs), options),
+      { key: 'top-5', label: 'Top-5 (final evaluation)', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
+      { key: 'train-time', label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
+      { key: 'seeds', label: 'Seeds', cells: results.map(seedsText) }
     ]
   }
 }
