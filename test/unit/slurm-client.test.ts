@@ -19,6 +19,7 @@ import {
   type CommandResult,
   type SubmitRequest
 } from '../../src/main/service/slurm/client.ts'
+import { jobScript } from '../../src/main/service/slurm/launcher.ts'
 import { watchJob } from '../../src/main/service/slurm/watch-job.ts'
 
 const dirs: string[] = []
@@ -212,6 +213,15 @@ describe('whether the client commands are there', () => {
     expect(slurmCommands(dir)).toEqual({ available: false, missing: ['scontrol', 'scancel'], reason: "Slurm's client commands are missing here (scontrol, scancel not on PATH)" })
     for (const command of ['scontrol', 'scancel']) fs.writeFileSync(path.join(dir, command), '#!/bin/sh\n', { mode: 0o755 })
     expect(slurmCommands(dir)).toEqual({ available: true, missing: [] })
+  })
+})
+
+describe('the job script', () => {
+  it('execs the trainer with the connect file in its environment, every word quoted for the shell', () => {
+    const script = jobScript(3, "/home/o'neil/lab/slurm/run-3/connect-ab.json", ['/opt/node 22/bin/node', '/srv/lab/trainer-process.js'])
+    expect(script.split('\n')[0]).toBe('#!/bin/sh')
+    expect(script).toContain(`export FIXMATCH_LAB_SERVICE_FILE='/home/o'\\''neil/lab/slurm/run-3/connect-ab.json'\n`)
+    expect(script).toContain(`exec '/opt/node 22/bin/node' '/srv/lab/trainer-process.js'\n`)
   })
 })
 
