@@ -153,4 +153,26 @@ describe.skipIf(missing !== undefined)('the slurm launcher on a one-node Slurm',
     expect(launch.messages.some((m) => m.type === 'paused' || m.type === 'finished')).toBe(false)
     expect(service.store.checkpoints.list(queued.id)[0]?.step).toBe(checkpoints.at(-1)!.step)
   })
+
+  it("the time limit's signal (SIGUSR1 to the batch shell, as --signal=B:USR1 sends it): a checkpoint, then the job ends and the run is interrupted", { timeout: TIMEOUT }, async () => {
+    const { launcher, launches } = slurmLauncher()
+    const service = openService({ homeDir: tempHome(), launcher })
+    const queued = await service.handlers['queue/add']({ config: slowConfig({ steps: 400, checkpointEvery: 100 }) })
+    service.start()
+    await waitUntil(() => (launches[0]?.messages ?? []).some((m) => m.type === 'progress' && m.step >= 3), 180_000, 'the Slurm job to train a few steps')
+    const launch = launches[0]!
+    // what Slurm does <lead> seconds before the limit, asked for now
+    execFileSync('scancel', ['--batch', '--signal=USR1', launch.handle.jobId!])
+    await waitForStatus(service, queued.id, ['interrupted', 'failed', 'finished', 'cancelled'], 120_000)
+
+    const run = await service.handlers['runs/get']({ runId: queued.id })
+    expect(run.status).toBe('interrupted')
+    const checkpoints = launch.messages.filter((m) => m.type === 'checkpoint')
+    expect(checkpoints.at(-1)!.step).toBeGreaterThanOrEqual(3)
+    expect(launch.messages.some((m) => m.type === 'log' && m.message.startsWith('SIGUSR1 from Slurm (the time limit is near)'))).toBe(true)
+    expect(launch.messages.some((m) => m.type === 'paused' || m.type === 'finished')).toBe(false)
+    // the trainer left on its own, before any limit: the job completed
+    expect(scontrolJob(launch.handle.jobId!)).toMatch(/JobState=COMPLETED/)
+    expect(service.store.checkpoints.list(queued.id)[0]?.step).toBe(checkpoints.at(-1)!.step)
+  })
 })

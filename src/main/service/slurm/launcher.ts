@@ -96,6 +96,8 @@ export function slurmTrainerLauncher(options: SlurmLauncherOptions = {}): SlurmT
   function listen(): Promise<number> {
     listening ??= new Promise((resolve, reject) => {
       server = net.createServer((socket) => greet(socket))
+      // listening alone keeps no service process alive (a connected trainer does)
+      server.unref()
       server.once('error', reject)
       server.listen(options.port ?? 0, options.listenHost ?? '0.0.0.0', () => resolve((server!.address() as net.AddressInfo).port))
     })
