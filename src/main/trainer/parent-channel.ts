@@ -1,8 +1,16 @@
 // The trainer's line to the service: Electron's parentPort inside a utility
-// process, the IPC channel of child_process.fork outside Electron.
+// process, the IPC channel of child_process.fork outside Electron, or a TCP
+// connection to the service for a trainer started as a Slurm job on another
+// node (socket-link.ts; the job script sets CONNECT_FILE_ENV).
+import net from 'node:net'
+import { CONNECT_FILE_ENV, readConnectFile, readJsonLines, writeJsonLine } from './socket-link.ts'
+
 export interface ParentChannel {
-  /** the service's process: the watchdog ends the trainer once it is gone (watchdog.ts) */
-  readonly parentPid: number
+  /**
+   * the service's process: the watchdog ends the trainer once it is gone (watchdog.ts);
+   * undefined over a socket (the service may run on another host): there the closed connection says so
+   */
+  readonly parentPid: number | undefined
   send(message: unknown): Promise<void>
   onMessage(listener: (message: unknown) => void): void
   /**
@@ -11,7 +19,18 @@ export interface ParentChannel {
    * such event, so there the watchdog is what ends an orphan.
    */
   onGone(listener: () => void): void
+  /**
+   * The job is asked to end (a Slurm time limit's --signal, a scancel, a pre-emption): the trainer
+   * checkpoints and exits without its last word, so the service resumes the run with a new job.
+   * Only a trainer on a socket gets this; a forked one is paused or stopped by its parent.
+   */
+  onEndRequested(listener: (why: string) => void): void
+  /** after the last message: resolves once what was sent has left (then the process may exit) */
+  end(): Promise<void>
 }
+
+/** A socket's close after our end is awaited this long at most. */
+const END_WAIT_MS = 5000
 
 /** Set by both launchers to the service's pid (a utility process need not be Electron main's direct child). */
 export const PARENT_PID_ENV = 'FIXMATCH_LAB_PARENT_PID'
@@ -28,10 +47,12 @@ export interface TrainerProcessLike {
   ppid: number
   connected?: boolean
   send?: (message: unknown, sendHandle: undefined, options: object, callback: (error: Error | null) => void) => boolean
-  on(event: 'message' | 'disconnect', listener: (...args: never[]) => void): unknown
+  on(event: 'message' | 'disconnect' | 'SIGUSR1' | 'SIGTERM', listener: (...args: never[]) => void): unknown
 }
 
 export function parentChannel(proc: TrainerProcessLike = process as unknown as TrainerProcessLike): ParentChannel {
+  const connectFile = proc.env[CONNECT_FILE_ENV]
+  if (connectFile) return socketChannel(connectFile, proc)
   const parentPid = parentPidOf(proc)
   const port = proc.parentPort
   if (port) {
@@ -39,7 +60,10 @@ export function parentChannel(proc: TrainerProcessLike = process as unknown as T
       parentPid,
       send: async (message) => port.postMessage(message),
       onMessage: (listener) => port.on('message', (event) => listener(event.data)),
-      onGone: () => {}
+      onGone: () => {},
+      onEndRequested: () => {},
+      // a utility process's port has no callback: give it time to deliver
+      end: () => new Promise((resolve) => setTimeout(resolve, 200))
     }
   }
   if (!proc.send) throw new Error('the trainer process must be started by the lab service (no IPC channel to a parent)')
@@ -51,7 +75,55 @@ export function parentChannel(proc: TrainerProcessLike = process as unknown as T
         proc.send!(message, undefined, {}, () => resolve())
       }),
     onMessage: (listener) => proc.on('message', listener),
-    onGone: (listener) => proc.on('disconnect', listener)
+    onGone: (listener) => proc.on('disconnect', listener),
+    onEndRequested: () => {},
+    // fork's send has called back: the message is in the channel
+    end: async () => {}
+  }
+}
+
+/** The service's connect file names its address and this launch's token; the first line says hello with it. */
+function socketChannel(connectFile: string, proc: TrainerProcessLike): ParentChannel {
+  const { host, port, token } = readConnectFile(connectFile)
+  const socket = net.connect({ host, port })
+  socket.setNoDelay(true)
+  // a refused or broken connection ends the trainer through 'close' (onGone); the reason goes to the job's stderr
+  socket.on('error', (error) => console.error(`the connection to the lab service at ${host}:${port} failed: ${error.message}`))
+  // until a listener is there, messages wait (the start message may arrive before process.ts listens)
+  const early: unknown[] = []
+  let deliver: ((message: unknown) => void) | undefined
+  readJsonLines(socket, (message) => (deliver ? deliver(message) : early.push(message)))
+  let ending = false
+  const jobId = proc.env.SLURM_JOB_ID
+  void writeJsonLine(socket, { hello: token, ...(jobId ? { jobId } : {}) })
+  return {
+    parentPid: undefined,
+    send: (message) => writeJsonLine(socket, message),
+    onMessage(listener) {
+      deliver = listener
+      early.splice(0).forEach(listener)
+    },
+    onGone(listener) {
+      // our own end() closes it too: that is no loss of the service
+      socket.on('close', () => ending || listener())
+    },
+    onEndRequested(listener) {
+      // sbatch --signal=B:USR1@<seconds> before the time limit; SIGTERM from scancel or a pre-emption
+      proc.on('SIGUSR1', () => listener('SIGUSR1 from Slurm (the time limit is near)'))
+      proc.on('SIGTERM', () => listener('SIGTERM from Slurm (the job is cancelled or pre-empted)'))
+    },
+    // end, then wait for the service's end: exiting with its bytes unread could reset the connection and lose ours
+    end: () =>
+      new Promise((resolve) => {
+        ending = true
+        if (socket.destroyed) return resolve()
+        const timer = setTimeout(resolve, END_WAIT_MS)
+        socket.once('close', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        socket.end()
+      })
   }
 }
 

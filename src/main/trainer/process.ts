@@ -1,9 +1,12 @@
 // The trainer process: one run, started by the lab service (child_process.fork
-// outside Electron, utilityProcess inside). It loads the data, trains, writes
-// checkpoints and reports by message; it never opens the run store. It obeys
-// pause and stop, sends a heartbeat while alive, and exits after its last word,
-// or within a second of its parent's death (watchdog.ts). It holds the run's
-// lock (run-lock.ts) while it runs: never two trainers on one run.
+// outside Electron, utilityProcess inside, or as a Slurm job that connects back
+// over a socket). It loads the data, trains, writes checkpoints and reports by
+// message; it never opens the run store. It obeys pause and stop, sends a
+// heartbeat while alive, and exits after its last word, or within a second of
+// its parent's death (watchdog.ts). It holds the run's lock (run-lock.ts)
+// while it runs: never two trainers on one run. A Slurm job asked to end (time
+// limit, scancel, pre-emption) checkpoints and exits without its last word:
+// the run is interrupted, and the service resumes it with a new job.
 import os from 'node:os'
 import { version_core } from '@tensorflow/tfjs-core'
 import type { RunConfig } from '../../shared/config.ts'
@@ -25,6 +28,10 @@ const channel = parentChannel()
 // Ends this process within about a second of the parent's death, even mid-step.
 const watchdog = startWatchdog(channel.parentPid)
 let command: 'pause' | 'stop' | undefined
+/** the service asked for the pause (not Slurm): it hears `paused` */
+let pauseAsked = false
+/** why Slurm asked the job to end, once it has */
+let endRequested: string | undefined
 let phase: 'waiting' | 'loading' | 'training' | 'done' = 'waiting'
 let resumedStep: number | undefined
 let resumedSeconds: number | undefined
@@ -36,6 +43,12 @@ const send = (message: FromTrainer) => channel.send(message)
 process.on('SIGINT', () => {})
 // Nobody would record anything we do from now on.
 channel.onGone(() => process.exit(1))
+channel.onEndRequested((why) => {
+  if (endRequested) return
+  endRequested = why
+  if (command !== 'stop') command = 'pause'
+  if (phase === 'waiting' || phase === 'loading') void finish({ type: 'paused' }, resumedStep, resumedSeconds)
+})
 
 channel.onMessage((raw) => {
   let message
@@ -50,6 +63,7 @@ channel.onMessage((raw) => {
     return
   }
   command = command === 'stop' ? 'stop' : message.type
+  if (message.type === 'pause') pauseAsked = true
   // Before the first step there is nothing new to save: answer at once rather than after loading the data.
   if (phase === 'waiting' || phase === 'loading') void finish(command === 'stop' ? { type: 'stopped' } : { type: 'paused' }, resumedStep, resumedSeconds)
 })
@@ -135,9 +149,14 @@ async function finish(final: Final, step?: number, trainSeconds?: number): Promi
   if (phase === 'done') return
   phase = 'done'
   const message = (final.type === 'failed' ? final : { ...final, step, trainSeconds }) as FromTrainer
-  await send(message)
-  // give a utility process's port time to deliver; fork's send has already called back
-  setTimeout(() => process.exit(0), (process as { parentPort?: unknown }).parentPort ? 200 : 0)
+  if (endRequested && final.type === 'paused' && !pauseAsked) {
+    // no pause the service asked for: without the last word the run is interrupted, and resumed from this checkpoint
+    await send({ type: 'log', level: 'warn', message: `${endRequested}: exiting at step ${step ?? 0} after its checkpoint` })
+  } else {
+    await send(message)
+  }
+  await channel.end()
+  process.exit(0)
 }
 
 /** The same split train() draws (loop.ts), known before the first step so `started` can report it. */

@@ -28,7 +28,7 @@ const wasChild = process.ppid === parentPid
 const alive = (pid) => {
   try { process.kill(pid, 0); return true } catch (error) { return error.code === 'EPERM' }
 }
-setInterval(() => {
+if (parentPid !== undefined) setInterval(() => {
   if ((wasChild && process.ppid !== parentPid) || !alive(parentPid)) process.kill(process.pid, 'SIGKILL')
 }, checkMs)
 const fresh = new Set()
@@ -41,9 +41,12 @@ setInterval(() => {
 }, refreshMs)
 `
 
-/** Starts the watchdog for a parent pid. It does not keep the process alive. */
-export function startWatchdog(parentPid: number, options: { checkMs?: number; refreshMs?: number } = {}): Watchdog {
-  if (!Number.isSafeInteger(parentPid) || parentPid <= 1) throw new Error(`the trainer's parent pid must be a process id above 1, got ${parentPid}`)
+/**
+ * Starts the watchdog for a parent pid (undefined: a parent on another host, reached over a
+ * socket; then only the lease is kept fresh). It does not keep the process alive.
+ */
+export function startWatchdog(parentPid: number | undefined, options: { checkMs?: number; refreshMs?: number } = {}): Watchdog {
+  if (parentPid !== undefined && (!Number.isSafeInteger(parentPid) || parentPid <= 1)) throw new Error(`the trainer's parent pid must be a process id above 1, got ${parentPid}`)
   const worker = new Worker(WATCHDOG_SOURCE, {
     eval: true,
     workerData: { parentPid, checkMs: options.checkMs ?? PARENT_CHECK_MS, refreshMs: options.refreshMs ?? LEASE_REFRESH_MS },

@@ -1,0 +1,263 @@
+// The slurm launcher's handle with a fake Slurm (its jobs are scripted) and a
+// stand-in trainer that connects as the job would: the socket, the token, the
+// order of messages, when the handle exits, and what a pause, stop or kill
+// before the trainer connects does. The real Slurm and the real trainer are in
+// test/integration/slurm-launcher.test.ts.
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../src/shared/config.ts'
+import type { SlurmJobState, SubmitRequest } from '../../src/main/service/slurm/client.ts'
+import { slurmTrainerLauncher, type SlurmJobs, type SlurmTrainerLauncher } from '../../src/main/service/slurm/launcher.ts'
+import { connectFileSchema, CONNECT_FILE_ENV, readJsonLines, writeJsonLine } from '../../src/main/trainer/socket-link.ts'
+import { parentChannel, type TrainerProcessLike } from '../../src/main/trainer/parent-channel.ts'
+import type { StartMessage } from '../../src/main/trainer/protocol.ts'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function tempHome(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fixmatch-slurm-launcher-'))
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Jobs that run when the test says so: submit records the request, state reports what the test set. */
+class FakeSlurm implements SlurmJobs {
+  readonly submitted: SubmitRequest[] = []
+  readonly cancelled: string[] = []
+  refuse: string | undefined
+  private states = new Map<string, SlurmJobState>()
+
+  async submit(request: SubmitRequest): Promise<string> {
+    if (this.refuse) throw new Error(this.refuse)
+    this.submitted.push(request)
+    const jobId = String(this.submitted.length)
+    this.set(jobId, 'PENDING')
+    return jobId
+  }
+  async state(jobId: string): Promise<SlurmJobState> {
+    return this.states.get(jobId)!
+  }
+  async cancel(jobId: string): Promise<void> {
+    this.cancelled.push(jobId)
+    this.set(jobId, 'CANCELLED', { exitCode: 0, exitSignal: 15 })
+  }
+  set(jobId: string, state: string, exit: { exitCode?: number; exitSignal?: number } = {}): void {
+    const ended = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT'].includes(state)
+    this.states.set(jobId, { jobId, state, nodes: state === 'PENDING' ? '' : 'node-1', reason: 'None', ended, ...exit })
+  }
+  /** the connect file the job script points at */
+  connectInfo(index = 0) {
+    const script = this.submitted[index]!.script
+    const file = script.match(new RegExp(`${CONNECT_FILE_ENV}='([^']+)'`))![1]!
+    return { file, ...connectFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))) }
+  }
+}
+
+function launcherWith(slurm: FakeSlurm): SlurmTrainerLauncher {
+  const launcher = slurmTrainerLauncher({ listenHost: '127.0.0.1', connectHost: '127.0.0.1', client: slurm, poll: { minMs: 10, maxMs: 50, factor: 2 }, trainerCommand: ['node', 'trainer.js'] })
+  cleanups.push(() => launcher.close())
+  return launcher
+}
+
+function startMessage(homeDir: string, runId = 5): StartMessage {
+  return { type: 'start', runId, config: resolveConfig({}), homeDir, checkpointDir: path.join(homeDir, 'checkpoints', String(runId)), resumeCandidates: [], heartbeatMs: 500 }
+}
+
+/** A stand-in trainer: connects, says hello, and collects what the service sends. */
+async function connectTrainer(port: number, token: string): Promise<{ socket: net.Socket; received: unknown[]; closed: Promise<void> }> {
+  const socket = net.connect({ host: '127.0.0.1', port })
+  socket.on('error', () => {})
+  const received: unknown[] = []
+  readJsonLines(socket, (message) => received.push(message))
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+  await writeJsonLine(socket, { hello: token, jobId: '1' })
+  return { socket, received, closed }
+}
+
+function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const poll = () => (check() ? resolve() : Date.now() - started > timeoutMs ? reject(new Error(`timed out waiting for ${what}`)) : setTimeout(poll, 5))
+    poll()
+  })
+}
+
+describe('the slurm launcher, with a fake Slurm', () => {
+  it('submits on the start message, hands it to the trainer that connects with the token, and exits after the job ends and the socket closes', async () => {
+    const slurm = new FakeSlurm()
+    const home = tempHome()
+    const handle = launcherWith(slurm).launch()
+    const messages: unknown[] = []
+    const exits: [number | null, string | null][] = []
+    const states: string[] = []
+    handle.onMessage((m) => messages.push(m))
+    handle.onExit((code, signal) => exits.push([code, signal]))
+    handle.onJobState((s) => states.push(s.state))
+    handle.send(startMessage(home))
+    await until(() => handle.jobId === '1', 'the job id')
+    const request = slurm.submitted[0]!
+    expect(request.jobName).toBe('fixmatch-lab-run-5')
+    expect(request.script).toContain("exec 'node' 'trainer.js'")
+    const info = slurm.connectInfo()
+    expect(path.dirname(info.file)).toBe(path.join(home, 'slurm', 'run-5'))
+    expect(fs.statSync(info.file).mode & 0o777).toBe(0o600)
+
+    // a wrong token is dropped without a word; the right one gets the start message
+    const stranger = await connectTrainer(info.port, 'f'.repeat(64))
+    await stranger.closed
+    expect(stranger.received).toEqual([])
+    slurm.set('1', 'RUNNING')
+    const trainer = await connectTrainer(info.port, info.token)
+    await until(() => trainer.received.length === 1, 'the start message')
+    expect(trainer.received[0]).toMatchObject({ type: 'start', runId: 5 })
+    // a second connection with the same token is refused: one trainer per launch
+    const copy = await connectTrainer(info.port, info.token)
+    await copy.closed
+
+    handle.send({ type: 'pause' })
+    await until(() => trainer.received.length === 2, 'the pause')
+    expect(trainer.received[1]).toEqual({ type: 'pause' })
+    await writeJsonLine(trainer.socket, { type: 'heartbeat', step: 3, trainSeconds: 1 })
+    await writeJsonLine(trainer.socket, { type: 'paused', step: 3, trainSeconds: 1 })
+    // the job ends before the connection has delivered everything: the exit waits for the close
+    slurm.set('1', 'COMPLETED', { exitCode: 0, exitSignal: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(exits).toEqual([])
+    trainer.socket.end()
+    await until(() => exits.length === 1, 'the exit')
+    expect(messages).toEqual([
+      { type: 'heartbeat', step: 3, trainSeconds: 1 },
+      { type: 'paused', step: 3, trainSeconds: 1 }
+    ])
+    expect(exits).toEqual([[0, null]])
+    expect(states).toEqual(['PENDING', 'RUNNING', 'COMPLETED'])
+    expect(fs.existsSync(info.file)).toBe(false)
+  })
+
+  it('a job ended by Slurm exits the handle with the state as the signal', async () => {
+    const slurm = new FakeSlurm()
+    const handle = launcherWith(slurm).launch()
+    const exits: [number | null, string | null][] = []
+    handle.onExit((code, signal) => exits.push([code, signal]))
+    handle.send(startMessage(tempHome()))
+    await until(() => handle.jobId !== undefined, 'the job id')
+    slurm.set('1', 'TIMEOUT', { exitCode: 0, exitSignal: 0 })
+    await until(() => exits.length === 1, 'the exit')
+    expect(exits).toEqual([[null, 'Slurm (job 1 TIMEOUT)']])
+  })
+
+  it("sbatch refusing the job: a failed message with sbatch's words, then the exit", async () => {
+    const slurm = new FakeSlurm()
+    slurm.refuse = 'sbatch refused the job: invalid partition specified: nope'
+    const handle = launcherWith(slurm).launch()
+    const events: unknown[] = []
+    handle.onMessage((m) => events.push(m))
+    handle.onExit((code, signal) => events.push({ exit: [code, signal] }))
+    handle.send(startMessage(tempHome()))
+    await until(() => events.length === 2, 'the failure')
+    expect(events).toEqual([{ type: 'failed', message: 'sbatch refused the job: invalid partition specified: nope', diskFull: false, resumable: false }, { exit: [null, null] }])
+  })
+
+  it('a pause before the trainer connected cancels the pending job and reports paused; a stop cancels it', async () => {
+    for (const asked of ['pause', 'stop'] as const) {
+      const slurm = new FakeSlurm()
+      const handle = launcherWith(slurm).launch()
+      const events: unknown[] = []
+      handle.onMessage((m) => events.push(m))
+      handle.onExit((code, signal) => events.push({ exit: [code, signal] }))
+      handle.send(startMessage(tempHome()))
+      await until(() => handle.jobId !== undefined, 'the job id')
+      const info = slurm.connectInfo()
+      handle.send({ type: asked })
+      await until(() => events.some((e) => 'exit' in (e as object)), 'the exit')
+      expect(slurm.cancelled).toEqual(['1'])
+      expect(events).toEqual([...(asked === 'pause' ? [{ type: 'paused' }] : []), { exit: [null, 'Slurm (job 1 CANCELLED, signal 15)'] }])
+      // and its trainer, should it start after all, is turned away
+      const late = await connectTrainer(info.port, info.token)
+      await late.closed
+      expect(late.received).toEqual([])
+    }
+  })
+
+  it('kill before any start message: nothing was submitted, the handle exits at once', () => {
+    const slurm = new FakeSlurm()
+    const handle = launcherWith(slurm).launch()
+    const exits: unknown[] = []
+    handle.onExit((code, signal) => exits.push([code, signal]))
+    handle.kill()
+    expect(exits).toEqual([[null, 'SIGKILL']])
+    expect(slurm.submitted).toEqual([])
+  })
+})
+
+describe("the trainer's end of the socket", () => {
+  it('says hello with the token and the job id, then carries messages both ways; the service closing the connection is the parent gone', async () => {
+    const dir = tempHome()
+    const lines: unknown[] = []
+    let serverSide!: net.Socket
+    const server = net.createServer((socket) => {
+      serverSide = socket
+      readJsonLines(socket, (message) => lines.push(message))
+    })
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const token = 'a'.repeat(64)
+    const file = path.join(dir, 'connect.json')
+    fs.writeFileSync(file, JSON.stringify({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, token }))
+    const signals = new Map<string, () => void>()
+    const proc: TrainerProcessLike = {
+      env: { [CONNECT_FILE_ENV]: file, SLURM_JOB_ID: '77' },
+      ppid: 1,
+      on: (event, listener) => void signals.set(event, listener as () => void)
+    }
+    const channel = parentChannel(proc)
+    expect(channel.parentPid).toBeUndefined()
+    const received: unknown[] = []
+    channel.onMessage((m) => received.push(m))
+    let gone = false
+    channel.onGone(() => (gone = true))
+    const endWhy: string[] = []
+    channel.onEndRequested((why) => endWhy.push(why))
+    await channel.send({ type: 'heartbeat', step: 1, trainSeconds: 0 })
+    await until(() => lines.length === 2, 'hello and the heartbeat')
+    expect(lines).toEqual([{ hello: token, jobId: '77' }, { type: 'heartbeat', step: 1, trainSeconds: 0 }])
+    await writeJsonLine(serverSide, { type: 'stop' })
+    await until(() => received.length === 1, 'the stop')
+    expect(received).toEqual([{ type: 'stop' }])
+    signals.get('SIGTERM')!()
+    signals.get('SIGUSR1')!()
+    expect(endWhy).toEqual(['SIGTERM from Slurm (the job is cancelled or pre-empted)', 'SIGUSR1 from Slurm (the time limit is near)'])
+    serverSide.end()
+    await until(() => gone, 'the parent gone')
+  })
+
+  it('its own end() is no loss of the parent, and waits for the close', async () => {
+    const dir = tempHome()
+    const server = net.createServer((socket) => socket.resume())
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const file = path.join(dir, 'connect.json')
+    fs.writeFileSync(file, JSON.stringify({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, token: 'b'.repeat(64) }))
+    const channel = parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })
+    let gone = false
+    channel.onGone(() => (gone = true))
+    await channel.send({ type: 'heartbeat', step: 1, trainSeconds: 0 })
+    await channel.end()
+    expect(gone).toBe(false)
+  })
+
+  it('a connect file that is missing or wrong: the error names the variable and the file', () => {
+    const dir = tempHome()
+    const file = path.join(dir, 'connect.json')
+    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(`${CONNECT_FILE_ENV}: cannot read the service's connect file ${file}`)
+    fs.writeFileSync(file, JSON.stringify({ host: 'h', port: 1, token: 'short' }))
+    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(`${CONNECT_FILE_ENV}: ${file} is not a connect file (token:`)
+  })
+})
