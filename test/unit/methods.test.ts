@@ -12,7 +12,7 @@ describe('method registry', () => {
   it('has one trainer implementation per shared descriptor, in the same order', () => {
     expect(METHODS.map((m) => m.descriptor.name)).toEqual(METHOD_DESCRIPTORS.map((d) => d.name))
     for (const descriptor of METHOD_DESCRIPTORS) expect(methodFor(descriptor.name).descriptor).toBe(descriptor)
-    expect(VARIANTS).toEqual(['S', 'O', 'L', 'U', 'U+'])
+    expect(VARIANTS).toEqual(['S', 'O', 'L', 'U', 'U+', 'FlexMatch', 'FreeMatch'])
   })
 
   it('gives every method its own name, title and colour', () => {
@@ -21,7 +21,8 @@ describe('method registry', () => {
     }
     for (const d of METHOD_DESCRIPTORS) {
       expect(d.colour).toMatch(/^#[0-9a-f]{6}$/)
-      expect(d.title).toContain(`(${d.name})`)
+      // a short name stands in brackets after the title; a method's own name is its title
+      expect(d.title === d.name || d.title.endsWith(`(${d.name})`), d.title).toBe(true)
     }
   })
 
@@ -33,12 +34,18 @@ describe('method registry', () => {
     expect(Object.keys(methodDescriptor('S').keys)).toEqual([])
     expect(Object.keys(methodDescriptor('O').keys)).toEqual(['threshold', 'lambdaU'])
     for (const name of ['L', 'U', 'U+']) expect(Object.keys(methodDescriptor(name).keys)).toEqual(['threshold', 'lambdaU', 'temperature'])
+    // FlexMatch's p_cutoff is O's threshold, so one preset compares them at one threshold; FreeMatch has no fixed one
+    expect(Object.keys(methodDescriptor('FlexMatch').keys)).toEqual(['threshold', 'lambdaU', 'threshWarmup'])
+    expect(Object.keys(methodDescriptor('FreeMatch').keys)).toEqual(['lambdaU', 'emaP', 'entLossRatio'])
+    expect(defaultConfig()).toMatchObject({ threshWarmup: true, emaP: 0.999, entLossRatio: 0.001 })
+    expect(() => resolveConfig({ variant: 'FreeMatch', emaP: 1.5 })).toThrow(/emaP/)
   })
 
   it('keeps the schema order and so every stored config hash and checkpoint check', () => {
     // canonicalConfig hashes the keys in schema order: the method keys sit where they always were
-    expect(Object.keys(CONFIG_SCHEMA).slice(9, 17)).toEqual(['batchSize', 'mu', 'threshold', 'lambdaU', 'temperature', 'randAugmentN', 'randAugmentM', 'lr'])
-    expect(canonicalConfig(defaultConfig())).toContain('"mu":2,"threshold":0.95,"lambdaU":1,"temperature":0.1,"randAugmentN":2')
+    // a new method's keys go after the older methods' ones
+    expect(Object.keys(CONFIG_SCHEMA).slice(9, 20)).toEqual(['batchSize', 'mu', 'threshold', 'lambdaU', 'temperature', 'threshWarmup', 'emaP', 'entLossRatio', 'randAugmentN', 'randAugmentM', 'lr'])
+    expect(canonicalConfig(defaultConfig())).toContain('"mu":2,"threshold":0.95,"lambdaU":1,"temperature":0.1,"threshWarmup":true,"emaP":0.999,"entLossRatio":0.001,"randAugmentN":2')
   })
 
   it("states each method's loss, with L's contrastive term unweighted and U's scaled by lambdaU", () => {
@@ -51,8 +58,8 @@ describe('method registry', () => {
 
   it('counts the images a step of each method needs from its views', () => {
     const shape = { batchSize: 4, mu: 3 }
-    expect(METHOD_DESCRIPTORS.map((d) => imagesPerStep(d, shape))).toEqual([4, 28, 84, 28, 28])
-    expect(METHOD_DESCRIPTORS.map((d) => largestForward(d, shape))).toEqual([4, 28, 56, 28, 28])
+    expect(METHOD_DESCRIPTORS.map((d) => imagesPerStep(d, shape))).toEqual([4, 28, 84, 28, 28, 28, 28])
+    expect(METHOD_DESCRIPTORS.map((d) => largestForward(d, shape))).toEqual([4, 28, 56, 28, 28, 28, 28])
   })
 })
 
@@ -69,7 +76,8 @@ describe('no variant names outside the methods', () => {
     for (const file of [...sources(path.join('src', 'main')), ...sources(path.join('src', 'cli'))]) {
       if (file.startsWith(methodsDir)) continue
       const text = readFileSync(file, 'utf8')
-      const branch = /variant\s*[!=]==?\s*['"]|['"](S|O|L|U|U\+)['"]\s*[!=]==?\s*[\w.]*variant|case\s+['"](S|O|L|U|U\+)['"]/
+      const name = `(${VARIANTS.map((v) => v.replace(/[+]/g, '\\+')).join('|')})`
+      const branch = new RegExp(`variant\\s*[!=]==?\\s*['"]|['"]${name}['"]\\s*[!=]==?\\s*[\\w.]*variant|case\\s+['"]${name}['"]`)
       if (branch.test(text)) offenders.push(file)
     }
     expect(offenders).toEqual([])
