@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_SCHEMA, VARIANTS, canonicalConfig, defaultConfig, resolveConfig } from '../../src/shared/config.ts'
-import { METHOD_DESCRIPTORS, imagesPerStep, largestForward, methodDescriptor } from '../../src/shared/methods/index.ts'
+import { METHOD_DESCRIPTORS, imagesPerStep, largestForward, methodCharts, methodDescriptor } from '../../src/shared/methods/index.ts'
+import { configFromPreset } from '../../src/shared/presets.ts'
 import { METHODS, methodFor } from '../../src/main/trainer/methods/index.ts'
 
 describe('method registry', () => {
@@ -81,5 +82,32 @@ describe('no variant names outside the methods', () => {
       if (branch.test(text)) offenders.push(file)
     }
     expect(offenders).toEqual([])
+  })
+})
+
+describe('the adaptive-threshold methods', () => {
+  it('document their formulas: the convex mapping, the state before or after the mask, the fairness sign', () => {
+    expect(methodDescriptor('FlexMatch').loss).toMatch(/M\(x\) = x \/ \(2 - x\).*threshWarmup.*from before the step/)
+    expect(methodDescriptor('FreeMatch').loss).toMatch(/entLossRatio \* Lf; first.*time_p = emaP.*then Lu.*p_model\[c\] \/ max\(p_model\).*sign included/)
+  })
+
+  it.each(['mnist-quick', 'cifar10-40'])('the %s preset takes both, keeping its threshold as FlexMatch p_cutoff', (preset) => {
+    for (const variant of ['FlexMatch', 'FreeMatch']) {
+      const config = configFromPreset(preset, { variant })
+      expect(config.variant).toBe(variant)
+      expect(config.threshold).toBe(configFromPreset(preset).threshold)
+    }
+    expect(configFromPreset(preset, { variant: 'FlexMatch', threshWarmup: false }).threshWarmup).toBe(false)
+  })
+
+  it('chart their own curve where a run has the method, each once', () => {
+    expect(methodCharts(['O', 'U']).map((c) => c.metric)).toEqual([])
+    expect(methodCharts(['FreeMatch', 'O', 'FlexMatch', 'FlexMatch']).map((c) => c.metric)).toEqual(['learningEffect', 'globalThreshold'])
+    const recorded = { FlexMatch: methodFor('FlexMatch').metricsOf([0.5, 4, 3, 0.2]), FreeMatch: methodFor('FreeMatch').metricsOf([0.5, 4, 3, 0.7, -2.3]) }
+    // each chart's metric is one the trainer records for that method
+    expect(recorded.FlexMatch).toMatchObject({ maskRate: 0.5, pseudoLabelAccuracy: 0.75, learningEffect: 0.2 })
+    expect(recorded.FreeMatch).toMatchObject({ maskRate: 0.5, globalThreshold: 0.7, lossFairness: -2.3 })
+    expect(methodFor('FlexMatch').deviceMetrics).toHaveLength(4)
+    expect(methodFor('FreeMatch').deviceMetrics).toHaveLength(5)
   })
 })

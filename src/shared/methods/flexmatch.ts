@@ -5,11 +5,11 @@ export const flexmatch = defineMethod({
   name: 'FlexMatch',
   title: 'FlexMatch',
   colour: '#0e9f9a',
-  doc:
-    'FlexMatch (curriculum pseudo-labelling): per class a learning effect sigma_c = (images whose last confident pseudo-label is c) / (largest such count, ' +
-    'the unused -1 count included while threshWarmup); a pseudo-label of class c counts when max p(weak) >= threshold * M(sigma_c), M(x) = x / (2 - x), ' +
-    'with sigma from before the step; then every image with max p(weak) >= threshold records its class',
-  loss: 'L = CE(labeled) + lambdaU * Lu, Lu = mean over unlabeled of [max p(weak) >= threshold * M(sigma(argmax p(weak)))] * CE(strong, argmax p(weak))',
+  doc: "FlexMatch: FixMatch with per-class thresholds threshold * M(sigma_c), M(x) = x / (2 - x), from each class's learning effect sigma_c (curriculum pseudo-labelling)",
+  loss:
+    'L = CE(labeled) + lambdaU * Lu, Lu = mean over unlabeled of [max p >= threshold * M(sigma_c)] * CE(strong, c), p = softmax(weak), c = argmax p, M(x) = x / (2 - x); ' +
+    'per image its last class with max p >= threshold (-1 before), sigma_k = #images recording k / the largest count (the -1 count included while threshWarmup), ' +
+    'left unchanged while all images record the same; the mask uses sigma from before the step',
   keys: {
     ...PSEUDO_LABEL_KEYS,
     threshWarmup: {

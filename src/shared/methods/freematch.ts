@@ -5,15 +5,13 @@ export const freematch = defineMethod({
   name: 'FreeMatch',
   title: 'FreeMatch',
   colour: '#d6336c',
-  doc:
-    'FreeMatch (self-adaptive thresholds): first the state moves by EMA at emaP from the weak probabilities p, ' +
-    'time_p = emaP * time_p + (1 - emaP) * mean(max p), p_model = emaP * p_model + (1 - emaP) * mean(p), ' +
-    'label_hist = emaP * label_hist + (1 - emaP) * histogram(argmax p) / N (all start at 1/C); ' +
-    'then a pseudo-label of class c counts when max p >= time_p * p_model[c] / max(p_model); plus the self-adaptive fairness loss',
+  doc: 'FreeMatch: FixMatch with a self-adaptive global threshold time_p scaled per class by p_model / max(p_model), plus a self-adaptive fairness loss',
   loss:
-    'L = CE(labeled) + lambdaU * Lu + entLossRatio * Lf, Lu as FixMatch with the self-adaptive mask; ' +
-    'Lf = sum_c a_c * log(b_c + 1e-12) over the masked strong rows q = softmax(strong): a = normalise(p_model / label_hist), ' +
-    'b = normalise(mean(q) / histogram(argmax q)), 1/0 taken as 0, both scalers detached, Lf = 0 when no row is masked (USB\'s sign: added as is)',
+    'L = CE(labeled) + lambdaU * Lu + entLossRatio * Lf; first, from p = softmax(weak) (all start at 1/C): time_p = emaP * time_p + (1 - emaP) * mean(max p), ' +
+    'p_model = emaP * p_model + (1 - emaP) * mean(p), label_hist = emaP * label_hist + (1 - emaP) * histogram(argmax p) / N; ' +
+    'then Lu = mean over unlabeled of [max p >= time_p * p_model[c] / max(p_model)] * CE(strong, c), c = argmax p; ' +
+    'Lf = sum_k a_k * log(b_k + 1e-12) over the masked rows, q = softmax(strong), a = normalise(p_model / label_hist), b = normalise(mean(q) / histogram(argmax q)), ' +
+    "1/0 taken as 0, both scalers detached, Lf = 0 with no masked row (USB's entropy_loss, its sign included)",
   keys: {
     lambdaU: PSEUDO_LABEL_KEYS.lambdaU,
     emaP: { type: 'number', default: 0.999, min: 0, max: 1, group: 'method', doc: "FreeMatch's EMA momentum for its global threshold, class model and label histogram" },
