@@ -122,6 +122,49 @@ describe('FreeMatch masking and fairness', () => {
     for (const check of checks) expect(check, check.name).toMatchObject({ pass: true })
   })
 
+  it.each([
+    [5, 4, 11, 3, 0.8],
+    [6, 8, 6, 9, 0.5]
+  ] as const)('passes a masking fixture of other shapes and momentum (seed %i)', async (seed, s, n, c, m) => {
+    const rng = new Rng(seed)
+    const logits = Array.from({ length: s * n * c }, () => Math.fround(rng.normal() * 2))
+    // the README's note in plain loops: the state moves first, then the mask
+    let timeP = 1 / c
+    let pModel = new Array<number>(c).fill(1 / c)
+    let labelHist = new Array<number>(c).fill(1 / c)
+    const want = { mask: [] as number[], time_p: [] as number[], p_model: [] as number[], label_hist: [] as number[] }
+    for (let step = 0; step < s; step++) {
+      const rows = Array.from({ length: n }, (_, i) => {
+        const z = logits.slice((step * n + i) * c, (step * n + i + 1) * c)
+        const e = z.map((x) => Math.exp(x - Math.max(...z)))
+        const sum = e.reduce((a, b) => a + b, 0)
+        return e.map((x) => x / sum)
+      })
+      const max = rows.map((p) => Math.max(...p))
+      const arg = rows.map((p, i) => p.indexOf(max[i]))
+      timeP = m * timeP + (1 - m) * (max.reduce((a, b) => a + b, 0) / n)
+      pModel = pModel.map((v, k) => m * v + (1 - m) * (rows.reduce((a, p) => a + p[k], 0) / n))
+      labelHist = labelHist.map((v, k) => m * v + (1 - m) * (arg.filter((a) => a === k).length / n))
+      const top = Math.max(...pModel)
+      want.mask.push(...max.map((p, i) => (p >= (timeP * pModel[arg[i]]) / top ? 1 : 0)))
+      want.time_p.push(timeP)
+      want.p_model.push(...pModel)
+      want.label_hist.push(...labelHist)
+    }
+    expect(new Set(want.mask).size).toBe(2) // some rows in, some out
+    const fx: Fixture = {
+      name: 'free',
+      kind: 'freematch_masking',
+      params: { ema_p: m, num_classes: c, use_quantile: false, clip_thresh: false },
+      inputs: { logits_weak: tensor([s, n, c], logits) },
+      expected: { mask: tensor([s, n], want.mask), time_p: tensor([s], want.time_p), p_model: tensor([s, c], want.p_model), label_hist: tensor([s, c], want.label_hist) },
+      tolerance: { atol: 1e-6, rtol: 1e-5 },
+      dir: '.',
+      file: 'generated.json'
+    }
+    for (const check of await freematchMaskingCase(fx)) expect(check, check.name).toMatchObject({ pass: true })
+  })
+
   it('fails the masking case when the state is read for other momentum', async () => {
     const fx = fixture('freematch_masking')
     fx.params.ema_p = (fx.params.ema_p as number) * 0.9
