@@ -28,7 +28,7 @@ beforeAll(async () => {
 })
 
 describe('training loop', () => {
-  it.each(['S', 'O', 'L', 'U', 'U+'] as const)('variant %s runs, reports metrics and leaks no tensors', async (variant) => {
+  it.each(['S', 'O', 'L', 'U', 'U+', 'FlexMatch', 'FreeMatch'] as const)('variant %s runs, reports metrics and leaks no tensors', async (variant) => {
     const before = tf.memory().numTensors
     const metrics: Metrics[] = []
     const evals: number[] = []
@@ -52,6 +52,13 @@ describe('training loop', () => {
     }
     if (variant === 'L' || variant === 'U' || variant === 'U+') expect(m.lossContrastive).toBeGreaterThan(0)
     else expect(m.lossContrastive).toBe(0)
+    // the adaptive methods record their own curve: FlexMatch's mean learning effect, FreeMatch's global threshold
+    if (variant === 'FlexMatch') expect(m.learningEffect).toBeGreaterThanOrEqual(0)
+    else expect(m.learningEffect).toBeUndefined()
+    if (variant === 'FreeMatch') {
+      expect(m.globalThreshold).toBeGreaterThan(0.1) // moved from 1/C towards the batches' confidence
+      expect(m.lossFairness).toBeLessThan(0)
+    } else expect(m.globalThreshold).toBeUndefined()
     expect(tf.memory().numTensors).toBe(before)
   })
 
@@ -78,6 +85,23 @@ describe('training loop', () => {
     expect(keptPerImage.shape).toEqual([600 - 20])
     expect(keptPerImage.values.reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
     expect(Math.max(...keptPerImage.values)).toBeLessThanOrEqual(1) // 3 steps of 8 images: no image twice yet
+  })
+
+  it('FlexMatch resumes bit-identically, its per-image records and learning effects included', async () => {
+    const paused = await expectPauseResumeEqualsWhole(tinyConfig({ variant: 'FlexMatch', steps: 6, checkpointEvery: 100, threshold: 0.3 }), mnist)
+    const { selectedLabel, classwiseAcc } = paused.tensors.method!
+    // one record per image of the unlabeled pool, some already set after 3 steps: a fresh state would differ
+    expect(selectedLabel.shape).toEqual([600 - 20])
+    expect(selectedLabel.values.filter((v) => v >= 0).length).toBeGreaterThan(0)
+    expect(Math.max(...classwiseAcc.values)).toBeGreaterThan(0)
+  })
+
+  it('FreeMatch resumes bit-identically, its time_p, p_model and label_hist included', async () => {
+    const paused = await expectPauseResumeEqualsWhole(tinyConfig({ variant: 'FreeMatch', steps: 6, checkpointEvery: 100, emaP: 0.9 }), mnist)
+    const { timeP, pModel, labelHist } = paused.tensors.method!
+    expect(timeP.values[0]).not.toBeCloseTo(0.1, 3)
+    expect(pModel.shape).toEqual([10])
+    expect(labelHist.values.some((v) => Math.abs(v - 0.1) > 1e-3)).toBe(true)
   })
 
   it("refuses to resume a method with state from a checkpoint that lacks it, naming the entry", async () => {

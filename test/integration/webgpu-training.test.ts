@@ -28,7 +28,7 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
     mnist = smallDataset(await loadMnist(), 600, 100)
   })
 
-  it.each(['S', 'O', 'L', 'U', 'U+'] as const)('variant %s reports metrics and evaluations, numTensors pinned across steps', async (variant) => {
+  it.each(['S', 'O', 'L', 'U', 'U+', 'FlexMatch', 'FreeMatch'] as const)('variant %s reports metrics and evaluations, numTensors pinned across steps', async (variant) => {
     const before = tf.memory().numTensors
     const metrics: Metrics[] = []
     const evals: number[] = []
@@ -72,6 +72,11 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
 
   it('a paused and resumed webgpu run ends with the same weights as an uninterrupted webgpu run', async () => {
     await expectPauseResumeEqualsWhole(tinyConfig({ steps: 6, checkpointEvery: 100 }), mnist)
+  })
+
+  it('a paused and resumed FlexMatch run on webgpu equals an uninterrupted one, its per-image records included', async () => {
+    const paused = await expectPauseResumeEqualsWhole(tinyConfig({ variant: 'FlexMatch', steps: 6, checkpointEvery: 100, threshold: 0.3 }), mnist)
+    expect(paused.tensors.method!.selectedLabel.values.some((v) => v >= 0)).toBe(true)
   })
 
   it('refuses before the first step a batch whose largest tensor exceeds the adapter limit, naming batchSize, mu and the limit', async () => {

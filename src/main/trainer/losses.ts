@@ -45,12 +45,51 @@ export function fixmatchConsistency(weakLogits: tf.Tensor2D, strongLogits: tf.Te
 /** The pseudo-label loss with any masking policy: the mask decides which rows count; positions: the rows' places in the unlabeled pool. */
 export function pseudoLabelConsistency(weakLogits: tf.Tensor2D, strongLogits: tf.Tensor2D, policy: MaskingPolicy, positions: Int32Array): ConsistencyResult {
   return tf.tidy(() => {
-    const weakProbs = tf.softmax(stopGradient(weakLogits))
-    const maxProbs = tf.max(weakProbs, 1) as tf.Tensor1D
-    const pseudoLabels = tf.argMax(weakProbs, 1) as tf.Tensor1D
-    const mask = policy.mask({ maxProbs, pseudoLabels, positions })
+    const { probs, maxProbs, pseudoLabels } = weakPredictions(tf.softmax(stopGradient(weakLogits)))
+    const mask = policy.mask({ probs, maxProbs, pseudoLabels, positions })
     const loss = tf.mean(tf.mul(rowCrossEntropy(strongLogits, pseudoLabels), mask)) as tf.Scalar
     return { loss, maskRate: tf.mean(mask) as tf.Scalar, mask, pseudoLabels }
+  })
+}
+
+/** What a masking policy sees of the weak view's probabilities [u, C]: each row's largest one and its class (the hard pseudo-label). */
+export function weakPredictions(probs: tf.Tensor2D): { probs: tf.Tensor2D; maxProbs: tf.Tensor1D; pseudoLabels: tf.Tensor1D } {
+  return { probs, maxProbs: tf.max(probs, 1) as tf.Tensor1D, pseudoLabels: tf.argMax(probs, 1) as tf.Tensor1D }
+}
+
+/** x / sum(x) over a vector x >= 0; a zero vector stays zero and its gradient finite (it divides by 1). */
+function normalise(x: tf.Tensor1D): tf.Tensor1D {
+  const sum = tf.sum(x)
+  return tf.div(x, tf.add(sum, tf.sub(1, tf.sign(sum)))) as tf.Tensor1D
+}
+
+/** 1 / x for x >= 0, with 1/0 taken as 0 (USB's replace_inf_to_zero) and no Inf made on the way. */
+function reciprocalOrZero(x: tf.Tensor1D): tf.Tensor1D {
+  // sign, not greater: the tape needs a gradient for every op on the path, even a zero one
+  const positive = tf.sign(x)
+  return tf.mul(tf.div(1, tf.add(x, tf.sub(1, positive))), positive) as tf.Tensor1D
+}
+
+/**
+ * FreeMatch's self-adaptive fairness loss, USB's entropy_loss with its sign:
+ * over the rows with mask 1, q = softmax(strong); a = normalise(pModel / labelHist),
+ * b = normalise(mean(q) / histogram(argmax q)), both scalers detached; the loss is
+ * sum_c a_c * log(b_c + logEps), 0 when no row is masked. The gradient flows through q only.
+ */
+export function freematchFairness(strongLogits: tf.Tensor2D, mask: tf.Tensor1D, pModel: tf.Tensor1D, labelHist: tf.Tensor1D, logEps = 1e-12): tf.Scalar {
+  return tf.tidy(() => {
+    const classes = strongLogits.shape[1]
+    const rows = tf.reshape(mask, [-1, 1])
+    const kept = tf.sum(mask)
+    const perRow = tf.maximum(kept, 1)
+    const q = tf.softmax(strongLogits)
+    const meanQ = tf.div(tf.sum(tf.mul(q, rows), 0), perRow) as tf.Tensor1D
+    const predicted = tf.oneHot(tf.argMax(stopGradient(q), 1) as tf.Tensor1D, classes)
+    const histogram = tf.div(tf.sum(tf.mul(tf.cast(predicted, 'float32'), rows), 0), perRow) as tf.Tensor1D
+    const a = normalise(tf.mul(pModel, reciprocalOrZero(labelHist)) as tf.Tensor1D)
+    const b = normalise(tf.mul(meanQ, stopGradient(reciprocalOrZero(histogram))) as tf.Tensor1D)
+    const loss = tf.sum(tf.mul(stopGradient(a), tf.log(tf.add(b, logEps))))
+    return tf.mul(loss, tf.sign(kept)) as tf.Scalar
   })
 }
 

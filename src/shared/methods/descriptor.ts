@@ -12,6 +12,14 @@ export interface MethodViews {
   readonly simclr: boolean
 }
 
+/** A curve of one of the method's own recorded metrics, drawn by Live and History where a run has the method. */
+export interface MethodChart {
+  /** the recorded metric's name (one of the trainer's metricsOf keys) */
+  readonly metric: string
+  readonly title: string
+  readonly yTitle: string
+}
+
 export interface BatchShape {
   batchSize: number
   mu: number
@@ -31,6 +39,8 @@ export interface MethodDescriptor<Name extends string = string, Keys extends Rec
   /** the config keys it reads beyond the common ones; a key shared by several methods is the same spec object */
   readonly keys: Keys
   readonly views: MethodViews
+  /** its own curves beside the common ones (loss, top-1, mask rate) */
+  readonly charts?: readonly MethodChart[]
 }
 
 /** Unlabeled images per step. */

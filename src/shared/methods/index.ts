@@ -3,13 +3,15 @@
 // entry below (and its keys in METHOD_KEYS), its implementation in
 // src/main/trainer/methods/ (a test checks every entry has one).
 import { fixmatch } from './fixmatch.ts'
+import { flexmatch } from './flexmatch.ts'
+import { freematch } from './freematch.ts'
 import { pairwisePositive } from './pairwise-positive.ts'
 import { pairwiseSeed } from './pairwise-seed.ts'
 import { simclrBatch } from './simclr-batch.ts'
 import { supervised } from './supervised.ts'
-import type { MethodDescriptor } from './descriptor.ts'
+import type { MethodChart, MethodDescriptor } from './descriptor.ts'
 
-export const METHOD_DESCRIPTORS = [supervised, fixmatch, simclrBatch, pairwiseSeed, pairwisePositive] as const
+export const METHOD_DESCRIPTORS = [supervised, fixmatch, simclrBatch, pairwiseSeed, pairwisePositive, flexmatch, freematch] as const
 
 export type MethodName = (typeof METHOD_DESCRIPTORS)[number]['name']
 
@@ -18,7 +20,7 @@ export type MethodName = (typeof METHOD_DESCRIPTORS)[number]['name']
  * sit. The order is part of canonicalConfig (config hashes, checkpoint checks):
  * a new method's keys go after the existing ones.
  */
-export const METHOD_KEYS = { ...fixmatch.keys, ...simclrBatch.keys, ...pairwiseSeed.keys, ...pairwisePositive.keys }
+export const METHOD_KEYS = { ...fixmatch.keys, ...simclrBatch.keys, ...pairwiseSeed.keys, ...pairwisePositive.keys, ...flexmatch.keys, ...freematch.keys }
 
 const BY_NAME: ReadonlyMap<string, MethodDescriptor> = new Map(METHOD_DESCRIPTORS.map((d) => [d.name, d]))
 
@@ -33,4 +35,11 @@ export function methodDescriptor(name: string): MethodDescriptor {
   return descriptor
 }
 
-export { imagesPerStep, largestForward, unlabeledPerStep, type MethodDescriptor, type MethodViews } from './descriptor.ts'
+/** The method-own curves of these variants (each once, in registry order): what Live and History chart for them. */
+export function methodCharts(variants: Iterable<string>): MethodChart[] {
+  const wanted = new Set(variants)
+  const charts = (METHOD_DESCRIPTORS as readonly MethodDescriptor[]).filter((d) => wanted.has(d.name)).flatMap((d) => d.charts ?? [])
+  return charts.filter((chart, i) => charts.findIndex((c) => c.metric === chart.metric) === i)
+}
+
+export { imagesPerStep, largestForward, unlabeledPerStep, type MethodChart, type MethodDescriptor, type MethodViews } from './descriptor.ts'

@@ -3,6 +3,7 @@ import { crossEntropyCase, fixmatchConsistencyCase, simclrInfoNceCase, simclrPai
 import { sgdNesterovCase, emaCase, lrScheduleCase } from './optim.ts'
 import { augmentOpCase, colorOpCase } from './augment.ts'
 import { wrnForwardCase } from './wrn.ts'
+import { flexmatchMaskingCase, freematchFairnessCase, freematchMaskingCase } from './methods.ts'
 
 /** Every fixture kind the runner understands. */
 export const kindHandlers: Record<string, KindHandler> = {
@@ -15,5 +16,8 @@ export const kindHandlers: Record<string, KindHandler> = {
   lr_schedule: lrScheduleCase,
   augment_op: augmentOpCase,
   color_op: colorOpCase,
-  wrn_forward: wrnForwardCase
+  wrn_forward: wrnForwardCase,
+  flexmatch_masking: flexmatchMaskingCase,
+  freematch_masking: freematchMaskingCase,
+  freematch_fairness: freematchFairnessCase
 }

@@ -1,26 +1,10 @@
 // Fixture kinds for the losses: values and gradients against PyTorch.
 import * as tf from '@tensorflow/tfjs-core'
-import { checkClose, checkEqual, type Check } from '../compare.ts'
-import { expected, input, param, type Fixture } from '../fixture.ts'
+import { checkEqual } from '../compare.ts'
+import { expected, input, param } from '../fixture.ts'
 import { crossEntropy, fixmatchConsistency, simclrInfoNce, simclrPairwise, type PairwiseTarget } from '../../trainer/losses.ts'
 import type { KindHandler } from './types.ts'
-import { toTensor, values } from './tensors.ts'
-
-function closeTo(fx: Fixture) {
-  const atol = fx.tolerance.atol ?? 0
-  const rtol = fx.tolerance.rtol ?? 0
-  return async (name: string, got: tf.Tensor): Promise<Check> => checkClose(name, await values(got), expected(fx, name).data, atol, rtol)
-}
-
-/** Runs fn with the fixture's tensors and disposes everything it made. */
-async function withScope<T>(fn: () => Promise<T>): Promise<T> {
-  tf.engine().startScope()
-  try {
-    return await fn()
-  } finally {
-    tf.engine().endScope()
-  }
-}
+import { closeTo, toTensor, values, withScope } from './tensors.ts'
 
 export const crossEntropyCase: KindHandler = (fx) =>
   withScope(async () => {

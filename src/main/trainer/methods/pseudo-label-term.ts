@@ -9,6 +9,8 @@ export interface PseudoLabelTerm {
   weakLogits: tf.Tensor2D
   strongLogits: tf.Tensor2D
   lossUnlabeled: tf.Scalar
+  /** [u] float 0/1: the rows whose pseudo-label counts */
+  mask: tf.Tensor1D
   /** maskRate, pseudo-labels kept (true label known), of those correct */
   metrics: tf.Scalar[]
 }
@@ -25,7 +27,7 @@ export function pseudoLabelTerm(inputs: MethodStepInputs, policy: MaskingPolicy)
   const counted = tf.mul(consistency.mask, tf.cast(tf.greaterEqual(truth, 0), 'float32'))
   const kept = tf.sum(counted) as tf.Scalar
   const correct = tf.sum(tf.mul(counted, tf.cast(tf.equal(tf.cast(consistency.pseudoLabels, 'int32'), truth), 'float32'))) as tf.Scalar
-  return { weakLogits, strongLogits, lossUnlabeled: consistency.loss, metrics: [consistency.maskRate, kept, correct] }
+  return { weakLogits, strongLogits, lossUnlabeled: consistency.loss, mask: consistency.mask, metrics: [consistency.maskRate, kept, correct] }
 }
 
 /** The recorded metrics from the term's three device values. */

@@ -2,9 +2,12 @@
 // metric series (loaded once, then extended by 'run/metrics' events) and the
 // progress of running runs. The view re-renders on onChange.
 import type { Events, LabClient, Progress, RunRecord } from '../../../shared/api.ts'
+import { VARIANTS } from '../../../shared/config.ts'
+import { methodCharts } from '../../../shared/methods/index.ts'
 import { SeriesStore } from '../charts/series-store.ts'
 
-export const LIVE_METRICS = ['eval/top1', 'loss', 'maskRate', 'pseudoLabelAccuracy'] as const
+/** The four common charts' metrics, then every method's own curves (a run without the method has none of those). */
+export const LIVE_METRICS: readonly string[] = ['eval/top1', 'loss', 'maskRate', 'pseudoLabelAccuracy', ...methodCharts(VARIANTS).map((chart) => chart.metric)]
 
 export interface LiveOptions {
   /** points per series on the first load (the service down-samples) */

@@ -4,6 +4,8 @@
 import type * as tf from '@tensorflow/tfjs-core'
 
 export interface MaskInputs {
+  /** [u, C] the weak view's class probabilities (detached) */
+  probs: tf.Tensor2D
   /** [u] the weak view's largest class probability (detached) */
   maxProbs: tf.Tensor1D
   /** [u] its class */
