@@ -5,6 +5,7 @@
 import { LabService } from '../main/service/index.ts'
 import { startLabServer, type LabServer } from '../main/server/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
+import { SettingsFileError } from '../main/service/settings-file.ts'
 import { CliError } from './args.ts'
 import { publishService, readServiceFile } from './service-file.ts'
 import { printServiceEvents } from './service-output.ts'
@@ -16,6 +17,8 @@ export interface HostOptions {
   port?: number
   rendererDir?: string
   quiet?: boolean
+  /** `--slots`: runs trained at once */
+  slots?: number
 }
 
 export interface Hosted {
@@ -31,8 +34,9 @@ export interface Hosted {
 export async function hostLab(options: HostOptions): Promise<Hosted> {
   let service: LabService
   try {
-    service = LabService.open({ homeDir: options.home, autoResume: true })
+    service = LabService.open({ homeDir: options.home, autoResume: true, slots: options.slots })
   } catch (error) {
+    if (error instanceof SettingsFileError) throw new CliError(error.message)
     if (!(error instanceof StoreLockedError)) throw error
     const published = readServiceFile(options.home)
     const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
