@@ -31,6 +31,13 @@ export interface Hosted {
   stop(): Promise<void>
 }
 
+/** The home's store is held by another lab service: who, and what to do instead. */
+export function storeInUseError(home: string, error: StoreLockedError): CliError {
+  const published = readServiceFile(home)
+  const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
+  return new CliError(`the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+}
+
 export async function hostLab(options: HostOptions): Promise<Hosted> {
   let service: LabService
   try {
@@ -38,9 +45,7 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
   } catch (error) {
     if (error instanceof SettingsFileError) throw new CliError(error.message)
     if (!(error instanceof StoreLockedError)) throw error
-    const published = readServiceFile(options.home)
-    const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
-    throw new CliError(`the run store in ${options.home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+    throw storeInUseError(options.home, error)
   }
   let server: LabServer
   try {

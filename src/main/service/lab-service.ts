@@ -50,6 +50,8 @@ export class LabService {
   /** why no new run starts (a full disk), until a person acts */
   private hold: string | undefined
   private runLimit: number | undefined
+  /** only these runs may start (a `run` or `compare` in the foreground trains its own, not the home's whole queue) */
+  private onlyRuns: ReadonlySet<number> | undefined
   private runsStarted = 0
 
   /** Opens the home's store (StoreLockedError if another process has it) and recovers runs a dead process left running. */
@@ -92,10 +94,11 @@ export class LabService {
     this.recover()
   }
 
-  /** Starts working the queue; with limit, starts at most that many runs. */
-  start(options: { limit?: number } = {}): void {
+  /** Starts working the queue; with limit, starts at most that many runs; with only, none but these. */
+  start(options: { limit?: number; only?: readonly number[] } = {}): void {
     this.started = true
     this.runLimit = options.limit
+    this.onlyRuns = options.only && new Set(options.only)
     this.kick()
   }
 
@@ -178,7 +181,7 @@ export class LabService {
     this.scheduling = true
     try {
       while (this.sessions.size < this.slotPolicy.slots && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
-        const next = this.store.queue.nextQueued()
+        const next = this.nextToStart()
         if (!next) break
         this.store.queue.setStatus(next.id, 'running')
         this.runsStarted++
@@ -229,10 +232,16 @@ export class LabService {
     this.core.runChanged(end.runId)
   }
 
+  private nextToStart() {
+    const only = this.onlyRuns
+    if (!only) return this.store.queue.nextQueued()
+    return this.store.queue.list().find((run) => run.status === 'queued' && only.has(run.id))
+  }
+
   private checkIdle(): void {
     if (this.sessions.size > 0) return
     const open = this.store.isOpen
-    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.store.queue.nextQueued()
+    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()
     if (more) return
     for (const resolve of this.idleWaiters.splice(0)) resolve()
   }
