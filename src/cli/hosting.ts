@@ -1,7 +1,7 @@
 // What `worker` and `serve` share: the lab service with its scheduler, the
 // HTTP/WebSocket bridge, the published service.json, and a clean Ctrl-C
-// (the running run pauses with a checkpoint and waits first in the queue;
-// a second Ctrl-C kills it, and it resumes from its last checkpoint later).
+// (the running runs pause with a checkpoint and wait first in the queue;
+// a second Ctrl-C kills them, and they resume from their last checkpoint later).
 import { LabService } from '../main/service/index.ts'
 import { startLabServer, type LabServer } from '../main/server/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
@@ -81,7 +81,7 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
   }
   const onSignal = () => {
     if (stopping) {
-      process.stderr.write('stopping now: the running run is killed and resumes from its last checkpoint next time\n')
+      process.stderr.write('stopping now: the running runs are killed and resume from their last checkpoint next time\n')
       void service.close()
       return
     }
