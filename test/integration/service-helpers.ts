@@ -100,8 +100,8 @@ export function tappedLauncher(onMessage: (message: FromTrainer, handle: Trainer
   const inner = nodeTrainerLauncher()
   let launches = 0
   return {
-    launch() {
-      const handle = inner.launch()
+    launch(run) {
+      const handle = inner.launch(run)
       const launch = ++launches
       return {
         pid: handle.pid,

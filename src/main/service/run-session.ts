@@ -82,7 +82,7 @@ export class RunSession {
       return
     }
     try {
-      this.handle = settings.launcher.launch()
+      this.handle = settings.launcher.launch({ runId: this.runId, config: run.config })
     } catch (error) {
       this.killReason = `the trainer process could not be started: ${(error as Error).message}`
       this.onExit(null, null)
