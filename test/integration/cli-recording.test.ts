@@ -95,4 +95,17 @@ describe('run and compare record their runs', () => {
       ['finished', 40]
     ])
   })
+
+  it('--slots and a bad settings.json are refused naming what is wrong, and the file is left as it was', { timeout: TIMEOUT }, async () => {
+    const home = tempHome()
+    const flag = startCli(['worker', '--home', home, '--slots', '0'])
+    expect((await within(flag.exited, 60_000, 'worker to refuse')).code).toBe(2)
+    expect(flag.stderr()).toMatch(/--slots must be an integer from 1 to 256, got "0"/)
+    const file = path.join(home, 'settings.json')
+    fs.writeFileSync(file, '{"slots": -1, "theme": "dark"}')
+    const compare = startCli(['compare', '--preset', 'mnist-quick', '--variants', 'S', ...TINY, '--home', home])
+    expect((await within(compare.exited, 60_000, 'compare to refuse')).code).toBe(2)
+    expect(compare.stderr()).toContain(`${file}: slots: expected an integer from 1 to 256, got -1`)
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"slots": -1, "theme": "dark"}')
+  })
 })

@@ -126,6 +126,8 @@ describe('the settings file', () => {
     expect(thrown).toMatchObject({ field: 'slots', file })
     expect((thrown as Error).message).toContain(`${file}: slots: expected an integer from 1 to 256, got "four"`)
     expect(fs.readFileSync(file, 'utf8')).toBe('{"slots": "four"}')
+    // refused before the store was opened: nothing created or locked
+    expect(fs.readdirSync(home)).toEqual(['settings.json'])
   })
 })
 

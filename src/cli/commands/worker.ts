@@ -26,7 +26,9 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet, slots: slotsFlag(values.slots) })
   const { service } = hosted
   const queued = service.store.queue.list().filter((run) => run.status === 'queued').length
-  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued, ${service.slots} at once${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
+  const slots = await service.handlers['settings/get']()
+  const why = slots.source === 'cli' ? '--slots' : slots.source === 'file' ? slots.file : slots.defaultReason
+  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued, ${slots.slots} at once (${why})${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
   const outcomes = new Map<number, string>()
   service.events.on('run/status', ({ run }) => {
     if (['finished', 'failed', 'cancelled'].includes(run.status)) outcomes.set(run.id, run.status)

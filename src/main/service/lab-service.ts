@@ -17,6 +17,8 @@ import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
+import { readLabSettings } from './settings-file.ts'
+import type { LabSettings } from '../../shared/settings.ts'
 
 export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
   homeDir: string
@@ -56,12 +58,15 @@ export class LabService {
 
   /** Opens the home's store (StoreLockedError if another process has it) and recovers runs a dead process left running. */
   static open(options: LabServiceOptions): LabService {
-    return new LabService(openStore(options.homeDir, { now: options.now }), options)
+    // a bad settings file is refused (SettingsFileError) before the store is opened and locked
+    const saved = readLabSettings(options.homeDir)
+    return new LabService(openStore(options.homeDir, { now: options.now }), options, saved)
   }
 
   private constructor(
     readonly store: RunStore,
-    options: LabServiceOptions
+    options: LabServiceOptions,
+    saved: LabSettings
   ) {
     this.settings = {
       homeDir: options.homeDir,
@@ -73,7 +78,7 @@ export class LabService {
       maxAutoResumes: options.maxAutoResumes ?? 3,
       appVersion: options.appVersion ?? appVersion()
     }
-    this.slotPolicy = new SlotPolicy(store, options.homeDir, options.slots)
+    this.slotPolicy = new SlotPolicy(store, options.homeDir, { saved: saved.slots, override: options.slots })
     const scheduler: SchedulerControl = {
       session: (runId) => this.sessions.get(runId),
       kick: (kickOptions) => {

@@ -6,7 +6,7 @@
 import os from 'node:os'
 import type { SettingsView } from '../../shared/settings.ts'
 import type { RunStore } from '../store/index.ts'
-import { readLabSettings, settingsFilePath, writeLabSettings } from './settings-file.ts'
+import { settingsFilePath, writeLabSettings } from './settings-file.ts'
 
 const GPU_BACKENDS = new Set(['node-gpu', 'webgpu'])
 
@@ -37,16 +37,18 @@ function expectedBackend(store: RunStore): string | undefined {
 
 export class SlotPolicy {
   private saved: number | undefined
+  /** `--slots` of this process */
+  private override: number | undefined
 
   constructor(
     private readonly store: RunStore,
     private readonly homeDir: string,
-    /** `--slots` of this process */
-    private override: number | undefined,
+    /** saved: settings.json's value (read by the caller before it opened the store) */
+    values: { saved: number | undefined; override: number | undefined },
     private readonly cores: number = os.availableParallelism()
   ) {
-    // a bad file is refused here (its path and field named), before anything starts
-    this.saved = readLabSettings(homeDir).slots
+    this.saved = values.saved
+    this.override = values.override
   }
 
   /** The slots in effect now. */
