@@ -1,5 +1,6 @@
 // Flag parsing shared by the sub-commands, on node:util parseArgs.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { MAX_SLOTS } from '../shared/settings.ts'
 
 /** A user error on the command line: printed without a stack trace, exit status 2. */
 export class CliError extends Error {}
@@ -29,3 +30,13 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
   }
   return value as T
 }
+
+/** `--slots N`: runs trained at once by this process (absent: the home's settings file, else the default). */
+export function slotsFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\s*\d+\s*$/.test(value) || n < 1 || n > MAX_SLOTS) throw new CliError(`--slots must be an integer from 1 to ${MAX_SLOTS}, got "${value}"`)
+  return n
+}
+
+export const SLOTS_USAGE = `--slots N trains up to N runs at once (default: <home>/settings.json's "slots", else one per core on a CPU backend, one on a GPU)`

@@ -1,10 +1,11 @@
 // What `worker` and `serve` share: the lab service with its scheduler, the
 // HTTP/WebSocket bridge, the published service.json, and a clean Ctrl-C
-// (the running run pauses with a checkpoint and waits first in the queue;
-// a second Ctrl-C kills it, and it resumes from its last checkpoint later).
+// (the running runs pause with a checkpoint and wait first in the queue;
+// a second Ctrl-C kills them, and they resume from their last checkpoint later).
 import { LabService } from '../main/service/index.ts'
 import { startLabServer, type LabServer } from '../main/server/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
+import { SettingsFileError } from '../main/service/settings-file.ts'
 import { CliError } from './args.ts'
 import { publishService, readServiceFile } from './service-file.ts'
 import { printServiceEvents } from './service-output.ts'
@@ -16,6 +17,8 @@ export interface HostOptions {
   port?: number
   rendererDir?: string
   quiet?: boolean
+  /** `--slots`: runs trained at once */
+  slots?: number
 }
 
 export interface Hosted {
@@ -28,15 +31,21 @@ export interface Hosted {
   stop(): Promise<void>
 }
 
+/** The home's store is held by another lab service: who, and what to do instead. */
+export function storeInUseError(home: string, error: StoreLockedError): CliError {
+  const published = readServiceFile(home)
+  const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
+  return new CliError(`the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+}
+
 export async function hostLab(options: HostOptions): Promise<Hosted> {
   let service: LabService
   try {
-    service = LabService.open({ homeDir: options.home, autoResume: true })
+    service = LabService.open({ homeDir: options.home, autoResume: true, slots: options.slots })
   } catch (error) {
+    if (error instanceof SettingsFileError) throw new CliError(error.message)
     if (!(error instanceof StoreLockedError)) throw error
-    const published = readServiceFile(options.home)
-    const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
-    throw new CliError(`the run store in ${options.home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+    throw storeInUseError(options.home, error)
   }
   let server: LabServer
   try {
@@ -72,7 +81,7 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
   }
   const onSignal = () => {
     if (stopping) {
-      process.stderr.write('stopping now: the running run is killed and resumes from its last checkpoint next time\n')
+      process.stderr.write('stopping now: the running runs are killed and resume from their last checkpoint next time\n')
       void service.close()
       return
     }

@@ -49,7 +49,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./commands/serve.ts')).serveCommand
   },
   bench: {
-    summary: 'benchmarks: train-step, augment',
+    summary: 'benchmarks: train-step, augment, store, slots',
     load: async () => (await import('./commands/bench.ts')).benchCommand
   }
 }

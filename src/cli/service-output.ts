@@ -1,5 +1,5 @@
 // What a worker or serve prints on stderr: each run's status changes, a
-// progress line for the run training, and the service's warnings and errors.
+// progress line per run training, and the service's warnings and errors.
 import type { RunRecord } from '../shared/api.ts'
 import { formatDuration } from '../shared/format.ts'
 import type { EventSource } from '../main/service/index.ts'

@@ -90,7 +90,7 @@ app.whenReady().then(async () => {
   })
 })
 
-// Quitting pauses a running run with a checkpoint (it continues first next time), then closes the store.
+// Quitting pauses the running runs with a checkpoint (they continue first next time), then closes the store.
 app.on('before-quit', (event) => {
   if (!host || quitting) return
   event.preventDefault()

@@ -7,6 +7,7 @@
 // Plain data only: no Node, no DOM.
 import { z } from 'zod'
 import { VARIANTS, partialConfigSchema, runConfigSchema } from './config.ts'
+import { settingsViewSchema, slotsSchema } from './settings.ts'
 
 // ---- building blocks, each with the words an error shows after "field: "
 
@@ -204,7 +205,11 @@ export const COMMANDS = {
   'queue/pause': command(runRef, noResult),
   'queue/resume': command(runRef, noResult),
   'queue/cancel': command(runRef, noResult),
-  'queue/retry': command(runRef, runRecordSchema)
+  'queue/retry': command(runRef, runRecordSchema),
+  /** the home's settings: how many runs train at once (slots) */
+  'settings/get': command(noRequest, settingsViewSchema),
+  /** saves the slots in <home>/settings.json and applies them at once; null: back to the default */
+  'settings/set': command(z.object({ slots: slotsSchema.nullable() }), settingsViewSchema)
 }
 
 // ---- events

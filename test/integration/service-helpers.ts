@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
 import type { RunStatus } from '../../src/shared/api.ts'
 import { LabService, type LabServiceOptions } from '../../src/main/service/index.ts'
@@ -59,9 +59,12 @@ export function slowConfig(overrides: Partial<RunConfig> = {}): RunConfig {
   return tinyConfig({ batchSize: 32, mu: 3, steps: 60, evalEvery: 30, logEvery: 5, checkpointEvery: 2, ...overrides })
 }
 
-/** A service the test's cleanup closes. */
+/**
+ * A service the test's cleanup closes. One slot unless given: most tests follow
+ * one run at a time; pass `slots: undefined` for the default (service-slots.test.ts).
+ */
 export function openService(options: LabServiceOptions): LabService {
-  const service = LabService.open({ heartbeatMs: 500, ...options })
+  const service = LabService.open({ heartbeatMs: 500, slots: 1, ...options })
   services.push(service)
   return service
 }
@@ -97,8 +100,8 @@ export function tappedLauncher(onMessage: (message: FromTrainer, handle: Trainer
   const inner = nodeTrainerLauncher()
   let launches = 0
   return {
-    launch() {
-      const handle = inner.launch()
+    launch(run) {
+      const handle = inner.launch(run)
       const launch = ++launches
       return {
         pid: handle.pid,
@@ -164,6 +167,20 @@ export function checkpointState(service: LabService, runId: number, step?: numbe
   const chosen = step === undefined ? checkpoints[0] : checkpoints.find((c) => c.step === step)
   if (!chosen) throw new Error(`run ${runId} has no checkpoint${step === undefined ? '' : ` at step ${step}`}`)
   return deserializeState(fs.readFileSync(chosen.path), chosen.path)
+}
+
+/** The same weights, BN buffers, EMA and momentum, bit for bit, at the same step. */
+export function expectSameWeights(actual: TrainingState, expected: TrainingState): void {
+  expect(actual.step).toBe(expected.step)
+  for (const group of ['params', 'buffers', 'ema', 'momentum'] as const) {
+    const names = Object.keys(expected.tensors[group])
+    expect(Object.keys(actual.tensors[group]).sort()).toEqual([...names].sort())
+    for (const name of names) {
+      const a = actual.tensors[group][name].values
+      const b = expected.tensors[group][name].values
+      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), `${group} ${name}`).toBe(true)
+    }
+  }
 }
 
 /** Every metric the trainer computes deterministically (timings excluded), as "name@step" -> value. */

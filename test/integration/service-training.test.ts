@@ -11,6 +11,7 @@ import {
   checkpointState,
   closeService,
   deterministicMetrics,
+  expectSameWeights,
   openService,
   tappedLauncher,
   tempHome,
@@ -24,20 +25,6 @@ interface Reference {
 }
 
 let reference: Reference
-
-function expectSameWeights(actual: TrainingState, expected: TrainingState): void {
-  expect(actual.step).toBe(expected.step)
-  for (const group of ['params', 'buffers', 'ema', 'momentum'] as const) {
-    const names = Object.keys(expected.tensors[group])
-    expect(Object.keys(actual.tensors[group]).sort()).toEqual([...names].sort())
-    for (const name of names) {
-      const a = actual.tensors[group][name].values
-      const b = expected.tensors[group][name].values
-      // bit for bit: a resumed run continues exactly
-      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), `${group} ${name}`).toBe(true)
-    }
-  }
-}
 
 /** Statuses the run passes through, from the service's events. */
 function statusTrail(service: ReturnType<typeof openService>, runId: number): RunStatus[] {

@@ -11,7 +11,12 @@ const SUITE: { name: string; args: string[]; headline: (r: Record<string, number
   { name: 'train-step wrn-28-2 (wasm, batch 16)', args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'wrn-28-2', '--batch', '16', '--steps', '3'], headline: (r) => `${r.imagesPerSecond?.toFixed(2)} images/s` },
   { name: 'train-step small-cnn (wasm, batch 64, 28x28x1)', args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'small-cnn', '--input', 'mnist', '--batch', '64', '--steps', '10'], headline: (r) => `${r.imagesPerSecond?.toFixed(1)} images/s` },
   { name: 'augment (1 thread, 32x32x3)', args: ['bench', 'augment', '--seconds', '3'], headline: (r) => `${Math.round(r.weakStrongPairsPerSecond)} weak+strong pairs/s, ${Math.round(r.simclrViewsPerSecond)} SimCLR views/s` },
-  { name: 'store (1,000 runs x 20,000 metric rows)', args: ['bench', 'store'], headline: (r) => `list runs ${r.listRunsMs?.toFixed(1)} ms, series ${r.seriesMs?.toFixed(1)} ms` }
+  { name: 'store (1,000 runs x 20,000 metric rows)', args: ['bench', 'store'], headline: (r) => `list runs ${r.listRunsMs?.toFixed(1)} ms, series ${r.seriesMs?.toFixed(1)} ms` },
+  {
+    name: 'slots: compare mnist-quick (S, O, U), default slots vs one',
+    args: ['bench', 'slots'],
+    headline: (r) => `${r.defaultSlotsSeconds?.toFixed(0)} s vs ${r.oneSlotSeconds?.toFixed(0)} s: ratio ${r.ratio?.toFixed(2)} (goal <= ${r.goalRatio})`
+  }
 ]
 
 export async function benchAllCommand(argv: string[]): Promise<number> {

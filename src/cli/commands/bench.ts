@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<(argv: string[]) => Promise<number>>
   'train-step': async () => (await import('./bench-train-step.ts')).benchTrainStepCommand,
   augment: async () => (await import('./bench-augment.ts')).benchAugmentCommand,
   store: async () => (await import('./bench-store.ts')).benchStoreCommand,
+  slots: async () => (await import('./bench-slots.ts')).benchSlotsCommand,
   all: async () => (await import('./bench-all.ts')).benchAllCommand
 }
 

@@ -1,23 +1,27 @@
 // `fixmatch-lab compare`: several variants (and seeds) on one shared split,
-// then the study's table (compare-table.ts): top-1 under --stat, top-5, train time.
+// then the study's table (compare-table.ts): top-1 under --stat, top-5, train
+// time. The runs are an experiment in the home's store, trained by the lab
+// service on its slots (several at once), each in its own trainer.
 import { VARIANTS, type Variant } from '../../shared/config.ts'
 import { isMethodName, METHOD_DESCRIPTORS } from '../../shared/methods/index.ts'
 import { formatDuration } from '../../shared/format.ts'
-import { runResultsOfSeries, STAT_TITLES } from '../../shared/results/run-results.ts'
+import { STAT_TITLES } from '../../shared/results/run-results.ts'
 import { getPreset, presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
 import { resolveHome } from '../../main/paths.ts'
-import { CliError, parseFlags } from '../args.ts'
+import { CliError, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
 import { backendOverride, buildConfig } from '../config-input.ts'
-import { runInForeground, type RunOutcome } from '../run-one.ts'
+import { trainInForeground, type RunOutcome } from '../foreground-runs.ts'
 import { compareJson, formatCompareTable, parsePairedFlag, parseStatFlag, type CompareColumn } from '../compare-table.ts'
 
 const USAGE = `Usage: fixmatch-lab compare [--preset NAME] [--variants ${VARIANTS.join(',')}] [--seeds 1,2,3]
-                            [--config FILE] [--set key=value ...] [--home DIR] [--backend B]
+                            [--config FILE] [--set key=value ...] [--home DIR] [--backend B] [--slots N]
                             [--stat final|best|median20] [--per-seed] [--paired VARIANT] [--json]
 
 Runs each variant for each seed on ONE labeled split (splitSeed stays fixed),
-then prints the table. Presets: ${presetNames().join(', ')} (default mnist-quick).
+then prints the table. The runs are recorded as an experiment in the home's
+store (History, Results); ${SLOTS_USAGE}. Ctrl-C pauses the running ones with
+a checkpoint: a worker (or \`queue resume\`) continues the experiment. Presets: ${presetNames().join(', ')} (default mnist-quick).
 
 The table's top-1 is the EMA model's, mean ± sample std over seeds (n seeds):
   --stat final     ${STAT_TITLES.final} (the default)
@@ -34,7 +38,13 @@ medianLast20: {value, n}}]}], "paired": [{variant, reference, seeds,
 differences, mean, low, high, n}] (with --paired), ...}.
 
 Methods (variants):
-${METHOD_DESCRIPTORS.map((m) => `  ${m.name.padEnd(3)} ${m.title}: ${m.doc}`).join('\n')}`
+${methodLines()}`
+
+/** One line per method: its name, then its title where that says more, and its doc. */
+function methodLines(): string {
+  const width = Math.max(...METHOD_DESCRIPTORS.map((m) => m.name.length))
+  return METHOD_DESCRIPTORS.map((m) => `  ${m.name.padEnd(width)}  ${m.title === m.name ? '' : `${m.title}: `}${m.doc}`).join('\n')
+}
 
 function parseList(flag: string, text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined
@@ -43,16 +53,13 @@ function parseList(flag: string, text: string | undefined): string[] | undefined
   return items
 }
 
-/** Each variant's finished runs as table columns: results from each run's evaluations. */
+/** Each variant's finished runs as table columns, with the results the service recorded for each. */
 function compareColumns(outcomes: RunOutcome[], variants: Variant[]): CompareColumn[] {
   return variants.map((variant) => {
     const runs = outcomes.filter((o) => o.config.variant === variant)
     return {
       variant,
-      runs: runs.flatMap((o) => {
-        const results = runResultsOfSeries(o.evalTop1)
-        return results ? [{ variant, seed: o.config.seed, splitHash: o.result.splitHash, results }] : []
-      }),
+      runs: runs.flatMap((o) => (o.results ? [{ variant, seed: o.config.seed, splitHash: o.result.splitHash, results: o.results }] : [])),
       top5: runs.flatMap((o) => (o.result.final ? [o.result.final.top5] : [])),
       trainSeconds: runs.map((o) => o.result.trainSeconds)
     }
@@ -70,6 +77,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true },
       home: { type: 'string' },
       backend: { type: 'string' },
+      slots: { type: 'string' },
       stat: { type: 'string' },
       'per-seed': { type: 'boolean' },
       paired: { type: 'string' },
@@ -93,23 +101,35 @@ export async function compareCommand(argv: string[]): Promise<number> {
     return n
   })
 
+  const slots = slotsFlag(values.slots)
   const backend = backendOverride(values.backend)
   const base = buildConfig({ preset: presetName, configFile: values.config, sets: values.set }, backend)
-  const configs = variants.flatMap((variant) => (seeds ?? [base.seed]).map((seed) => buildConfig({ preset: presetName, configFile: values.config, sets: values.set }, { ...backend, variant, seed })))
-  const dataset = await loadDatasetForConfig(base, resolveHome(values.home))
-  console.error(`compare: ${variants.join(', ')} x seeds ${(seeds ?? [base.seed]).join(',')} on ${dataset.name}, ${base.labelsPerClass} labels per class (split seed ${base.splitSeed}), ${base.steps} steps each`)
+  const seedList = seeds ?? [base.seed]
+  const home = resolveHome(values.home)
+  // loaded here too: a missing dataset is named before anything is queued
+  const dataset = await loadDatasetForConfig(base, home)
+  console.error(`compare: ${variants.join(', ')} x seeds ${seedList.join(',')} on ${dataset.name}, ${base.labelsPerClass} labels per class (split seed ${base.splitSeed}), ${base.steps} steps each`)
 
-  const outcomes: RunOutcome[] = []
-  for (const [i, config] of configs.entries()) {
-    const outcome = await runInForeground(config, dataset, `[${i + 1}/${configs.length}] ${config.variant} seed ${config.seed}`, false)
-    outcomes.push(outcome)
-    if (outcome.result.status !== 'finished') {
-      console.error('compare: interrupted; the table shows the runs that finished')
-      break
+  // reported variant by variant, as before; the experiment queues them seed by seed
+  const order = variants.flatMap((variant) => seedList.map((seed) => ({ variant, seed })))
+  const { outcomes, interrupted } = await trainInForeground({
+    home,
+    slots,
+    async queue(handlers) {
+      const name = `compare ${variants.join(',')} x seeds ${seedList.join(',')}${presetName ? ` (${presetName})` : ''}`
+      const experiment = await handlers['experiments/create']({ name, preset: presetName ?? null, config: base, variants, seeds: seedList })
+      const runs = await handlers['runs/list']({ experimentId: experiment.id })
+      return order.map(({ variant, seed }) => runs.find((run) => run.variant === variant && run.seed === seed)!.id)
+    },
+    label: (run, i) => `[${i + 1}/${order.length}] ${run.variant} seed ${run.seed}`,
+    onEnded({ config, result }) {
+      if (result.status !== 'finished') return
+      console.error(`  ${config.variant} seed ${config.seed}: top-1 ${result.final?.top1.toFixed(2)}% in ${formatDuration(result.trainSeconds)} (split ${result.splitHash})`)
     }
-    const f = outcome.result.final
-    console.error(`  ${config.variant} seed ${config.seed}: top-1 ${f?.top1.toFixed(2)}% in ${formatDuration(outcome.result.trainSeconds)} (split ${outcome.result.splitHash})`)
-  }
+  })
+  if (interrupted) console.error('compare: interrupted; the table shows the runs that finished')
+  const failed = outcomes.filter((o) => o.result.status === 'failed')
+  for (const o of failed) console.error(`compare: run ${o.runId} (${o.config.variant} seed ${o.config.seed}) failed: ${o.result.error}`)
   const finished = outcomes.filter((o) => o.result.status === 'finished')
   const columns = compareColumns(finished, variants.filter((v) => finished.some((o) => o.config.variant === v)))
   console.log(formatCompareTable(columns, { stat, perSeed: values['per-seed'], reference }))
@@ -117,5 +137,6 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const splitHashes = [...new Set(finished.map((o) => o.result.splitHash))]
     console.log(JSON.stringify({ preset: presetName ?? null, dataset: dataset.name, backend: finished[0]?.result.backend.backend ?? null, splitHash: splitHashes[0] ?? null, ...compareJson(columns, { stat, reference }) }))
   }
-  return finished.length === configs.length ? 0 : 130
+  if (failed.length) return 1
+  return finished.length === order.length ? 0 : 130
 }

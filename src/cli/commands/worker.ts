@@ -1,31 +1,34 @@
 // `fixmatch-lab worker`: works the queue without a display (the overnight
-// mode): one run at a time in its own trainer process, interrupted runs
+// mode): up to `slots` runs at once, each in its own trainer process, interrupted runs
 // resumed from their last checkpoint, progress on stderr.
 import { resolveHome } from '../../main/paths.ts'
-import { CliError, parseFlags } from '../args.ts'
+import { CliError, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
 import { hostLab } from '../hosting.ts'
 
-const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--quiet] [--home DIR]
+const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--slots N] [--quiet] [--home DIR]
 
-Trains the queued runs one after another, then exits when nothing is left to
+Trains the queued runs in order, several at once, then exits when nothing is left to
 start (--watch: keeps waiting for new work; --once: one run, then exits).
 Runs interrupted by a crash resume from their last checkpoint. Ctrl-C pauses
-the running run with a checkpoint and puts it first in line for next time.
+the running runs with a checkpoint and puts them first in line for next time.
+${SLOTS_USAGE}.
 While it works, \`fixmatch-lab queue ...\` commands on the same home go
 through its API (its address and token are in <home>/service.json).`
 
 export async function workerCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' } }, USAGE)
+  const { values } = parseFlags(argv, { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' }, slots: { type: 'string' } }, USAGE)
   if (values.help) {
     console.log(USAGE)
     return 0
   }
   if (values.once && values.watch) throw new CliError('--once and --watch exclude each other: one run, or keep waiting for more')
   const home = resolveHome(values.home)
-  const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet })
+  const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet, slots: slotsFlag(values.slots) })
   const { service } = hosted
   const queued = service.store.queue.list().filter((run) => run.status === 'queued').length
-  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
+  const slots = await service.handlers['settings/get']()
+  const why = slots.source === 'cli' ? '--slots' : slots.source === 'file' ? slots.file : slots.defaultReason
+  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued, ${slots.slots} at once (${why})${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
   const outcomes = new Map<number, string>()
   service.events.on('run/status', ({ run }) => {
     if (['finished', 'failed', 'cancelled'].includes(run.status)) outcomes.set(run.id, run.status)

@@ -1,6 +1,6 @@
 // Electron main's side of the service host: starts it (utilityProcess.fork),
 // gives each window of ours a MessageChannel to it, restarts it when it dies
-// and reconnects the windows, and at quit asks it to pause the running run
+// and reconnects the windows, and at quit asks it to pause the running runs
 // with a checkpoint and close. Electron's parts are handed in, so tests run
 // the real host in a worker thread with node:worker_threads ports.
 import type { FromHost, OpenMessage, ToHost } from './messages.ts'
@@ -93,7 +93,7 @@ export class ServiceHostSupervisor<Port> {
   }
 
   /**
-   * Asks the host to pause the running run with a checkpoint, close the store
+   * Asks the host to pause the running runs with a checkpoint, close the store
    * and exit; kills it if it has not gone graceMs (+ a margin) later.
    */
   close(graceMs: number): Promise<void> {

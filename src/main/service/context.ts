@@ -5,6 +5,7 @@ import type { RunStore } from '../store/index.ts'
 import type { EventLevel } from '../store/index.ts'
 import type { ServiceEvents } from './events.ts'
 import type { TrainerLauncher } from './launcher.ts'
+import type { SettingsView } from '../../shared/settings.ts'
 import { apiRuns, queueView, type PendingOf } from './records.ts'
 
 export interface ServiceSettings {
@@ -12,8 +13,6 @@ export interface ServiceSettings {
   launcher: TrainerLauncher
   /** interrupted runs go back to the queue at once (overnight work) instead of waiting for a person */
   autoResume: boolean
-  /** runs trained at the same time: one per device, and one device here */
-  maxConcurrent: number
   /** checkpoint files kept per run (the newest) */
   keepCheckpoints: number
   heartbeatMs: number
@@ -71,6 +70,10 @@ export interface SchedulerControl {
   session(runId: number): { pause(): void; stop(): void } | undefined
   /** starts queued runs if there is room (and lifts a hold after a full disk) */
   kick(options?: { clearHold?: boolean }): void
+  /** how many runs train at once, and why */
+  slots(): SettingsView
+  /** saves and applies the slots (null: the default), then starts what now fits */
+  setSlots(slots: number | null): SettingsView
 }
 
 export interface ServiceCore extends ServiceContext {

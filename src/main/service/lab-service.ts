@@ -1,6 +1,6 @@
 // The lab service: plain Node, no Electron. It owns the run store (the only
-// writer), the queue and its scheduler (one run at a time by default), each
-// run's trainer process, recovery after crashes, and the contract's events.
+// writer), the queue and its scheduler (up to `slots` runs at once, each in
+// its own session: slots.ts says how many), each run's trainer process, recovery after crashes, and the contract's events.
 // Electron, the HTTP bridge and the CLI all drive it through `handlers`.
 import type { Handlers } from '../../shared/api.ts'
 import { openStore, type RunStore } from '../store/index.ts'
@@ -14,10 +14,16 @@ import { appHandlers } from './handlers/app.ts'
 import { runHandlers } from './handlers/runs.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
+import { settingsHandlers } from './handlers/settings.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
+import { SlotPolicy } from './slots.ts'
+import { readLabSettings } from './settings-file.ts'
+import type { LabSettings } from '../../shared/settings.ts'
 
 export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
   homeDir: string
+  /** trainers at once, over <home>/settings.json and the default (`--slots` of the CLI) */
+  slots?: number
   /** the store's clock (tests pin it) */
   now?: () => number
 }
@@ -35,6 +41,7 @@ export class LabService {
   readonly handlers: Handlers
   readonly settings: ServiceSettings
   private readonly core: ServiceCore
+  private readonly slotPolicy: SlotPolicy
   private readonly sessions = new Map<number, RunSession>()
   /** consecutive interruptions without a new checkpoint, per run */
   private readonly failedResumes = new Map<number, number>()
@@ -45,45 +52,58 @@ export class LabService {
   /** why no new run starts (a full disk), until a person acts */
   private hold: string | undefined
   private runLimit: number | undefined
+  /** only these runs may start (a `run` or `compare` in the foreground trains its own, not the home's whole queue) */
+  private onlyRuns: ReadonlySet<number> | undefined
   private runsStarted = 0
 
   /** Opens the home's store (StoreLockedError if another process has it) and recovers runs a dead process left running. */
   static open(options: LabServiceOptions): LabService {
-    return new LabService(openStore(options.homeDir, { now: options.now }), options)
+    // a bad settings file is refused (SettingsFileError) before the store is opened and locked
+    const saved = readLabSettings(options.homeDir)
+    return new LabService(openStore(options.homeDir, { now: options.now }), options, saved)
   }
 
   private constructor(
     readonly store: RunStore,
-    options: LabServiceOptions
+    options: LabServiceOptions,
+    saved: LabSettings
   ) {
     this.settings = {
       homeDir: options.homeDir,
       launcher: options.launcher ?? nodeTrainerLauncher(),
       autoResume: options.autoResume ?? false,
-      maxConcurrent: options.maxConcurrent ?? 1,
       keepCheckpoints: options.keepCheckpoints ?? 3,
       heartbeatMs: options.heartbeatMs ?? 2000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10 * 60_000,
       maxAutoResumes: options.maxAutoResumes ?? 3,
       appVersion: options.appVersion ?? appVersion()
     }
+    this.slotPolicy = new SlotPolicy(store, options.homeDir, { saved: saved.slots, override: options.slots })
     const scheduler: SchedulerControl = {
       session: (runId) => this.sessions.get(runId),
       kick: (kickOptions) => {
         if (kickOptions?.clearHold) this.hold = undefined
         this.kick()
+      },
+      slots: () => this.slotPolicy.view(this.sessions.size),
+      setSlots: (slots) => {
+        this.slotPolicy.set(slots)
+        this.core.log(null, 'info', `slots set to ${this.slotPolicy.slots} (${slots === null ? 'the default' : 'saved in the settings file'})`, 'scheduler')
+        this.kick()
+        return this.slotPolicy.view(this.sessions.size)
       }
     }
     // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
     this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
-    this.handlers = parsedAtTheEdge({ ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core) })
+    this.handlers = parsedAtTheEdge({ ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core), ...settingsHandlers(this.core) })
     this.recover()
   }
 
-  /** Starts working the queue; with limit, starts at most that many runs. */
-  start(options: { limit?: number } = {}): void {
+  /** Starts working the queue; with limit, starts at most that many runs; with only, none but these. */
+  start(options: { limit?: number; only?: readonly number[] } = {}): void {
     this.started = true
     this.runLimit = options.limit
+    this.onlyRuns = options.only && new Set(options.only)
     this.kick()
   }
 
@@ -93,6 +113,11 @@ export class LabService {
       this.idleWaiters.push(resolve)
       this.checkIdle()
     })
+  }
+
+  /** How many runs train at once now. */
+  get slots(): number {
+    return this.slotPolicy.slots
   }
 
   get runningRunIds(): number[] {
@@ -160,12 +185,13 @@ export class LabService {
     if (!this.started || this.closing || this.scheduling) return
     this.scheduling = true
     try {
-      while (this.sessions.size < this.settings.maxConcurrent && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
-        const next = this.store.queue.nextQueued()
+      while (this.sessions.size < this.slotPolicy.slots && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
+        const next = this.nextToStart()
         if (!next) break
         this.store.queue.setStatus(next.id, 'running')
         this.runsStarted++
-        const session = new RunSession(this.core, next.id)
+        // the first trainer to report its backend settles the default slots: there may be room for more
+        const session = new RunSession(this.core, next.id, () => this.kick())
         this.sessions.set(next.id, session)
         void session.ended.then((end) => this.onSessionEnd(end))
         this.core.runChanged(next.id)
@@ -211,10 +237,16 @@ export class LabService {
     this.core.runChanged(end.runId)
   }
 
+  private nextToStart() {
+    const only = this.onlyRuns
+    if (!only) return this.store.queue.nextQueued()
+    return this.store.queue.list().find((run) => run.status === 'queued' && only.has(run.id))
+  }
+
   private checkIdle(): void {
     if (this.sessions.size > 0) return
     const open = this.store.isOpen
-    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.store.queue.nextQueued()
+    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()
     if (more) return
     for (const resolve of this.idleWaiters.splice(0)) resolve()
   }

@@ -1,6 +1,7 @@
 // How the service starts a trainer process, injected so the same service runs
 // under Node (child_process.fork) and inside Electron (utilityProcess.fork).
 import type { ToTrainer } from '../trainer/protocol.ts'
+import type { RunConfig } from '../../shared/config.ts'
 
 export interface TrainerHandle {
   readonly pid: number | undefined
@@ -15,8 +16,15 @@ export interface TrainerHandle {
   kill(): void
 }
 
+/** The run a trainer is started for: an executor may place it by its config (a local fork, a cluster job). */
+export interface LaunchRequest {
+  runId: number
+  config: RunConfig
+}
+
+/** Starts one trainer per run on a free slot: the seam where another executor (Slurm) starts runs instead. */
 export interface TrainerLauncher {
-  launch(): TrainerHandle
+  launch(run: LaunchRequest): TrainerHandle
 }
 
 /** Splits a stream of text chunks into lines. */

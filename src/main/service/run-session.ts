@@ -58,7 +58,9 @@ export class RunSession {
 
   constructor(
     private readonly ctx: ServiceContext,
-    readonly runId: number
+    readonly runId: number,
+    /** after the trainer's 'started' is recorded (its backend known) */
+    private readonly whenStarted: () => void = () => {}
   ) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve))
   }
@@ -80,7 +82,7 @@ export class RunSession {
       return
     }
     try {
-      this.handle = settings.launcher.launch()
+      this.handle = settings.launcher.launch({ runId: this.runId, config: run.config })
     } catch (error) {
       this.killReason = `the trainer process could not be started: ${(error as Error).message}`
       this.onExit(null, null)
@@ -215,6 +217,7 @@ export class RunSession {
       this.ctx.log(this.runId, 'info', `started on ${m.backend} (${m.device}), split ${m.splitHash}`, 'status')
     }
     this.ctx.runChanged(this.runId)
+    this.whenStarted()
   }
 
   private bufferPoints(step: number, values: Record<string, number | null>): void {

@@ -2,12 +2,20 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../src/shared/api.ts'
+import type { SettingsView } from '../../../src/shared/settings.ts'
 import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
 import QueueView from '../../../src/renderer/src/views/QueueView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
+const SETTINGS: SettingsView = { slots: 2, source: 'default', saved: null, defaultSlots: 2, defaultReason: 'one per core on wasm (2 cores)', running: 1, file: '/home/lab/settings.json' }
+
 function mountQueue(queue: RunRecord[], running: RunRecord[] = [], ended: RunRecord[] = []) {
   const lab = fakeLab({
+    'settings/get': () => SETTINGS,
+    'settings/set': ({ slots }) => {
+      if (slots === 0) throw new Error('slots: expected an integer from 1 to 256, got 0')
+      return { ...SETTINGS, slots: slots ?? SETTINGS.defaultSlots, source: slots === null ? 'default' : 'file', saved: slots }
+    },
     // as the service answers: running runs first, then the queue
     'queue/list': () => [...running, ...queue],
     'runs/list': () => ended,
@@ -175,5 +183,45 @@ describe('QueueView', () => {
     await view.get('[data-testid="queue-pause"]').trigger('click')
     await settle()
     expect(view.get('[data-testid="error"]').text()).toContain('cannot be paused')
+  })
+
+  it('shows the slots in use and where they come from, saves a new number, and shows a refusal', async () => {
+    const { wrapper, lab } = mountQueue([first], [running])
+    await settle()
+    expect(wrapper.get('[data-testid="queue-slots-used"]').text()).toBe('1 of 2 slots')
+    expect(wrapper.get('[data-testid="queue-slots-source"]').text()).toContain('one per core on wasm')
+    await wrapper.get('[data-testid="queue-slots-input"]').setValue(4)
+    await wrapper.get('.slots-form').trigger('submit')
+    await settle()
+    expect(lab.callsOf('settings/set')).toEqual([{ slots: 4 }])
+    expect(wrapper.get('[data-testid="queue-slots-used"]').text()).toBe('1 of 4 slots')
+    expect(wrapper.get('[data-testid="queue-slots-source"]').text()).toContain('saved in /home/lab/settings.json')
+    await wrapper.get('[data-testid="queue-slots-input"]').setValue(0)
+    await wrapper.get('.slots-form').trigger('submit')
+    await settle()
+    expect(wrapper.get('[data-testid="queue-slots-error"]').text()).toContain('slots: expected an integer from 1 to 256')
+    expect(wrapper.get('[data-testid="queue-slots-used"]').text()).toBe('1 of 4 slots')
+    await wrapper.get('[data-testid="queue-slots-default"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('settings/set').at(-1)).toEqual({ slots: null })
+  })
+
+  it('two running runs side by side, and the experiment\'s ETA on the slots', async () => {
+    const a = makeRun({ id: 11, status: 'running', step: 0, totalSteps: 100 })
+    const b = makeRun({ id: 12, status: 'running', step: 50, totalSteps: 100 })
+    const next = makeRun({ id: 13, status: 'queued', step: 0, totalSteps: 100, queuePosition: 1 })
+    const { wrapper, lab } = mountQueue([next], [a, b])
+    await settle()
+    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['11', '12'])
+    lab.emit('run/progress', { runId: 11, step: 0, totalSteps: 100, etaSeconds: 100, imagesPerSecond: 10 })
+    lab.emit('run/progress', { runId: 12, step: 50, totalSteps: 100, etaSeconds: 50, imagesPerSecond: 10 })
+    await settle()
+    // two slots: the queued run starts when b ends (50 s) and takes 100 s
+    expect(wrapper.get('[data-testid="queue-experiment-eta"]').text()).toMatch(/CIFAR-10 at 40 labels: 3 runs to go, 2m 30s left/)
+    // pausing one leaves the other's row as it was
+    await row(wrapper, 11).get('[data-testid="queue-pause"]').trigger('click')
+    await settle()
+    expect(lab.callsOf('queue/pause')).toEqual([{ runId: 11 }])
+    expect(row(wrapper, 12).find('[data-testid="queue-pending"]').exists()).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ import { PRESETS } from '../../../shared/presets.ts'
 import { PRODUCT_NAME } from '../../paths.ts'
 import { collectReport } from '../../doctor.ts'
 import type { ServiceCore } from '../context.ts'
+import { lastReportedBackend } from '../slots.ts'
 
 type AppHandlers = Pick<ParsedHandlers, 'app/info' | 'presets/list'>
 
@@ -17,7 +18,7 @@ export function appHandlers(core: ServiceCore): AppHandlers {
   return {
     async 'app/info'() {
       // the backend the trainer reported last (the service itself never loads tfjs)
-      const latest = core.store.runs.list({ limit: 20 }).find((run) => run.backend !== null)
+      const latest = lastReportedBackend(core.store)
       const backend = latest?.backend ?? null
       const key = backend ?? 'wasm'
       if (!adviceByBackend.has(key)) adviceByBackend.set(key, collectReport(key).then((report) => report.advice))
