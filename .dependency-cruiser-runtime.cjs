@@ -23,12 +23,17 @@ module.exports = {
     },
     {
       name: 'electron-main-thin',
-      comment: 'Electron main keeps the window, its guards, the ports and quit: the service, the store, the trainer and their packages load in the service host, never in main.',
+      comment:
+        'Electron main keeps the window, its guards, the ports and quit: the service, the store, the trainer and their packages load in the service host, never in main.',
       severity: 'error',
       from: { path: '^src/main/index\\.ts$' },
       to: {
         reachable: true,
-        path: ['^src/main/(service|store|server|checkpoint)/', '^src/main/service-host/(host|window-port|entry)\\.ts$', '(^|node_modules/)(better-sqlite3|tar|@tensorflow/[^/]+)(/|$)']
+        path: [
+          '^src/main/(service|store|server|checkpoint)/',
+          '^src/main/service-host/(host|window-port|entry)\\.ts$',
+          '(^|node_modules/)(better-sqlite3|tar|@tensorflow/[^/]+)(/|$)'
+        ]
       }
     },
     {

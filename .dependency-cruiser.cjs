@@ -20,7 +20,8 @@ module.exports = {
     },
     {
       name: 'lab-no-electron-tfjs',
-      comment: 'The lab service, its host process, the store, the server and the checkpoint format run without Electron (CLI, serve; the host gets its parentPort handed in) and without tfjs (training lives in its own process).',
+      comment:
+        'The lab service, its host process, the store, the server and the checkpoint format run without Electron (CLI, serve; the host gets its parentPort handed in) and without tfjs (training lives in its own process).',
       severity: 'error',
       from: { path: '^src/main/(service|service-host|store|server|checkpoint)/' },
       to: { path: ELECTRON_OR_TFJS }

@@ -46,7 +46,18 @@ export interface StoreBenchResult {
   writerRowsPerSecond: number
 }
 
-const NAMES = ['loss', 'lossLabeled', 'lossUnlabeled', 'lossContrastive', 'maskRate', 'pseudoLabelAccuracy', 'lr', 'stepSeconds', 'dataWaitSeconds', 'imagesPerSecond']
+const NAMES = [
+  'loss',
+  'lossLabeled',
+  'lossUnlabeled',
+  'lossContrastive',
+  'maskRate',
+  'pseudoLabelAccuracy',
+  'lr',
+  'stepSeconds',
+  'dataWaitSeconds',
+  'imagesPerSecond'
+]
 const GOAL_LIST_MS = 50
 const GOAL_SERIES_MS = 100
 const RUNS_PER_TRANSACTION = 10
@@ -207,9 +218,24 @@ function table(r: StoreBenchResult): string {
   return [
     row('', 'wall', 'cpu', ''),
     row('fill', `${r.fillSeconds.toFixed(1)} s`, '', `${Math.round(r.fillRowsPerSecond / 1000)}k rows/s, ${r.databaseMegabytes.toFixed(0)} MB on disk`),
-    row('list runs', `${r.listRunsMs.toFixed(1)} ms`, `${r.listRunsCpuMs.toFixed(1)} ms`, `${r.runs} runs with summaries ${verdict(r.listRunsMs, GOAL_LIST_MS)}`),
-    row('series', `${r.seriesMs.toFixed(1)} ms`, `${r.seriesCpuMs.toFixed(1)} ms`, `${Math.round(r.rowsPerRun / NAMES.length)} points -> <= 1000 ${verdict(r.seriesMs, GOAL_SERIES_MS)}`),
-    row('series, long run', `${r.seriesLongMs.toFixed(1)} ms`, `${r.seriesLongCpuMs.toFixed(1)} ms`, 'a 2^20-step run logged every 10 steps, 100k points -> <= 1000'),
+    row(
+      'list runs',
+      `${r.listRunsMs.toFixed(1)} ms`,
+      `${r.listRunsCpuMs.toFixed(1)} ms`,
+      `${r.runs} runs with summaries ${verdict(r.listRunsMs, GOAL_LIST_MS)}`
+    ),
+    row(
+      'series',
+      `${r.seriesMs.toFixed(1)} ms`,
+      `${r.seriesCpuMs.toFixed(1)} ms`,
+      `${Math.round(r.rowsPerRun / NAMES.length)} points -> <= 1000 ${verdict(r.seriesMs, GOAL_SERIES_MS)}`
+    ),
+    row(
+      'series, long run',
+      `${r.seriesLongMs.toFixed(1)} ms`,
+      `${r.seriesLongCpuMs.toFixed(1)} ms`,
+      'a 2^20-step run logged every 10 steps, 100k points -> <= 1000'
+    ),
     row('writer meanwhile', `${Math.round(r.writerRowsPerSecond)}`, '', 'rows/s appended by the writer thread during the timings'),
     `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`
   ].join('\n')
@@ -225,7 +251,12 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got "${text}"`)
     return n
   }
-  const result = await runStoreBench({ runs: int('runs', values.runs), points: int('points', values.points), tries: int('tries', values.tries), home: values.keep })
+  const result = await runStoreBench({
+    runs: int('runs', values.runs),
+    points: int('points', values.points),
+    tries: int('tries', values.tries),
+    home: values.keep
+  })
   console.log(table(result))
   if (values.json) console.log(JSON.stringify(result))
 }

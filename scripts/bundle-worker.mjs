@@ -47,7 +47,8 @@ function parseArgs(argv) {
   return args
 }
 
-if (process.platform !== 'linux') fail(`the worker bundle is built for Linux (this is ${process.platform}): build it on the Linux architecture you will run it on`)
+if (process.platform !== 'linux')
+  fail(`the worker bundle is built for Linux (this is ${process.platform}): build it on the Linux architecture you will run it on`)
 const { out: outArg } = parseArgs(process.argv.slice(2))
 const name = `fixmatch-lab-worker-${pkg.version}-${process.platform}-${process.arch}`
 const outFile = outArg ?? path.join(root, 'dist', `${name}.tar.gz`)
@@ -107,7 +108,11 @@ await build({
 })
 fs.writeFileSync(
   path.join(lib, 'package.json'),
-  JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', description: 'FixMatch Lab worker bundle (see ../README.txt)' }, null, 2) + '\n'
+  JSON.stringify(
+    { name: pkg.name, version: pkg.version, private: true, type: 'module', description: 'FixMatch Lab worker bundle (see ../README.txt)' },
+    null,
+    2
+  ) + '\n'
 )
 
 // --- 2. files the code loads at run time --------------------------------------
@@ -131,7 +136,7 @@ if (loader) {
   fs.mkdirSync(path.join(lib, 'vulkan'))
   fs.copyFileSync(fs.realpathSync(loader), path.join(lib, 'vulkan', 'libvulkan.so.1'))
 } else {
-  console.warn('bundle:worker: no libvulkan.so.1 on this machine (Debian: apt-get install libvulkan1): the bundle will need the target system\'s Vulkan loader')
+  console.warn("bundle:worker: no libvulkan.so.1 on this machine (Debian: apt-get install libvulkan1): the bundle will need the target system's Vulkan loader")
 }
 
 // --- 4. the launcher and a short read-me ----------------------------------------

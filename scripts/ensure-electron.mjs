@@ -22,7 +22,11 @@ export function ensureElectron() {
   console.error('FixMatch Lab: the Electron binary is not installed yet; downloading it now (about 100 MB)...')
   const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] })
   if (result.status === 0 && electronBinary()) return true
-  const reason = (result.stderr ?? '').split('\n').find((line) => /error/i.test(line))?.trim() ?? `exit ${result.status}`
+  const reason =
+    (result.stderr ?? '')
+      .split('\n')
+      .find((line) => /error/i.test(line))
+      ?.trim() ?? `exit ${result.status}`
   console.error(
     [
       '',

@@ -20,8 +20,12 @@ const has = (pkg) => {
 }
 
 if (!electronBinary()) {
-  console.log('note: the Electron binary was not downloaded (skipped install script); `npm start` fetches it when the desktop window is wanted. The CLI, `fixmatch-lab serve` and the tests do not need it.')
+  console.log(
+    'note: the Electron binary was not downloaded (skipped install script); `npm start` fetches it when the desktop window is wanted. The CLI, `fixmatch-lab serve` and the tests do not need it.'
+  )
 }
 if (!has('@tensorflow/tfjs-node-gpu') && !has('@tensorflow/tfjs-node')) {
-  console.log('note: tfjs-node / tfjs-node-gpu are not installed (libtensorflow could not be downloaded): training uses the wasm backend. `npx fixmatch-lab doctor` says how to get a faster one.')
+  console.log(
+    'note: tfjs-node / tfjs-node-gpu are not installed (libtensorflow could not be downloaded): training uses the wasm backend. `npx fixmatch-lab doctor` says how to get a faster one.'
+  )
 }

@@ -34,7 +34,11 @@ export function parsePairedFlag(text: string | undefined, variants: readonly Var
 export function formatCompareTable(columns: readonly CompareColumn[], options: TableOptions): string {
   const header = ['Model', ...columns.map((c) => c.variant)]
   const lines = [
-    ...topOneRows(columns.map((c) => c.variant), columns.flatMap((c) => c.runs), options).map((row) => [row.label, ...row.cells]),
+    ...topOneRows(
+      columns.map((c) => c.variant),
+      columns.flatMap((c) => c.runs),
+      options
+    ).map((row) => [row.label, ...row.cells]),
     ['Top-5 (final evaluation)', ...columns.map((c) => formatMeanStd(c.top5))],
     ['Train time', ...columns.map((c) => formatDuration(meanAndStd(c.trainSeconds).mean))],
     ['Seeds', ...columns.map((c) => c.runs.map((run) => run.seed).join(','))]

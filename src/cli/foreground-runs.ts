@@ -79,7 +79,12 @@ export async function trainInForeground(options: ForegroundOptions): Promise<For
       if (!run) return
       let line = lines.get(p.runId)
       if (!line) lines.set(p.runId, (line = new ProgressLine(options.label(run, indexOf(p.runId)))))
-      line.update(p.step, p.totalSteps, `${p.imagesPerSecond.toFixed(0)} img/s` + (p.latestTop1 !== undefined ? `  top-1 ${p.latestTop1.toFixed(1)}%` : ''), p.etaSeconds)
+      line.update(
+        p.step,
+        p.totalSteps,
+        `${p.imagesPerSecond.toFixed(0)} img/s` + (p.latestTop1 !== undefined ? `  top-1 ${p.latestTop1.toFixed(1)}%` : ''),
+        p.etaSeconds
+      )
     })
   ]
   let interrupted = false

@@ -35,7 +35,9 @@ export interface Hosted {
 export function storeInUseError(home: string, error: StoreLockedError): CliError {
   const published = readServiceFile(home)
   const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
-  return new CliError(`the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`)
+  return new CliError(
+    `the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`
+  )
 }
 
 export async function hostLab(options: HostOptions): Promise<Hosted> {
@@ -49,11 +51,18 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
   }
   let server: LabServer
   try {
-    server = await startLabServer({ handlers: service.handlers, events: service.events, host: options.host, port: options.port, rendererDir: options.rendererDir })
+    server = await startLabServer({
+      handlers: service.handlers,
+      events: service.events,
+      host: options.host,
+      port: options.port,
+      rendererDir: options.rendererDir
+    })
   } catch (error) {
     await service.close({ pauseRunning: false })
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host ?? '127.0.0.1'} is in use: pass --port 0 for any free port, or another number`)
+    if (code === 'EADDRINUSE')
+      throw new CliError(`port ${options.port} on ${options.host ?? '127.0.0.1'} is in use: pass --port 0 for any free port, or another number`)
     throw error
   }
   const unpublish = publishService(options.home, { url: server.url, token: server.token, mode: options.mode })

@@ -71,7 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   try {
-    return await (await command.load())(rest)
+    return await (
+      await command.load()
+    )(rest)
   } catch (err) {
     if (err instanceof CliError) {
       console.error(`fixmatch-lab ${name}: ${err.message}`)

@@ -32,7 +32,7 @@ export function publishService(home: string, entry: Omit<PublishedService, 'pid'
     fs.renameSync(temp, file)
   } catch (error) {
     fs.rmSync(temp, { force: true })
-    throw nameFileError(error, file, 'publish this service\'s address in')
+    throw nameFileError(error, file, "publish this service's address in")
   }
   return () => {
     if (readServiceFile(home, { checkAlive: false })?.pid === process.pid) fs.rmSync(file, { force: true })
@@ -51,4 +51,3 @@ export function readServiceFile(home: string, options: { checkAlive?: boolean } 
   if ((options.checkAlive ?? true) && (entry.hostname !== os.hostname() || !processIsAlive(entry.pid!))) return undefined
   return entry as PublishedService
 }
-

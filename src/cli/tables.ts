@@ -7,7 +7,11 @@ export function runLabel(run: Pick<RunRecord, 'variant' | 'seed' | 'config'>): s
 
 export function printTable(header: string[], rows: string[][], write: (line: string) => void = (line) => console.log(line)): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   write(line(header))
   for (const row of rows) write(line(row))
 }

@@ -65,7 +65,12 @@ export function probeWebGpu(command: string[], timeoutMs = WEBGPU_PROBE_TIMEOUT_
         finish({ status: 'answered', adapters: listing.adapters, ...(listing.reason ? { reason: listing.reason } : {}), dawnMessages: messages() })
       } catch {
         const how = signal ? `was killed by ${signal}` : `exited with status ${code}`
-        finish({ status: 'failed', adapters: [], reason: `the WebGPU probe ${how} without an answer (a crash in dawn.node or the Vulkan driver?)`, dawnMessages: messages() })
+        finish({
+          status: 'failed',
+          adapters: [],
+          reason: `the WebGPU probe ${how} without an answer (a crash in dawn.node or the Vulkan driver?)`,
+          dawnMessages: messages()
+        })
       }
     })
   })
@@ -180,7 +185,10 @@ export function webGpuAdvice(report: WebGpuReport, context: WebGpuAdviceContext)
   if (probe.status !== 'answered') advice.push(`WebGPU: ${probe.reason}.`)
   if (context.platform !== 'linux') {
     // Metal and D3D12 come with the OS: there is nothing to install
-    if (probe.adapters.length === 0) advice.push(`No WebGPU adapter (${probe.reason ?? 'none reported'}): on ${context.platform} WebGPU needs nothing installed; update the OS and the GPU driver.`)
+    if (probe.adapters.length === 0)
+      advice.push(
+        `No WebGPU adapter (${probe.reason ?? 'none reported'}): on ${context.platform} WebGPU needs nothing installed; update the OS and the GPU driver.`
+      )
     return advice
   }
   if (runtime) {
@@ -193,7 +201,7 @@ export function webGpuAdvice(report: WebGpuReport, context: WebGpuAdviceContext)
     if (!runtime.glibcxxOk) {
       advice.push(
         `dawn.node needs a libstdc++ with ${DAWN_GLIBCXX} (GCC 12 or newer); ${runtime.libstdcxx ? `${runtime.libstdcxx} lacks it` : 'no libstdc++.so.6 was found'}: ` +
-          'put a newer one first in LD_LIBRARY_PATH (on a cluster e.g. `module load gcc/12`; or conda\'s libstdcxx-ng).'
+          "put a newer one first in LD_LIBRARY_PATH (on a cluster e.g. `module load gcc/12`; or conda's libstdcxx-ng)."
       )
     }
     if (runtime.glibcOk && runtime.glibcxxOk) {
@@ -203,14 +211,14 @@ export function webGpuAdvice(report: WebGpuReport, context: WebGpuAdviceContext)
         advice.push(
           context.nvidiaGpu
             ? 'An NVIDIA GPU is present but no Vulkan driver is registered (no nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d): ' +
-                "install the full NVIDIA driver (a compute-only install leaves Vulkan out; Ubuntu: libnvidia-gl-<version>); in a container set NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics."
+                'install the full NVIDIA driver (a compute-only install leaves Vulkan out; Ubuntu: libnvidia-gl-<version>); in a container set NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics.'
             : "No hardware Vulkan driver is registered: install your GPU vendor's Vulkan driver (NVIDIA: its driver; AMD, Intel: Mesa's mesa-vulkan-drivers)."
         )
       } else if (runtime.vulkanLoader && probe.status === 'answered') {
         advice.push(
           `Vulkan drivers are registered (${hardwareDrivers.map((f) => path.basename(f)).join(', ')}) but Dawn found no GPU through them` +
             (probe.dawnMessages.length ? ` (Dawn said: ${probe.dawnMessages.join(' | ')})` : '') +
-            ': where this machine has a GPU, its driver is missing or too old for Dawn (Mesa 25 or newer; Debian 12\'s Mesa 22.3 is refused).'
+            ": where this machine has a GPU, its driver is missing or too old for Dawn (Mesa 25 or newer; Debian 12's Mesa 22.3 is refused)."
         )
       }
     }
@@ -221,7 +229,7 @@ export function webGpuAdvice(report: WebGpuReport, context: WebGpuAdviceContext)
     const a = software[0]
     advice.push(
       `Only a software WebGPU adapter was found (${a.description || a.device}): right for tests, slower than wasm, so auto does not pick it; ` +
-        'a GPU needs its vendor\'s Vulkan driver.'
+        "a GPU needs its vendor's Vulkan driver."
     )
   }
   return advice

@@ -76,25 +76,32 @@ export function adviceFor(report: Omit<DoctorReport, 'advice'>, backendInUse: st
   const hasGpu = report.gpu.gpus.length > 0
   if (backendInUse === 'node-gpu') return ['The GPU is in use: nothing to do.']
   const webgpuHardware = report.webgpu?.probe.adapters.find((a) => !a.software)
-  if (backendInUse === 'webgpu' && webgpuHardware) return [`The GPU is in use through WebGPU (${webgpuHardware.description || webgpuHardware.device}): nothing to do.`]
+  if (backendInUse === 'webgpu' && webgpuHardware)
+    return [`The GPU is in use through WebGPU (${webgpuHardware.description || webgpuHardware.device}): nothing to do.`]
   if (report.webgpu) advice.push(...webGpuAdvice(report.webgpu, { platform: report.platform, backendInUse, nvidiaGpu: hasGpu }))
   if (hasGpu) {
     if (!report.packages['@tensorflow/tfjs-node-gpu']) {
-      advice.push('An NVIDIA GPU is present but @tensorflow/tfjs-node-gpu is not installed: run `npm install @tensorflow/tfjs-node-gpu@4.22.0` on a machine with network access (it downloads libtensorflow with GPU support).')
+      advice.push(
+        'An NVIDIA GPU is present but @tensorflow/tfjs-node-gpu is not installed: run `npm install @tensorflow/tfjs-node-gpu@4.22.0` on a machine with network access (it downloads libtensorflow with GPU support).'
+      )
     }
     const missing = report.cudaLibraries.filter((l) => !l.foundAt)
     if (missing.length > 0) {
       advice.push(
         `tfjs-node-gpu needs ${missing.map((l) => `${l.name} (${l.wanted.join(' or ')})`).join(', ')}: install the CUDA 11.2 toolkit and cuDNN 8.1 ` +
-          '(e.g. from NVIDIA\'s archive), then `export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH` before starting FixMatch Lab.'
+          "(e.g. from NVIDIA's archive), then `export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH` before starting FixMatch Lab."
       )
     }
   } else if (report.platform === 'linux' && !webgpuHardware) {
-    advice.push('No NVIDIA GPU seen (nvidia-smi not found or no device): CIFAR-scale runs will take weeks on the CPU; use a GPU machine and `fixmatch-lab serve` or `worker` there.')
+    advice.push(
+      'No NVIDIA GPU seen (nvidia-smi not found or no device): CIFAR-scale runs will take weeks on the CPU; use a GPU machine and `fixmatch-lab serve` or `worker` there.'
+    )
   }
   if (backendInUse === 'wasm' || backendInUse === 'cpu') {
     if (!report.packages['@tensorflow/tfjs-node']) {
-      advice.push('For faster CPU training install the native backend: `npm install @tensorflow/tfjs-node@4.22.0` (downloads libtensorflow; needs network access).')
+      advice.push(
+        'For faster CPU training install the native backend: `npm install @tensorflow/tfjs-node@4.22.0` (downloads libtensorflow; needs network access).'
+      )
     }
   }
   if (backendInUse === 'cpu') advice.push('The pure-JavaScript cpu backend is about 4,000x slower than PyTorch: check why wasm did not start (see above).')

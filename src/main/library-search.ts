@@ -14,7 +14,16 @@ export interface LibraryCheck {
 export function libraryFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const folders = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)
   folders.push('/usr/local/cuda-11.2/lib64', '/usr/local/cuda/lib64')
-  folders.push('/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib')
+  folders.push(
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/x86_64-linux-gnu',
+    '/lib/aarch64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/lib64',
+    '/usr/lib64',
+    '/lib',
+    '/usr/lib'
+  )
   return [...new Set(folders)]
 }
 

@@ -174,14 +174,29 @@ export const COMMANDS = {
   'runs/series': command(
     z.object({
       runId: id,
-      names: list(z.string({ error: 'expected a name of 1 to 200 characters' }).min(1, { error: 'expected a name of 1 to 200 characters' }).max(200, { error: 'expected a name of 1 to 200 characters' }), 50),
+      names: list(
+        z
+          .string({ error: 'expected a name of 1 to 200 characters' })
+          .min(1, { error: 'expected a name of 1 to 200 characters' })
+          .max(200, { error: 'expected a name of 1 to 200 characters' }),
+        50
+      ),
       maxPoints: intAtLeast(2).nullish(),
       afterStep: intAtLeast(-1).nullish()
     }),
     z.record(z.string(), z.array(metricPointSchema))
   ),
   'runs/delete': command(runRef, noResult),
-  'runs/tag': command(z.object({ runId: id, tags: list(text(64).transform((tag) => tag.trim()), 100) }), noResult),
+  'runs/tag': command(
+    z.object({
+      runId: id,
+      tags: list(
+        text(64).transform((tag) => tag.trim()),
+        100
+      )
+    }),
+    noResult
+  ),
   'runs/note': command(z.object({ runId: id, note: text(100_000) }), noResult),
   'runs/export': command(z.object({ runId: id, format: oneOf(['csv', 'json']) }), z.object({ fileName: z.string(), content: z.string() })),
   'experiments/list': command(noRequest, z.array(experimentRecordSchema)),
@@ -193,7 +208,13 @@ export const COMMANDS = {
       preset: text(100).nullish(),
       [CONFIG_FIELD]: partialConfigSchema.nullish(),
       variants: distinctList(variant, VARIANTS.length),
-      seeds: distinctList(z.int({ error: 'expected an integer seed from 0 to 2^31-1' }).min(0, { error: 'expected an integer seed from 0 to 2^31-1' }).max(2 ** 31 - 1, { error: 'expected an integer seed from 0 to 2^31-1' }), 100)
+      seeds: distinctList(
+        z
+          .int({ error: 'expected an integer seed from 0 to 2^31-1' })
+          .min(0, { error: 'expected an integer seed from 0 to 2^31-1' })
+          .max(2 ** 31 - 1, { error: 'expected an integer seed from 0 to 2^31-1' }),
+        100
+      )
     }),
     experimentRecordSchema
   ),

@@ -31,13 +31,45 @@ export type FieldSpec =
 export const MAX_STEPS = 2 ** 24
 
 export const CONFIG_SCHEMA = {
-  dataset: { type: 'enum', values: ['mnist', 'cifar10', 'cifar100', 'folder'], default: 'mnist', group: 'data', doc: 'which data set: the embedded MNIST digits, CIFAR-10/100 (imported or downloaded), or an image folder' },
+  dataset: {
+    type: 'enum',
+    values: ['mnist', 'cifar10', 'cifar100', 'folder'],
+    default: 'mnist',
+    group: 'data',
+    doc: 'which data set: the embedded MNIST digits, CIFAR-10/100 (imported or downloaded), or an image folder'
+  },
   datasetPath: { type: 'string', default: '', group: 'data', doc: 'for dataset=folder: the folder with one sub-folder per class' },
-  labelsPerClass: { type: 'int', default: 4, min: 1, max: 100_000, group: 'data', doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels' },
-  unlabeledPool: { type: 'enum', values: ['rest', 'all'], default: 'rest', group: 'data', doc: "unlabeled images: the rest of the training set (the study) or all of it (the FixMatch paper)" },
-  model: { type: 'enum', values: ['wrn-28-2', 'wrn-28-8', 'small-cnn'], default: 'small-cnn', group: 'model', doc: 'network: WRN-28-2 (CIFAR-10), WRN-28-8 (CIFAR-100) or a small CNN for CPU runs' },
+  labelsPerClass: {
+    type: 'int',
+    default: 4,
+    min: 1,
+    max: 100_000,
+    group: 'data',
+    doc: 'labeled images per class (the label budget): 4 per class is CIFAR-10 at 40 labels'
+  },
+  unlabeledPool: {
+    type: 'enum',
+    values: ['rest', 'all'],
+    default: 'rest',
+    group: 'data',
+    doc: 'unlabeled images: the rest of the training set (the study) or all of it (the FixMatch paper)'
+  },
+  model: {
+    type: 'enum',
+    values: ['wrn-28-2', 'wrn-28-8', 'small-cnn'],
+    default: 'small-cnn',
+    group: 'model',
+    doc: 'network: WRN-28-2 (CIFAR-10), WRN-28-8 (CIFAR-100) or a small CNN for CPU runs'
+  },
   variant: { type: 'enum', values: VARIANTS, default: 'O', group: 'method', doc: `the SSL method: ${METHOD_DESCRIPTORS.map((m) => m.title).join(', ')}` },
-  splitSeed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'data', doc: 'seeds which images keep their labels: runs with the same splitSeed share a split' },
+  splitSeed: {
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 2 ** 31 - 1,
+    group: 'data',
+    doc: 'seeds which images keep their labels: runs with the same splitSeed share a split'
+  },
   seed: { type: 'int', default: 1, min: 0, max: 2 ** 31 - 1, group: 'method', doc: 'seeds the initial weights, the data order and the augmentations' },
   steps: { type: 'int', default: 1000, min: 1, max: MAX_STEPS, group: 'schedule', doc: 'optimiser updates in total' },
   batchSize: { type: 'int', default: 32, min: 1, max: 4096, group: 'method', doc: 'labeled images per step (B)' },
@@ -47,25 +79,56 @@ export const CONFIG_SCHEMA = {
   randAugmentN: { type: 'int', default: 2, min: 0, max: 14, group: 'method', doc: 'RandAugment: ops per strong view' },
   randAugmentM: { type: 'int', default: 10, min: 2, max: 30, group: 'method', doc: 'RandAugment: magnitudes are drawn from 1..m-1' },
   lr: { type: 'number', default: 0.03, min: 0, exclusiveMin: true, group: 'optimiser', doc: 'base learning rate' },
-  schedule: { type: 'enum', values: ['fixmatch-cosine', 'cosine', 'constant'], default: 'fixmatch-cosine', group: 'schedule', doc: 'fixmatch-cosine: lr*cos(7*pi*k/16K); cosine: half cosine to minLr' },
+  schedule: {
+    type: 'enum',
+    values: ['fixmatch-cosine', 'cosine', 'constant'],
+    default: 'fixmatch-cosine',
+    group: 'schedule',
+    doc: 'fixmatch-cosine: lr*cos(7*pi*k/16K); cosine: half cosine to minLr'
+  },
   minLr: { type: 'number', default: 0, min: 0, group: 'schedule', doc: 'floor of the cosine schedule' },
   momentum: { type: 'number', default: 0.9, min: 0, max: 1, group: 'optimiser', doc: 'SGD momentum' },
   nesterov: { type: 'boolean', default: true, group: 'optimiser', doc: 'Nesterov momentum' },
   weightDecay: { type: 'number', default: 5e-4, min: 0, group: 'optimiser', doc: 'L2 weight decay, on conv and dense weights only unless decayAll' },
   decayAll: { type: 'boolean', default: false, group: 'optimiser', doc: 'also decay BN parameters and biases' },
   emaDecay: { type: 'number', default: 0.999, min: 0, max: 1, group: 'optimiser', doc: 'EMA of the weights used for evaluation (0 disables)' },
-  emaBuffers: { type: 'enum', values: ['average', 'copy'], default: 'average', group: 'optimiser', doc: "BN running statistics in the EMA model: averaged like the weights, or copied from the live model as the study's code did" },
+  emaBuffers: {
+    type: 'enum',
+    values: ['average', 'copy'],
+    default: 'average',
+    group: 'optimiser',
+    doc: "BN running statistics in the EMA model: averaged like the weights, or copied from the live model as the study's code did"
+  },
   evalEvery: { type: 'int', default: 100, min: 1, max: MAX_STEPS, group: 'logging', doc: 'evaluate the EMA model every N steps (and at the end)' },
   logEvery: { type: 'int', default: 10, min: 1, max: MAX_STEPS, group: 'logging', doc: 'record training metrics every N steps' },
   evalBatchSize: { type: 'int', default: 256, min: 1, max: 8192, group: 'logging', doc: 'images per evaluation batch' },
   evalLimit: { type: 'int', default: 0, min: 0, max: 1_000_000, group: 'logging', doc: 'evaluate on N test images spread evenly over the test set (0: all)' },
   checkpointEvery: { type: 'int', default: 500, min: 1, max: MAX_STEPS, group: 'logging', doc: 'write a checkpoint every N steps (and at pause/stop)' },
-  backend: { type: 'enum', values: ['auto', 'node-gpu', 'webgpu', 'node', 'wasm', 'cpu'], default: 'auto', group: 'system', doc: 'tfjs backend: auto takes the fastest present' },
-  augmentWorkers: { type: 'int', default: 1, min: 0, max: 16, group: 'system', doc: 'worker threads that prepare batches ahead of the step (0: on the training thread)' }
+  backend: {
+    type: 'enum',
+    values: ['auto', 'node-gpu', 'webgpu', 'node', 'wasm', 'cpu'],
+    default: 'auto',
+    group: 'system',
+    doc: 'tfjs backend: auto takes the fastest present'
+  },
+  augmentWorkers: {
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 16,
+    group: 'system',
+    doc: 'worker threads that prepare batches ahead of the step (0: on the training thread)'
+  }
 } as const satisfies Record<string, FieldSpec>
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA
-type ValueOf<F> = F extends { type: 'int' | 'number' } ? number : F extends { type: 'boolean' } ? boolean : F extends { values: readonly (infer V)[] } ? V : string
+type ValueOf<F> = F extends { type: 'int' | 'number' }
+  ? number
+  : F extends { type: 'boolean' }
+    ? boolean
+    : F extends { values: readonly (infer V)[] }
+      ? V
+      : string
 export type RunConfig = { -readonly [K in ConfigKey]: ValueOf<(typeof CONFIG_SCHEMA)[K]> }
 
 export function defaultConfig(): RunConfig {
@@ -155,7 +218,9 @@ const FIELD_VALIDATORS: Record<string, z.ZodType> = Object.fromEntries(Object.en
  * The defaults are not filled in.
  */
 export const partialConfigSchema = z.strictObject(
-  Object.fromEntries(Object.entries(FIELD_VALIDATORS).map(([key, field]) => [key, field.optional()])) as { [K in ConfigKey]: z.ZodOptional<z.ZodType<RunConfig[K]>> },
+  Object.fromEntries(Object.entries(FIELD_VALIDATORS).map(([key, field]) => [key, field.optional()])) as {
+    [K in ConfigKey]: z.ZodOptional<z.ZodType<RunConfig[K]>>
+  },
   { error: configObjectError }
 )
 

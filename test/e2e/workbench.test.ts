@@ -27,7 +27,17 @@ const required = Boolean(process.env.CI)
 if (missing && !required) console.warn(`end-to-end tests skipped: ${missing}`)
 
 /** The tiny S vs O experiment the editor story queues, as CLI arguments. */
-const TINY_S_VS_O = ['--preset', 'mnist-quick', '--variants', 'S,O', '--seeds', '1', '--name', 'e2e S vs O', ...['steps=40', 'evalEvery=10', 'logEvery=2', 'evalLimit=200', 'mu=2'].flatMap((kv) => ['--set', kv])]
+const TINY_S_VS_O = [
+  '--preset',
+  'mnist-quick',
+  '--variants',
+  'S,O',
+  '--seeds',
+  '1',
+  '--name',
+  'e2e S vs O',
+  ...['steps=40', 'evalEvery=10', 'logEvery=2', 'evalLimit=200', 'mu=2'].flatMap((kv) => ['--set', kv])
+]
 
 const run = promisify(execFile)
 let browser: Browser
@@ -137,9 +147,13 @@ describe.skipIf(missing && !required)('workbench in Chromium', { timeout: 300_00
     await page.getByTestId('nav-live').click()
     const chart = page.getByTestId('chart-loss')
     await chart.waitFor()
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 120_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, undefined, {
+      timeout: 120_000
+    })
     const first = Number(await chart.getAttribute('data-points'))
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > n, first, { timeout: 120_000 })
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > n, first, {
+      timeout: 120_000
+    })
     await shot('03-live')
   })
 

@@ -21,7 +21,12 @@ export const statefulFixMatch: SslMethod = {
   createState({ numClasses, unlabeledCount }) {
     const threshold = tf.variable(tf.scalar(1 / numClasses), false, 'test/threshold')
     const keptPerImage = tf.variable(tf.zeros([unlabeledCount]), false, 'test/keptPerImage')
-    const state = variableState(new Map([['threshold', threshold], ['keptPerImage', keptPerImage]]))
+    const state = variableState(
+      new Map([
+        ['threshold', threshold],
+        ['keptPerImage', keptPerImage]
+      ])
+    )
     return { ...state, threshold, keptPerImage } satisfies AdaptiveState
   },
   step(inputs, state) {

@@ -53,14 +53,21 @@ export async function expectPauseResumeEqualsWhole(config: RunConfig, dataset: D
   const collect = () => {
     const metrics: [number, Metrics][] = []
     let last: TrainingState | undefined
-    return { metrics, last: () => last!, hooks: { onMetrics: (s: number, m: Metrics) => metrics.push([s, m]), onCheckpoint: (st: TrainingState) => void (last = st) } }
+    return {
+      metrics,
+      last: () => last!,
+      hooks: { onMetrics: (s: number, m: Metrics) => metrics.push([s, m]), onCheckpoint: (st: TrainingState) => void (last = st) }
+    }
   }
   const whole = collect()
   await train(config, dataset, { hooks: whole.hooks, method })
 
   const first = collect()
   let steps = 0
-  const paused = await train(config, dataset, { hooks: { ...first.hooks, onProgress: () => void steps++, control: () => (steps >= 3 ? 'pause' : undefined) }, method })
+  const paused = await train(config, dataset, {
+    hooks: { ...first.hooks, onProgress: () => void steps++, control: () => (steps >= 3 ? 'pause' : undefined) },
+    method
+  })
   expect(paused.status).toBe('paused')
   // "pause within one step": the step that was in flight is finished, nothing after it
   expect(paused.step).toBe(3)

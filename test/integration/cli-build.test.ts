@@ -36,7 +36,8 @@ function node(args: string[]) {
 const bin = (args: string[]) => node([path.join(copy, 'bin', 'fixmatch-lab.js'), ...args])
 
 beforeAll(() => {
-  for (const part of ['package.json', 'bin', 'scripts', 'src', 'generated', 'bench']) fs.cpSync(path.join(REPO, part), path.join(copy, part), { recursive: true })
+  for (const part of ['package.json', 'bin', 'scripts', 'src', 'generated', 'bench'])
+    fs.cpSync(path.join(REPO, part), path.join(copy, part), { recursive: true })
   // build with every package present (esbuild is a devDependency), then take the dev ones away
   const packages = lockedPackages()
   for (const { name } of packages) linkPackage(name)
@@ -51,7 +52,22 @@ afterAll(() => fs.rmSync(copy, { recursive: true, force: true }))
 
 describe('the CLI from its build', () => {
   it('trains a queued run with only the runtime dependencies installed: CLI, trainer and prepare worker are built JS', () => {
-    const tiny = ['--set', 'steps=4', '--set', 'evalEvery=4', '--set', 'logEvery=2', '--set', 'batchSize=4', '--set', 'evalLimit=100', '--set', 'labelsPerClass=2', '--set', 'backend=wasm']
+    const tiny = [
+      '--set',
+      'steps=4',
+      '--set',
+      'evalEvery=4',
+      '--set',
+      'logEvery=2',
+      '--set',
+      'batchSize=4',
+      '--set',
+      'evalLimit=100',
+      '--set',
+      'labelsPerClass=2',
+      '--set',
+      'backend=wasm'
+    ]
     const queued = bin(['queue', 'add', '--preset', 'mnist-quick', ...tiny, '--home', home])
     expect(queued.status, queued.stderr).toBe(0)
     const worked = bin(['worker', '--home', home])
@@ -59,7 +75,12 @@ describe('the CLI from its build', () => {
     expect(worked.stdout + worked.stderr).toMatch(/worker done: 1 finished/)
     const runs = bin(['runs', '--json', '--home', home])
     expect(runs.status, runs.stderr).toBe(0)
-    const [run] = JSON.parse(runs.stdout.trim().split('\n').at(-1)!) as { status: string; step: number; appVersion: string; config: { augmentWorkers: number } }[]
+    const [run] = JSON.parse(runs.stdout.trim().split('\n').at(-1)!) as {
+      status: string
+      step: number
+      appVersion: string
+      config: { augmentWorkers: number }
+    }[]
     // the preset's own augmentWorkers (1): batches came from a prepare worker thread
     expect(run).toMatchObject({ status: 'finished', step: 4, config: { augmentWorkers: 1 } })
     // package-root.ts finds package.json from out/cli/ as from src/

@@ -40,7 +40,7 @@ async function finished(args: string[]) {
 }
 
 describe('run and compare record their runs', () => {
-  it('compare: an experiment of its runs, finished, with the table\'s numbers, trained side by side', { timeout: TIMEOUT }, async () => {
+  it("compare: an experiment of its runs, finished, with the table's numbers, trained side by side", { timeout: TIMEOUT }, async () => {
     const home = tempHome()
     const cli = await finished(['compare', '--preset', 'mnist-quick', '--variants', 'S,O', '--backend', 'wasm', ...TINY, '--home', home, '--json'])
     const { rows } = JSON.parse(cli.stdout().trim().split('\n').at(-1)!)
@@ -76,7 +76,24 @@ describe('run and compare record their runs', () => {
 
   it('a compare stopped by Ctrl-C leaves its runs queued with their checkpoints; a worker finishes them', { timeout: TIMEOUT }, async () => {
     const home = tempHome()
-    const slow = ['--set', 'steps=40', '--set', 'batchSize=32', '--set', 'mu=3', '--set', 'evalEvery=20', '--set', 'logEvery=5', '--set', 'checkpointEvery=2', '--set', 'evalLimit=200', '--set', 'labelsPerClass=2']
+    const slow = [
+      '--set',
+      'steps=40',
+      '--set',
+      'batchSize=32',
+      '--set',
+      'mu=3',
+      '--set',
+      'evalEvery=20',
+      '--set',
+      'logEvery=5',
+      '--set',
+      'checkpointEvery=2',
+      '--set',
+      'evalLimit=200',
+      '--set',
+      'labelsPerClass=2'
+    ]
     const cli = startCli(['compare', '--preset', 'mnist-quick', '--variants', 'S,O', '--backend', 'wasm', ...slow, '--home', home])
     await until(() => /\] [1-9]\d*\/40/.test(cli.stderr()), 150_000, 'a first progress line')
     cli.ctrlC()

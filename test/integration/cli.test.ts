@@ -83,7 +83,24 @@ describe('fixmatch-lab CLI', () => {
   })
 
   it('compare --stat median20 --per-seed --paired S: the table names the statistic, lists seeds and pairs them', () => {
-    const r = cli(['compare', '--preset', 'mnist-quick', '--variants', 'S,O', '--seeds', '1,2', '--backend', 'wasm', ...TINY, '--stat', 'median20', '--per-seed', '--paired', 'S', '--json'])
+    const r = cli([
+      'compare',
+      '--preset',
+      'mnist-quick',
+      '--variants',
+      'S,O',
+      '--seeds',
+      '1,2',
+      '--backend',
+      'wasm',
+      ...TINY,
+      '--stat',
+      'median20',
+      '--per-seed',
+      '--paired',
+      'S',
+      '--json'
+    ])
     expect(r.status).toBe(0)
     const { rows, paired } = r.lastJson()
     for (const row of rows) {

@@ -109,7 +109,11 @@ describe('the contract derived from its schema', () => {
     const { events, subscribed } = recordingEvents()
     const server = await startLabServer({ handlers, events })
     servers.push(server)
-    const client = new HttpLabClient({ baseUrl: server.url, token: server.token, openSocket: () => ({ onopen: null, onclose: null, onerror: null, onmessage: null, close() {} }) })
+    const client = new HttpLabClient({
+      baseUrl: server.url,
+      token: server.token,
+      openSocket: () => ({ onopen: null, onclose: null, onerror: null, onmessage: null, close() {} })
+    })
     for (const name of COMMAND_NAMES) await client.call(name, {} as never)
     expect(reached.sort()).toEqual(commandKeys)
     expect(subscribed.sort()).toEqual(eventKeys)
@@ -131,7 +135,9 @@ describe('the contract derived from its schema', () => {
 
   it('the bridge client calls the preload method named as each command', async () => {
     const reached: string[] = []
-    const bridge = Object.fromEntries(commandKeys.map((name) => [name, async () => (reached.push(name), { ok: true, result: undefined })])) as unknown as PortBridge
+    const bridge = Object.fromEntries(
+      commandKeys.map((name) => [name, async () => (reached.push(name), { ok: true, result: undefined })])
+    ) as unknown as PortBridge
     const client = new BridgeLabClient(bridge)
     for (const name of COMMAND_NAMES) await client.call(name, {} as never)
     expect(reached.sort()).toEqual(commandKeys)

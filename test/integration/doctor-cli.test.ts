@@ -16,7 +16,8 @@ describe('fixmatch-lab doctor', () => {
     if (process.platform === 'linux') expect(report.webgpu.runtime).toHaveProperty('vulkanDrivers')
     const adapters = report.webgpu.probe.adapters as { software: boolean; description: string; limits: { maxBufferSize: number } }[]
     if (adapters.length === 0) {
-      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1') throw new Error(`FIXMATCH_REQUIRE_WEBGPU=1 but doctor found no WebGPU adapter: ${report.webgpu.probe.reason}`)
+      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1')
+        throw new Error(`FIXMATCH_REQUIRE_WEBGPU=1 but doctor found no WebGPU adapter: ${report.webgpu.probe.reason}`)
       expect(report.webgpu.probe.reason).toBeTruthy()
       return
     }

@@ -66,7 +66,13 @@ export function newestCheckpointOnDisk(dir: string): number {
   } catch {
     return -1
   }
-  return Math.max(-1, ...names.map((name) => /^step-(\d+)\.ckpt$/.exec(name)).filter((m) => m !== null).map((m) => Number(m![1])))
+  return Math.max(
+    -1,
+    ...names
+      .map((name) => /^step-(\d+)\.ckpt$/.exec(name))
+      .filter((m) => m !== null)
+      .map((m) => Number(m![1]))
+  )
 }
 
 export interface CliProcess {
@@ -87,7 +93,9 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
   let err = ''
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  )
   return {
     child,
     stdout: () => out,
@@ -112,7 +120,10 @@ export async function until<T>(check: () => T | undefined | false, timeoutMs: nu
 export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs)))])
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs)))
+    ])
   } finally {
     clearTimeout(timer)
   }

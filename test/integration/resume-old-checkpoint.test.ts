@@ -34,7 +34,7 @@ function splitHashOf(config: TrainingState['config']): string {
   }).splitHash
 }
 
-describe("a checkpoint written by main before the method registry", () => {
+describe('a checkpoint written by main before the method registry', () => {
   it('is the run the tests train, paused at step 3, without a method state group', () => {
     expect(old.step).toBe(3)
     expect(old.tensors.method ?? {}).toEqual({})

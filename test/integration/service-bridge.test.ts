@@ -142,7 +142,7 @@ describe('HTTP + WebSocket bridge', () => {
     }
   })
 
-  it('refuses API and event calls from another site\'s page, and takes the lab\'s own', async () => {
+  it("refuses API and event calls from another site's page, and takes the lab's own", async () => {
     const { server } = await serve()
     const host = new URL(server.url).host
     const api = (origin: string) =>
@@ -166,7 +166,9 @@ describe('HTTP + WebSocket bridge', () => {
     const server = await startLabServer({ handlers: service.handlers, events: service.events, host: '0.0.0.0' })
     servers.push(server)
     const url = `http://127.0.0.1:${server.port}/api/queue/list`
-    expect((await rawRequest(url, { method: 'POST', body: '{}', headers: { Host: 'labbox.example', Authorization: `Bearer ${server.token}` } })).status).toBe(200)
+    expect((await rawRequest(url, { method: 'POST', body: '{}', headers: { Host: 'labbox.example', Authorization: `Bearer ${server.token}` } })).status).toBe(
+      200
+    )
     expect((await rawRequest(url, { method: 'POST', body: '{}', headers: { Host: 'labbox.example' } })).status).toBe(401)
   })
 

@@ -45,7 +45,17 @@ async function pausedRun(home: string) {
   service.start()
   await waitForStatus(service, runId, ['running'])
   const trainer = launcher.trainers[0]
-  trainer.report({ type: 'started', backend: 'wasm', device: 'a test CPU', splitHash: 'feedfacefeedface', resumedFromStep: null, trainSeconds: 0, rejected: [], libraryVersions: { tfjs: '4.22.0', node: '20' }, os: 'Test OS 1' })
+  trainer.report({
+    type: 'started',
+    backend: 'wasm',
+    device: 'a test CPU',
+    splitHash: 'feedfacefeedface',
+    resumedFromStep: null,
+    trainSeconds: 0,
+    rejected: [],
+    libraryVersions: { tfjs: '4.22.0', node: '20' },
+    os: 'Test OS 1'
+  })
   trainer.report({ type: 'metrics', step: 2, values: { loss: 2.25, maskRate: 0.5 } })
   trainer.report({ type: 'metrics', step: 4, values: { loss: 1.75, maskRate: 0.75 } })
   trainer.report({ type: 'eval', step: 4, top1: 41.5, top5: 88, loss: 1.9, count: 200 })
@@ -90,8 +100,14 @@ describe('run bundles', () => {
     expect(shown.summary['eval/top1']).toMatchObject({ last: 41.5, lastStep: 4 })
     const series = await target.handlers['runs/series']({ runId: shown.id, names: ['loss', 'maskRate'] })
     expect(series).toEqual({
-      loss: [{ step: 2, value: 2.25 }, { step: 4, value: 1.75 }],
-      maskRate: [{ step: 2, value: 0.5 }, { step: 4, value: 0.75 }]
+      loss: [
+        { step: 2, value: 2.25 },
+        { step: 4, value: 1.75 }
+      ],
+      maskRate: [
+        { step: 2, value: 0.5 },
+        { step: 4, value: 0.75 }
+      ]
     })
     // its checkpoint now lives under the new home, recorded with the same sha256
     const [checkpoint] = target.store.checkpoints.list(shown.id)
@@ -172,7 +188,9 @@ describe('run bundles', () => {
     }
     const negative = path.join(folder, 'negative-metric.json')
     writeJson(negative, { ...exported, metrics: { loss: { steps: [-2], values: [1], wallTimes: [1] } } })
-    await expect(importRunBundle(target.store, home, negative)).rejects.toThrow(/negative-metric\.json: metrics\.loss\.steps\.0: expected a step from 0 to 8, got -2/)
+    await expect(importRunBundle(target.store, home, negative)).rejects.toThrow(
+      /negative-metric\.json: metrics\.loss\.steps\.0: expected a step from 0 to 8, got -2/
+    )
     expect(target.store.runs.list()).toEqual([])
   })
 
@@ -219,7 +237,10 @@ describe('run bundles', () => {
       const bytes = checkpointBytes(12, readJson(path.join(dir, 'run.json')).run.config)
       fs.writeFileSync(path.join(dir, 'checkpoint.ckpt'), bytes)
       const manifest = readJson(path.join(dir, 'manifest.json'))
-      writeJson(path.join(dir, 'manifest.json'), { ...manifest, checkpoint: { step: 12, file: 'checkpoint.ckpt', bytes: bytes.length, sha256: sha256Of(bytes) } })
+      writeJson(path.join(dir, 'manifest.json'), {
+        ...manifest,
+        checkpoint: { step: 12, file: 'checkpoint.ckpt', bytes: bytes.length, sha256: sha256Of(bytes) }
+      })
     })
     await refused(past, /manifest\.json\.checkpoint\.step: 12 is past the run's 8 steps/)
 

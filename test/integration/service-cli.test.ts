@@ -42,7 +42,13 @@ describe('fixmatch-lab queue, runs, export and import', () => {
     expect((await cli('queue', 'move', '5', 'top', '--home', home)).code).toBe(0)
     expect((await cli('queue', 'pause', '2', '--home', home)).code).toBe(0)
     const listed = JSON.parse((await cli('queue', 'list', '--json', '--home', home)).out) as { id: number; status: string }[]
-    expect(listed.map((run) => [run.id, run.status])).toEqual([[5, 'queued'], [1, 'queued'], [2, 'paused'], [3, 'queued'], [4, 'queued']])
+    expect(listed.map((run) => [run.id, run.status])).toEqual([
+      [5, 'queued'],
+      [1, 'queued'],
+      [2, 'paused'],
+      [3, 'queued'],
+      [4, 'queued']
+    ])
     expect((await cli('queue', 'resume', '2', '--home', home)).code).toBe(0)
     const table = (await cli('queue', 'list', '--home', home)).out
     expect(table.split('\n')[0]).toMatch(/^run\s+status/)
@@ -95,7 +101,10 @@ describe('fixmatch-lab queue, runs, export and import', () => {
     expect(err).toMatch(/worker done: 1 finished/)
     expect(fs.existsSync(serviceFilePath(home))).toBe(false)
     const runs = JSON.parse((await cli('runs', '--json', '--home', home)).out) as { id: number; status: string; summary: Record<string, unknown> }[]
-    expect(runs.map((run) => [run.id, run.status])).toEqual([[2, 'queued'], [1, 'finished']])
+    expect(runs.map((run) => [run.id, run.status])).toEqual([
+      [2, 'queued'],
+      [1, 'finished']
+    ])
     expect(runs[1].summary['eval/top1']).toBeDefined()
 
     // the finished run, carried to another home as a bundle

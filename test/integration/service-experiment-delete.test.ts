@@ -23,14 +23,28 @@ describe('experiments/delete', () => {
     service.start()
     await waitForStatus(service, trained, ['running'])
     const trainer = launcher.trainers[0]!
-    trainer.report({ type: 'started', backend: 'wasm', device: 'a test CPU', splitHash: 'feedfacefeedface', resumedFromStep: null, trainSeconds: 0, rejected: [], libraryVersions: { tfjs: '4.22.0', node: '20' }, os: 'Test OS 1' })
+    trainer.report({
+      type: 'started',
+      backend: 'wasm',
+      device: 'a test CPU',
+      splitHash: 'feedfacefeedface',
+      resumedFromStep: null,
+      trainSeconds: 0,
+      rejected: [],
+      libraryVersions: { tfjs: '4.22.0', node: '20' },
+      os: 'Test OS 1'
+    })
     trainer.report({ type: 'metrics', step: 2, values: { loss: 2.25, maskRate: 0.5 } })
     trainer.report({ type: 'eval', step: 2, top1: 41.5, top5: 88, loss: 1.9, count: 200 })
     const written = writeCheckpointAtomic(checkpointDir(home, trained), 2, Buffer.from('weights'))
     trainer.report({ type: 'checkpoint', step: 2, ...written, trainSeconds: 1, splitHash: 'feedfacefeedface' })
 
     const refused = await handlers['experiments/delete']({ experimentId: experiment.id }).catch((e: unknown) => e)
-    expect(refused).toMatchObject({ kind: 'conflict', field: 'experimentId', message: expect.stringMatching(new RegExp(`run ${trained} is running: cancel it before deleting the experiment "study"`)) })
+    expect(refused).toMatchObject({
+      kind: 'conflict',
+      field: 'experimentId',
+      message: expect.stringMatching(new RegExp(`run ${trained} is running: cancel it before deleting the experiment "study"`))
+    })
     expect(store.experiments.get(experiment.id)).toBeDefined()
     expect(store.runs.get(waiting)).toBeDefined()
     expect(fs.existsSync(written.path)).toBe(true)

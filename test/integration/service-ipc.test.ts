@@ -79,7 +79,10 @@ describe('the service host behind MessagePorts', () => {
   it('answers an unknown command with an error, drops what is not a call, and keeps serving', { timeout: TIMEOUT }, async () => {
     // a page that talks to its port directly, as a compromised page could not (the preload holds the port) but a bug might
     let port: MessagePort | undefined
-    const raw: HostedWindow<MessagePort> = { id: 7, webContents: { getURL: () => OURS, isDestroyed: () => false, postMessage: (_channel, _message, [given]) => void (port = given) } }
+    const raw: HostedWindow<MessagePort> = {
+      id: 7,
+      webContents: { getURL: () => OURS, isDestroyed: () => false, postMessage: (_channel, _message, [given]) => void (port = given) }
+    }
     const { supervisor, hosts } = supervise(tempHome(), [raw])
     await supervisor.start()
     const replies: unknown[] = []
@@ -89,7 +92,11 @@ describe('the service host behind MessagePorts', () => {
     port!.postMessage({ kind: 'call', id: 1, command: 'shell/openExternal', request: 'https://evil.example/' })
     port!.postMessage({ kind: 'call', id: 2, command: 'runs/list', request: {} })
     await until(() => replies.length === 2, 20_000, 'two replies')
-    expect(replies[0]).toMatchObject({ kind: 'reply', id: 1, reply: { ok: false, error: { message: expect.stringMatching(/^unknown command "shell\/openExternal"/) } } })
+    expect(replies[0]).toMatchObject({
+      kind: 'reply',
+      id: 1,
+      reply: { ok: false, error: { message: expect.stringMatching(/^unknown command "shell\/openExternal"/) } }
+    })
     expect(replies[1]).toEqual({ kind: 'reply', id: 2, reply: { ok: true, result: [] } })
     expect(hosts).toHaveLength(1)
     port!.close()
@@ -122,7 +129,11 @@ describe('the service host behind MessagePorts', () => {
     }
     const added = await first.bridge['queue/add']({ config: tinyConfig() })
     expect(added.ok).toBe(true)
-    await until(() => seen.get(1)!.has('queue/changed') && seen.get(2)!.has('queue/changed') && seen.get(2)!.has('run/status'), 20_000, 'the events in both windows')
+    await until(
+      () => seen.get(1)!.has('queue/changed') && seen.get(2)!.has('queue/changed') && seen.get(2)!.has('run/status'),
+      20_000,
+      'the events in both windows'
+    )
     expect([...seen.get(2)!].every((name) => (EVENT_NAMES as readonly string[]).includes(name))).toBe(true)
   })
 

@@ -175,4 +175,3 @@ describe('signals and commands to CLI processes, augmentWorkers 1', () => {
     expect(Number(said![1])).toBeLessThanOrEqual(seen + 2)
   })
 })
-

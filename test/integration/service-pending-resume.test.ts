@@ -35,7 +35,12 @@ function printed(service: ReturnType<typeof openService>): string[] {
   const real = process.stderr.write.bind(process.stderr)
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     // "run 1 O seed 1 (mnist, 2/class): ..." kept as "run 1: ..."
-    if (String(chunk).startsWith('run ')) lines.push(String(chunk).trim().replace(/^run (\d+) [^:]*: /, 'run $1: '))
+    if (String(chunk).startsWith('run '))
+      lines.push(
+        String(chunk)
+          .trim()
+          .replace(/^run (\d+) [^:]*: /, 'run $1: ')
+      )
     else return real(chunk as string, ...(rest as []))
     return true
   })
@@ -64,7 +69,15 @@ function reportCheckpoint(trainer: FakeTrainer, home: string, runId: number, ste
   const file = path.join(dir, `step-${String(step).padStart(9, '0')}.ckpt`)
   const bytes = crypto.randomBytes(64)
   fs.writeFileSync(file, bytes)
-  trainer.report({ type: 'checkpoint', step, path: file, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), trainSeconds: step, splitHash: '0123456789abcdef' })
+  trainer.report({
+    type: 'checkpoint',
+    step,
+    path: file,
+    bytes: bytes.length,
+    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    trainSeconds: step,
+    splitHash: '0123456789abcdef'
+  })
 }
 
 describe('a pause or cancel pending until it has taken effect', () => {
@@ -171,7 +184,11 @@ describe('recovery lines name where the run continues', () => {
     store.close()
     const next = openService({ homeDir: home, launcher: fakeLauncher(), autoResume: true })
     const said = next.store.events.list({ runId }).map((e) => e.message)
-    expect(said.some((m) => /^interrupted: the previous lab service stopped while it trained \(last recorded step \d+\); a resume continues from its checkpoint at step 4$/.test(m))).toBe(true)
+    expect(
+      said.some((m) =>
+        /^interrupted: the previous lab service stopped while it trained \(last recorded step \d+\); a resume continues from its checkpoint at step 4$/.test(m)
+      )
+    ).toBe(true)
     expect(said).toContain('resuming automatically: it continues from its checkpoint at step 4')
   })
 })

@@ -10,7 +10,6 @@ import { StoreLockedError } from '../../src/main/store/index.ts'
 import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
 import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
-
 async function queueThree(service: LabService): Promise<number[]> {
   const ids: number[] = []
   for (const seed of [1, 2, 3]) ids.push((await service.handlers['queue/add']({ config: tinyConfig({ seed }) })).id)
@@ -31,7 +30,11 @@ describe('queue order and moves', () => {
     expect(await order()).toEqual([b, a, c])
     await service.handlers['queue/move']({ runId: b, direction: 'down' })
     expect(await order()).toEqual([a, b, c])
-    expect(announced).toEqual([[a, c, b], [b, a, c], [a, b, c]])
+    expect(announced).toEqual([
+      [a, c, b],
+      [b, a, c],
+      [a, b, c]
+    ])
   })
 
   it('checks requests at the edge and names the field', async () => {
@@ -97,7 +100,14 @@ describe('experiments', () => {
     expect(experiment.runIds).toHaveLength(6)
     const runs = await service.handlers['runs/list']({ experimentId: experiment.id })
     const queue = (await service.handlers['queue/list']()).map((run) => [run.variant, run.seed])
-    expect(queue).toEqual([['S', 1], ['O', 1], ['U', 1], ['S', 2], ['O', 2], ['U', 2]])
+    expect(queue).toEqual([
+      ['S', 1],
+      ['O', 1],
+      ['U', 1],
+      ['S', 2],
+      ['O', 2],
+      ['U', 2]
+    ])
     expect(new Set(runs.map((run) => run.config.splitSeed))).toEqual(new Set([7]))
     for (const run of runs) {
       // everything but variant and seed is the same config: the preset under the request's keys
@@ -112,8 +122,14 @@ describe('experiments', () => {
   it('refuses bad variants, seeds or config keys before queueing anything', async () => {
     const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
     const base = { name: 'x', config: {}, variants: ['O' as const], seeds: [1] }
-    await expect(service.handlers['experiments/create']({ ...base, variants: ['O', 'Z'] as never })).rejects.toMatchObject({ field: 'variants.1', message: `variants.1: expected one of ${VARIANTS.join(', ')}, got "Z"` })
-    await expect(service.handlers['experiments/create']({ ...base, seeds: [1, 1] })).rejects.toMatchObject({ field: 'seeds', message: expect.stringMatching(/^seeds: 1, 1 repeats an entry/) })
+    await expect(service.handlers['experiments/create']({ ...base, variants: ['O', 'Z'] as never })).rejects.toMatchObject({
+      field: 'variants.1',
+      message: `variants.1: expected one of ${VARIANTS.join(', ')}, got "Z"`
+    })
+    await expect(service.handlers['experiments/create']({ ...base, seeds: [1, 1] })).rejects.toMatchObject({
+      field: 'seeds',
+      message: expect.stringMatching(/^seeds: 1, 1 repeats an entry/)
+    })
     await expect(service.handlers['experiments/create']({ ...base, variants: [] })).rejects.toMatchObject({ field: 'variants' })
     await expect(service.handlers['experiments/create']({ ...base, config: { mu: 0 } })).rejects.toMatchObject({ key: 'mu' })
     expect(await service.handlers['queue/list']()).toEqual([])

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest'
 import { storePaths } from '../../src/main/store/index.ts'
 import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
-
 describe('a run whose metric writes fail', () => {
   it('is paused with the reason and its trainer ended, not recorded as finished without metrics; the queue is held', async () => {
     const home = tempHome()

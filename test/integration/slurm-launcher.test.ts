@@ -75,49 +75,53 @@ function scontrolJob(jobId: string): string {
 }
 
 describe.skipIf(missing !== undefined)('the slurm launcher on a one-node Slurm', () => {
-  it('trains a short mnist run as a Slurm job: progress, metrics and finished arrive, and it ends as the same run trained locally', { timeout: TIMEOUT }, async () => {
-    const local = openService({ homeDir: tempHome() })
-    const localRun = await local.handlers['queue/add']({ config: tinyConfig() })
-    local.start()
+  it(
+    'trains a short mnist run as a Slurm job: progress, metrics and finished arrive, and it ends as the same run trained locally',
+    { timeout: TIMEOUT },
+    async () => {
+      const local = openService({ homeDir: tempHome() })
+      const localRun = await local.handlers['queue/add']({ config: tinyConfig() })
+      local.start()
 
-    const home = tempHome()
-    const { launcher, launches } = slurmLauncher()
-    const service = openService({ homeDir: home, launcher })
-    const queued = await service.handlers['queue/add']({ config: tinyConfig() })
-    service.start()
-    await local.whenIdle()
-    await service.whenIdle()
+      const home = tempHome()
+      const { launcher, launches } = slurmLauncher()
+      const service = openService({ homeDir: home, launcher })
+      const queued = await service.handlers['queue/add']({ config: tinyConfig() })
+      service.start()
+      await local.whenIdle()
+      await service.whenIdle()
 
-    const run = await service.handlers['runs/get']({ runId: queued.id })
-    expect(run.status, run.error ?? '').toBe('finished')
-    expect(run.step).toBe(8)
-    expect(launches).toHaveLength(1)
-    const [launch] = launches
-    const jobId = launch!.handle.jobId!
-    expect(jobId).toMatch(/^\d+$/)
-    // Slurm ran it: its record names the run and says it completed
-    const job = scontrolJob(jobId)
-    expect(job).toContain(`JobName=fixmatch-lab-run-${queued.id}`)
-    expect(job).toMatch(/JobState=COMPLETED/)
-    expect(job).toMatch(/Requeue=0/)
-    expect(launch!.states).toContain('COMPLETED')
-    expect(launch!.exit).toEqual({ code: 0, signal: null })
-    const types = new Set(launch!.messages.map((m) => m.type))
-    for (const type of ['started', 'progress', 'metrics', 'eval', 'checkpoint', 'finished'] as const) expect(types, type).toContain(type)
-    // recorded by the service, as for a local run: the same metrics and the same final weights
-    expect(deterministicMetrics(service, queued.id)).toEqual(deterministicMetrics(local, localRun.id))
-    const remote = checkpointState(service, queued.id)
-    const reference = checkpointState(local, localRun.id)
-    for (const name of Object.keys(reference.tensors.params)) {
-      const a = remote.tensors.params[name]!.values
-      const b = reference.tensors.params[name]!.values
-      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), name).toBe(true)
+      const run = await service.handlers['runs/get']({ runId: queued.id })
+      expect(run.status, run.error ?? '').toBe('finished')
+      expect(run.step).toBe(8)
+      expect(launches).toHaveLength(1)
+      const [launch] = launches
+      const jobId = launch!.handle.jobId!
+      expect(jobId).toMatch(/^\d+$/)
+      // Slurm ran it: its record names the run and says it completed
+      const job = scontrolJob(jobId)
+      expect(job).toContain(`JobName=fixmatch-lab-run-${queued.id}`)
+      expect(job).toMatch(/JobState=COMPLETED/)
+      expect(job).toMatch(/Requeue=0/)
+      expect(launch!.states).toContain('COMPLETED')
+      expect(launch!.exit).toEqual({ code: 0, signal: null })
+      const types = new Set(launch!.messages.map((m) => m.type))
+      for (const type of ['started', 'progress', 'metrics', 'eval', 'checkpoint', 'finished'] as const) expect(types, type).toContain(type)
+      // recorded by the service, as for a local run: the same metrics and the same final weights
+      expect(deterministicMetrics(service, queued.id)).toEqual(deterministicMetrics(local, localRun.id))
+      const remote = checkpointState(service, queued.id)
+      const reference = checkpointState(local, localRun.id)
+      for (const name of Object.keys(reference.tensors.params)) {
+        const a = remote.tensors.params[name]!.values
+        const b = reference.tensors.params[name]!.values
+        expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), name).toBe(true)
+      }
+      // the token's file is gone with the job; the script and the output stay as the job's record
+      const files = fs.readdirSync(slurmRunDir(home, queued.id))
+      expect(files.filter((f) => f.startsWith('connect-'))).toEqual([])
+      expect(files).toContain(`job-${jobId}.err`)
     }
-    // the token's file is gone with the job; the script and the output stay as the job's record
-    const files = fs.readdirSync(slurmRunDir(home, queued.id))
-    expect(files.filter((f) => f.startsWith('connect-'))).toEqual([])
-    expect(files).toContain(`job-${jobId}.err`)
-  })
+  )
 
   it("a bad partition fails the run with sbatch's message", { timeout: TIMEOUT }, async () => {
     const { launcher, launches } = slurmLauncher({ partition: 'no-such-partition' })
@@ -154,25 +158,29 @@ describe.skipIf(missing !== undefined)('the slurm launcher on a one-node Slurm',
     expect(service.store.checkpoints.list(queued.id)[0]?.step).toBe(checkpoints.at(-1)!.step)
   })
 
-  it("the time limit's signal (SIGUSR1 to the batch shell, as --signal=B:USR1 sends it): a checkpoint, then the job ends and the run is interrupted", { timeout: TIMEOUT }, async () => {
-    const { launcher, launches } = slurmLauncher()
-    const service = openService({ homeDir: tempHome(), launcher })
-    const queued = await service.handlers['queue/add']({ config: slowConfig({ steps: 400, checkpointEvery: 100 }) })
-    service.start()
-    await waitUntil(() => (launches[0]?.messages ?? []).some((m) => m.type === 'progress' && m.step >= 3), 180_000, 'the Slurm job to train a few steps')
-    const launch = launches[0]!
-    // what Slurm does <lead> seconds before the limit, asked for now
-    execFileSync('scancel', ['--batch', '--signal=USR1', launch.handle.jobId!])
-    await waitForStatus(service, queued.id, ['interrupted', 'failed', 'finished', 'cancelled'], 120_000)
+  it(
+    "the time limit's signal (SIGUSR1 to the batch shell, as --signal=B:USR1 sends it): a checkpoint, then the job ends and the run is interrupted",
+    { timeout: TIMEOUT },
+    async () => {
+      const { launcher, launches } = slurmLauncher()
+      const service = openService({ homeDir: tempHome(), launcher })
+      const queued = await service.handlers['queue/add']({ config: slowConfig({ steps: 400, checkpointEvery: 100 }) })
+      service.start()
+      await waitUntil(() => (launches[0]?.messages ?? []).some((m) => m.type === 'progress' && m.step >= 3), 180_000, 'the Slurm job to train a few steps')
+      const launch = launches[0]!
+      // what Slurm does <lead> seconds before the limit, asked for now
+      execFileSync('scancel', ['--batch', '--signal=USR1', launch.handle.jobId!])
+      await waitForStatus(service, queued.id, ['interrupted', 'failed', 'finished', 'cancelled'], 120_000)
 
-    const run = await service.handlers['runs/get']({ runId: queued.id })
-    expect(run.status).toBe('interrupted')
-    const checkpoints = launch.messages.filter((m) => m.type === 'checkpoint')
-    expect(checkpoints.at(-1)!.step).toBeGreaterThanOrEqual(3)
-    expect(launch.messages.some((m) => m.type === 'log' && m.message.startsWith('SIGUSR1 from Slurm (the time limit is near)'))).toBe(true)
-    expect(launch.messages.some((m) => m.type === 'paused' || m.type === 'finished')).toBe(false)
-    // the trainer left on its own, before any limit: the job completed
-    expect(scontrolJob(launch.handle.jobId!)).toMatch(/JobState=COMPLETED/)
-    expect(service.store.checkpoints.list(queued.id)[0]?.step).toBe(checkpoints.at(-1)!.step)
-  })
+      const run = await service.handlers['runs/get']({ runId: queued.id })
+      expect(run.status).toBe('interrupted')
+      const checkpoints = launch.messages.filter((m) => m.type === 'checkpoint')
+      expect(checkpoints.at(-1)!.step).toBeGreaterThanOrEqual(3)
+      expect(launch.messages.some((m) => m.type === 'log' && m.message.startsWith('SIGUSR1 from Slurm (the time limit is near)'))).toBe(true)
+      expect(launch.messages.some((m) => m.type === 'paused' || m.type === 'finished')).toBe(false)
+      // the trainer left on its own, before any limit: the job completed
+      expect(scontrolJob(launch.handle.jobId!)).toMatch(/JobState=COMPLETED/)
+      expect(service.store.checkpoints.list(queued.id)[0]?.step).toBe(checkpoints.at(-1)!.step)
+    }
+  )
 })

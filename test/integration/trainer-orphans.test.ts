@@ -57,14 +57,18 @@ async function expectGoneSoon(pid: number): Promise<void> {
 
 describe('a trainer whose parent is killed exits within a few seconds', () => {
   for (const mode of ['fork', 'port'] as const) {
-    it(`${mode === 'fork' ? 'a plain Node parent (child_process.fork)' : "Electron's utilityProcess (fake parentPort)"}: SIGKILL of the parent mid-training`, { timeout: TIMEOUT }, async () => {
-      const home = tempHome()
-      const { parentPid, value: trainerPid } = await startParent('parent.mjs', [mode, JSON.stringify(startMessage(home))], 'trainerPid')
-      endAfterTest(trainerPid)
-      expect(isRunning(trainerPid)).toBe(true)
-      process.kill(parentPid, 'SIGKILL')
-      await expectGoneSoon(trainerPid)
-    })
+    it(
+      `${mode === 'fork' ? 'a plain Node parent (child_process.fork)' : "Electron's utilityProcess (fake parentPort)"}: SIGKILL of the parent mid-training`,
+      { timeout: TIMEOUT },
+      async () => {
+        const home = tempHome()
+        const { parentPid, value: trainerPid } = await startParent('parent.mjs', [mode, JSON.stringify(startMessage(home))], 'trainerPid')
+        endAfterTest(trainerPid)
+        expect(isRunning(trainerPid)).toBe(true)
+        process.kill(parentPid, 'SIGKILL')
+        await expectGoneSoon(trainerPid)
+      }
+    )
   }
 
   it('`fixmatch-lab worker` killed with SIGKILL: its trainer does not live on', { timeout: TIMEOUT }, async () => {

@@ -20,8 +20,6 @@ const tinyConfig = (overrides: Partial<RunConfig> = {}) => tinyTrainingConfig('w
 
 let mnist: Dataset
 
-
-
 beforeAll(async () => {
   await initBackend('wasm')
   mnist = smallDataset(await loadMnist())
@@ -104,7 +102,7 @@ describe('training loop', () => {
     expect(labelHist.values.some((v) => Math.abs(v - 0.1) > 1e-3)).toBe(true)
   })
 
-  it("refuses to resume a method with state from a checkpoint that lacks it, naming the entry", async () => {
+  it('refuses to resume a method with state from a checkpoint that lacks it, naming the entry', async () => {
     let state: TrainingState | undefined
     await train(tinyConfig({ steps: 2 }), mnist, { hooks: { onCheckpoint: (s) => void (state = s) }, method: statefulFixMatch })
     const withoutState = deserializeState(serializeState({ ...state!, tensors: { ...state!.tensors, method: {} } }))

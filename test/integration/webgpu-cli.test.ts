@@ -25,7 +25,10 @@ describe('conformance --backend webgpu', () => {
     const skipped = cli(['conformance', '--fixtures', FIXTURES_DIR, '--backend', 'webgpu', '--skip-if-unavailable'], NO_DRIVER)
     expect(skipped.status).toBe(0)
     expect(skipped.stdout).toMatch(/conformance on webgpu: skipped, .*no WebGPU adapter.*libvulkan1/)
-    const required = cli(['conformance', '--fixtures', FIXTURES_DIR, '--backend', 'webgpu', '--skip-if-unavailable'], { ...NO_DRIVER, FIXMATCH_REQUIRE_WEBGPU: '1' })
+    const required = cli(['conformance', '--fixtures', FIXTURES_DIR, '--backend', 'webgpu', '--skip-if-unavailable'], {
+      ...NO_DRIVER,
+      FIXMATCH_REQUIRE_WEBGPU: '1'
+    })
     expect(required.status).toBe(1)
     expect(required.stderr).toMatch(/FAILED, FIXMATCH_REQUIRE_WEBGPU=1/)
     // without the flag an unavailable backend is an error as before
@@ -33,7 +36,23 @@ describe('conformance --backend webgpu', () => {
   })
 
   it.skipIf(!gpu.available)('bench train-step reports the adapter with the figures, a software one as such', () => {
-    const r = cli(['bench', 'train-step', '--backend', 'webgpu', '--model', 'small-cnn', '--input', 'mnist', '--batch', '4', '--steps', '2', '--warmup', '1', '--json'])
+    const r = cli([
+      'bench',
+      'train-step',
+      '--backend',
+      'webgpu',
+      '--model',
+      'small-cnn',
+      '--input',
+      'mnist',
+      '--batch',
+      '4',
+      '--steps',
+      '2',
+      '--warmup',
+      '1',
+      '--json'
+    ])
     expect(r.status).toBe(0)
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!)
     expect(result.backend).toBe('webgpu')

@@ -16,7 +16,10 @@ function expectSameWeights(actual: TrainingState, expected: TrainingState): void
   for (const group of ['params', 'buffers', 'ema', 'momentum'] as const) {
     for (const [name, entry] of Object.entries(expected.tensors[group])) {
       const a = actual.tensors[group][name].values
-      expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(entry.values.buffer, entry.values.byteOffset, entry.values.byteLength)), `${group} ${name}`).toBe(true)
+      expect(
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(entry.values.buffer, entry.values.byteOffset, entry.values.byteLength)),
+        `${group} ${name}`
+      ).toBe(true)
     }
   }
 }

@@ -18,8 +18,6 @@ const tinyConfig = (overrides: Partial<RunConfig> = {}) => tinyTrainingConfig('w
 
 let mnist: Dataset
 
-
-
 describe.skipIf(!gpu.available)('training on webgpu', () => {
   beforeAll(async () => {
     const backend = await initBackend('webgpu')
@@ -28,36 +26,39 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
     mnist = smallDataset(await loadMnist(), 600, 100)
   })
 
-  it.each(['S', 'O', 'L', 'U', 'U+', 'FlexMatch', 'FreeMatch'] as const)('variant %s reports metrics and evaluations, numTensors pinned across steps', async (variant) => {
-    const before = tf.memory().numTensors
-    const metrics: Metrics[] = []
-    const evals: number[] = []
-    const tensorsAfterStep: number[] = []
-    const result = await train(tinyConfig({ variant, steps: 8, evalEvery: 4 }), mnist, {
-      hooks: {
-        onMetrics: (_s, m) => metrics.push(m),
-        onEval: (s) => evals.push(s),
-        onProgress: () => void tensorsAfterStep.push(tf.memory().numTensors)
+  it.each(['S', 'O', 'L', 'U', 'U+', 'FlexMatch', 'FreeMatch'] as const)(
+    'variant %s reports metrics and evaluations, numTensors pinned across steps',
+    async (variant) => {
+      const before = tf.memory().numTensors
+      const metrics: Metrics[] = []
+      const evals: number[] = []
+      const tensorsAfterStep: number[] = []
+      const result = await train(tinyConfig({ variant, steps: 8, evalEvery: 4 }), mnist, {
+        hooks: {
+          onMetrics: (_s, m) => metrics.push(m),
+          onEval: (s) => evals.push(s),
+          onProgress: () => void tensorsAfterStep.push(tf.memory().numTensors)
+        }
+      })
+      expect(result.status).toBe('finished')
+      expect(result.backend.backend).toBe('webgpu')
+      expect(evals).toEqual([4, 8])
+      expect(metrics).toHaveLength(4)
+      expect(result.final!.count).toBe(100)
+      const m = metrics[3]
+      expect(m.loss).toBeGreaterThan(0)
+      expect(Number.isFinite(m.lossLabeled)).toBe(true)
+      if (variant === 'S') expect(m.loss).toBeCloseTo(m.lossLabeled, 5)
+      else {
+        expect(m.maskRate).toBeGreaterThanOrEqual(0)
+        expect(m.maskRate).toBeLessThanOrEqual(1)
       }
-    })
-    expect(result.status).toBe('finished')
-    expect(result.backend.backend).toBe('webgpu')
-    expect(evals).toEqual([4, 8])
-    expect(metrics).toHaveLength(4)
-    expect(result.final!.count).toBe(100)
-    const m = metrics[3]
-    expect(m.loss).toBeGreaterThan(0)
-    expect(Number.isFinite(m.lossLabeled)).toBe(true)
-    if (variant === 'S') expect(m.loss).toBeCloseTo(m.lossLabeled, 5)
-    else {
-      expect(m.maskRate).toBeGreaterThanOrEqual(0)
-      expect(m.maskRate).toBeLessThanOrEqual(1)
+      // at logEvery (2, 4, 6, 8) nothing is pending on the device: the same count each time
+      const atLog = tensorsAfterStep.filter((_, i) => (i + 1) % 2 === 0)
+      expect(new Set(atLog.slice(1)).size).toBe(1)
+      expect(tf.memory().numTensors).toBe(before)
     }
-    // at logEvery (2, 4, 6, 8) nothing is pending on the device: the same count each time
-    const atLog = tensorsAfterStep.filter((_, i) => (i + 1) % 2 === 0)
-    expect(new Set(atLog.slice(1)).size).toBe(1)
-    expect(tf.memory().numTensors).toBe(before)
-  })
+  )
 
   it('keeps pseudo-label accuracy on the device and reads it back as a share', async () => {
     const metrics: Metrics[] = []
@@ -92,7 +93,10 @@ describe.skipIf(!gpu.available)('training on webgpu', () => {
       hooks: {
         onProgress: () => {
           // what Dawn delivers when an allocation fails (not catchable where tfjs allocates)
-          if (++steps === 3) webGpuSession()!.device.dispatchEvent(new G.GPUUncapturedErrorEvent('uncapturederror', { error: new G.GPUOutOfMemoryError('Out of memory allocating a buffer') }))
+          if (++steps === 3)
+            webGpuSession()!.device.dispatchEvent(
+              new G.GPUUncapturedErrorEvent('uncapturederror', { error: new G.GPUOutOfMemoryError('Out of memory allocating a buffer') })
+            )
         }
       }
     })

@@ -18,14 +18,25 @@ describe.skipIf(!gpu.available)('mnist-quick O, shortened: webgpu against wasm',
     const run = async (backend: 'wasm' | 'webgpu') => {
       await initBackend(backend)
       // emaDecay 0: after 60 steps an EMA of 0.99 is still mostly the initial weights (top-1 near chance on both)
-      const config = configFromPreset('mnist-quick', { variant: 'O', backend, steps: 60, batchSize: 8, emaDecay: 0, evalEvery: 60, logEvery: 10, evalLimit: 1000 })
+      const config = configFromPreset('mnist-quick', {
+        variant: 'O',
+        backend,
+        steps: 60,
+        batchSize: 8,
+        emaDecay: 0,
+        evalEvery: 60,
+        logEvery: 10,
+        evalLimit: 1000
+      })
       const metrics: Metrics[] = []
       const result = await train(config, mnist, { hooks: { onMetrics: (_s, m) => metrics.push(m) } })
       return { top1: result.final!.top1, firstLoss: metrics[0].loss, lastLoss: metrics.at(-1)!.loss, backend: result.backend.backend }
     }
     const wasm = await run('wasm')
     const webgpu = await run('webgpu')
-    console.log(`top-1 after 60 steps: wasm ${wasm.top1.toFixed(1)}, webgpu ${webgpu.top1.toFixed(1)}; first logged loss ${wasm.firstLoss} / ${webgpu.firstLoss}`)
+    console.log(
+      `top-1 after 60 steps: wasm ${wasm.top1.toFixed(1)}, webgpu ${webgpu.top1.toFixed(1)}; first logged loss ${wasm.firstLoss} / ${webgpu.firstLoss}`
+    )
     expect(webgpu.backend).toBe('webgpu')
     // it learned something (chance is 10; wasm gives 39.8 here), so the comparison means something
     expect(wasm.top1).toBeGreaterThan(25)

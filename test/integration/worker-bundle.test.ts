@@ -37,7 +37,11 @@ beforeAll(async () => {
   fs.mkdirSync(emptyBin)
   fs.mkdirSync(home)
   const archive = path.join(work, 'bundle.tar.gz')
-  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle-worker.mjs'), '--out', archive], { cwd: root, encoding: 'utf8', timeout: 240_000 })
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle-worker.mjs'), '--out', archive], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000
+  })
   expect(built.status, built.stderr).toBe(0)
   archiveBytes = fs.statSync(archive).size
   const unpacked = path.join(work, 'unpacked')
@@ -74,7 +78,8 @@ describe.skipIf(!linux)('the worker bundle', () => {
   it('FIXMATCH_LAB_BUNDLED_VULKAN=1 makes dawn use the loader inside the bundle, and it finds the same adapters', () => {
     if (!fs.existsSync(path.join(top, 'lib', 'vulkan', 'libvulkan.so.1'))) {
       // the build copies the build machine's loader; without libvulkan1 there it cannot
-      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1') throw new Error('FIXMATCH_REQUIRE_WEBGPU=1 but the bundle has no Vulkan loader (install libvulkan1 where it is built)')
+      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1')
+        throw new Error('FIXMATCH_REQUIRE_WEBGPU=1 but the bundle has no Vulkan loader (install libvulkan1 where it is built)')
       console.warn('skipping the bundled Vulkan loader check: this machine has no libvulkan.so.1 to ship')
       return
     }
@@ -89,18 +94,51 @@ describe.skipIf(!linux)('the worker bundle', () => {
   })
 
   it('bench train-step runs on wasm, and on webgpu where an adapter exists', () => {
-    const wasm = bundled(['bench', 'train-step', '--backend', 'wasm', '--model', 'small-cnn', '--input', 'mnist', '--batch', '4', '--steps', '1', '--warmup', '0', '--json'])
+    const wasm = bundled([
+      'bench',
+      'train-step',
+      '--backend',
+      'wasm',
+      '--model',
+      'small-cnn',
+      '--input',
+      'mnist',
+      '--batch',
+      '4',
+      '--steps',
+      '1',
+      '--warmup',
+      '0',
+      '--json'
+    ])
     expect(wasm.status, wasm.stderr).toBe(0)
     expect(wasm.lastJson()).toMatchObject({ backend: 'wasm', model: 'small-cnn', batch: 4, steps: 1 })
     expect(wasm.lastJson().imagesPerSecond).toBeGreaterThan(0)
 
     const adapters = bundled(['doctor', '--json']).lastJson().webgpu.probe as { adapters: unknown[]; reason?: string }
     if (adapters.adapters.length === 0) {
-      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1') throw new Error(`FIXMATCH_REQUIRE_WEBGPU=1 but the bundle's doctor found no WebGPU adapter: ${adapters.reason}`)
+      if (process.env.FIXMATCH_REQUIRE_WEBGPU === '1')
+        throw new Error(`FIXMATCH_REQUIRE_WEBGPU=1 but the bundle's doctor found no WebGPU adapter: ${adapters.reason}`)
       console.warn(`skipping the bundle's webgpu bench: ${adapters.reason}`)
       return
     }
-    const webgpu = bundled(['bench', 'train-step', '--backend', 'webgpu', '--model', 'small-cnn', '--input', 'mnist', '--batch', '2', '--steps', '1', '--warmup', '0', '--json'])
+    const webgpu = bundled([
+      'bench',
+      'train-step',
+      '--backend',
+      'webgpu',
+      '--model',
+      'small-cnn',
+      '--input',
+      'mnist',
+      '--batch',
+      '2',
+      '--steps',
+      '1',
+      '--warmup',
+      '0',
+      '--json'
+    ])
     expect(webgpu.status, webgpu.stderr).toBe(0)
     expect(webgpu.lastJson()).toMatchObject({ backend: 'webgpu', tfjsBackend: 'webgpu' })
     expect(webgpu.lastJson().adapter.description).toBeTruthy()
@@ -115,7 +153,13 @@ describe.skipIf(!linux)('the worker bundle', () => {
     const worked = bundled(['worker', '--once', '--quiet', '--home', runHome])
     expect(worked.status, worked.stderr).toBe(0)
     expect(worked.stderr).toMatch(/worker done: 1 finished/)
-    const [run] = JSON.parse(bundled(['runs', '--json', '--home', runHome]).stdout) as { status: string; step: number; backend: string; config: { augmentWorkers: number }; summary: Record<string, unknown> }[]
+    const [run] = JSON.parse(bundled(['runs', '--json', '--home', runHome]).stdout) as {
+      status: string
+      step: number
+      backend: string
+      config: { augmentWorkers: number }
+      summary: Record<string, unknown>
+    }[]
     expect(run).toMatchObject({ status: 'finished', step: 8, backend: 'wasm' })
     expect(run.summary['eval/top1']).toBeDefined()
   }, 240_000)

@@ -103,8 +103,15 @@ describe('FlexMatch masking', () => {
   it('lets the last confident row of an image win when a batch holds it twice', async () => {
     expect(distinctRounds(Int32Array.from([4, 1, 4, 4, 2])).map((r) => Array.from(r))).toEqual([[0, 1, 4], [2], [3]])
     const state = createFlexMatchState(3, 6)
-    const probs = tf.tensor2d([[0.98, 0.01, 0.01], [0.01, 0.98, 0.01], [0.3, 0.3, 0.4], [0.01, 0.01, 0.98]])
-    tf.tidy(() => flexMatchThreshold(state, { threshold: 0.95, threshWarmup: true }).mask({ ...weakPredictions(probs), positions: Int32Array.from([2, 2, 2, 5]) }))
+    const probs = tf.tensor2d([
+      [0.98, 0.01, 0.01],
+      [0.01, 0.98, 0.01],
+      [0.3, 0.3, 0.4],
+      [0.01, 0.01, 0.98]
+    ])
+    tf.tidy(() =>
+      flexMatchThreshold(state, { threshold: 0.95, threshWarmup: true }).mask({ ...weakPredictions(probs), positions: Int32Array.from([2, 2, 2, 5]) })
+    )
     // image 2: class 0, then class 1, then an unconfident row that leaves it; image 5: class 2
     expect(Array.from(await state.selectedLabel.data())).toEqual([-1, -1, 1, -1, -1, 2])
     // with warm-up the four unused images set the scale: 1/4 for classes 1 and 2
@@ -157,7 +164,12 @@ describe('FreeMatch masking and fairness', () => {
       kind: 'freematch_masking',
       params: { ema_p: m, num_classes: c, use_quantile: false, clip_thresh: false },
       inputs: { logits_weak: tensor([s, n, c], logits) },
-      expected: { mask: tensor([s, n], want.mask), time_p: tensor([s], want.time_p), p_model: tensor([s, c], want.p_model), label_hist: tensor([s, c], want.label_hist) },
+      expected: {
+        mask: tensor([s, n], want.mask),
+        time_p: tensor([s], want.time_p),
+        p_model: tensor([s, c], want.p_model),
+        label_hist: tensor([s, c], want.label_hist)
+      },
       tolerance: { atol: 1e-6, rtol: 1e-5 },
       dir: '.',
       file: 'generated.json'
@@ -173,7 +185,10 @@ describe('FreeMatch masking and fairness', () => {
   })
 
   it('gives zero loss and zero gradient when no row is masked, and no NaN', async () => {
-    const strong = tf.tensor2d([[1, 2, 0], [0, 1, 3]])
+    const strong = tf.tensor2d([
+      [1, 2, 0],
+      [0, 1, 3]
+    ])
     const args = [tf.tensor1d([0, 0]), tf.tensor1d([0.2, 0.5, 0.3]), tf.tensor1d([0.3, 0.3, 0.4])] as const
     const { value, grads } = tf.valueAndGrads((s: tf.Tensor) => freematchFairness(s as tf.Tensor2D, ...args))([strong])
     const plain = async (t: tf.Tensor) => Array.from(await t.data(), (x) => x + 0) // -0 is 0
@@ -184,8 +199,18 @@ describe('FreeMatch masking and fairness', () => {
   it('keeps the sign USB gives it: negative, and larger when the strong predictions are fairer', async () => {
     const uniform = [tf.tensor1d([1, 1, 1, 1]), tf.tensor1d([0.25, 0.25, 0.25, 0.25]), tf.tensor1d([0.25, 0.25, 0.25, 0.25])] as const
     const lossOf = async (rows: number[][]) => (await freematchFairness(tf.tensor2d(rows), ...uniform).data())[0]
-    const skewed = await lossOf([[3, 0, 0, 0], [3, 0, 0, 0], [3, 0, 0, 0], [0, 3, 0, 0]])
-    const fair = await lossOf([[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0], [0, 0, 0, 3]])
+    const skewed = await lossOf([
+      [3, 0, 0, 0],
+      [3, 0, 0, 0],
+      [3, 0, 0, 0],
+      [0, 3, 0, 0]
+    ])
+    const fair = await lossOf([
+      [3, 0, 0, 0],
+      [0, 3, 0, 0],
+      [0, 0, 3, 0],
+      [0, 0, 0, 3]
+    ])
     expect(fair).toBeLessThan(0)
     expect(fair).toBeCloseTo(Math.log(0.25), 5)
     expect(skewed).toBeLessThan(fair)

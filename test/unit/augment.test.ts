@@ -78,7 +78,13 @@ function tensor(shape: number[], dtype: FixtureTensor['dtype'], data: ArrayLike<
   return { shape, dtype, data: Array.from(data) }
 }
 
-function syntheticFixture(kind: string, params: Record<string, unknown>, input: FixtureTensor, output: FixtureTensor, tolerance: Record<string, number>): Fixture {
+function syntheticFixture(
+  kind: string,
+  params: Record<string, unknown>,
+  input: FixtureTensor,
+  output: FixtureTensor,
+  tolerance: Record<string, number>
+): Fixture {
   return { name: 'synthetic', kind, params, inputs: { image: input }, expected: { image: output }, tolerance, dir: '/tmp', file: '/tmp/synthetic.json' }
 }
 
@@ -104,27 +110,47 @@ describe('reference fixtures', () => {
 
   it('rejects an unknown op, naming the op and the file', async () => {
     const img = tensor([2, 2, 3], 'uint8', new Array(12).fill(0))
-    await expect(augmentOpCase(syntheticFixture('augment_op', { op: 'Wobble' }, img, img, {}))).rejects.toThrow(/Wobble.*synthetic\.json|synthetic\.json.*Wobble/)
+    await expect(augmentOpCase(syntheticFixture('augment_op', { op: 'Wobble' }, img, img, {}))).rejects.toThrow(
+      /Wobble.*synthetic\.json|synthetic\.json.*Wobble/
+    )
     const f = tensor([2, 2, 3], 'float32', new Array(12).fill(0))
-    await expect(colorOpCase(syntheticFixture('color_op', { op: 'adjust_gamma' }, f, f, { atol: 0.002 }))).rejects.toThrow(/adjust_gamma.*synthetic\.json|synthetic\.json.*adjust_gamma/)
+    await expect(colorOpCase(syntheticFixture('color_op', { op: 'adjust_gamma' }, f, f, { atol: 0.002 }))).rejects.toThrow(
+      /adjust_gamma.*synthetic\.json|synthetic\.json.*adjust_gamma/
+    )
   })
 
   it('accepts [H,W] uint8 images as one channel and NHWC batches', async () => {
     // Posterize to 2 bits keeps the top two bits: easy to state independently.
     const values = Array.from({ length: 5 * 7 }, (_, i) => (i * 37) % 256)
     const want = values.map((v) => v & 0xc0)
-    const checks = await augmentOpCase(syntheticFixture('augment_op', { op: 'Posterize', bits: 2 }, tensor([5, 7], 'uint8', values), tensor([5, 7], 'uint8', want), { max_abs: 0 }))
+    const checks = await augmentOpCase(
+      syntheticFixture('augment_op', { op: 'Posterize', bits: 2 }, tensor([5, 7], 'uint8', values), tensor([5, 7], 'uint8', want), { max_abs: 0 })
+    )
     expect(checks.every((c) => c.pass)).toBe(true)
     // FlipLeftRight on two 2x3x1 images.
     const batch = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     const flipped = [3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10]
-    const flipChecks = await augmentOpCase(syntheticFixture('augment_op', { op: 'FlipLeftRight' }, tensor([2, 2, 3, 1], 'uint8', batch), tensor([2, 2, 3, 1], 'uint8', flipped), { max_abs: 0 }))
+    const flipChecks = await augmentOpCase(
+      syntheticFixture('augment_op', { op: 'FlipLeftRight' }, tensor([2, 2, 3, 1], 'uint8', batch), tensor([2, 2, 3, 1], 'uint8', flipped), { max_abs: 0 })
+    )
     expect(flipChecks.every((c) => c.pass)).toBe(true)
   })
 
   it('fails a wrong answer (the handlers really compare)', async () => {
     const values = Array.from({ length: 4 * 4 * 3 }, (_, i) => (i * 11) % 256)
-    const checks = await augmentOpCase(syntheticFixture('augment_op', { op: 'Identity' }, tensor([4, 4, 3], 'uint8', values), tensor([4, 4, 3], 'uint8', values.map((v) => 255 - v)), { mean_abs: 1, max_abs: 3 }))
+    const checks = await augmentOpCase(
+      syntheticFixture(
+        'augment_op',
+        { op: 'Identity' },
+        tensor([4, 4, 3], 'uint8', values),
+        tensor(
+          [4, 4, 3],
+          'uint8',
+          values.map((v) => 255 - v)
+        ),
+        { mean_abs: 1, max_abs: 3 }
+      )
+    )
     expect(checks[0].pass).toBe(false)
   })
 })

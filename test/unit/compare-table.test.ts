@@ -11,14 +11,27 @@ const columns: CompareColumn[] = [
   { variant: 'O', runs: [run('O', 1, 80, 85, 79), run('O', 2, 82, 86, 81), run('O', 3, 84, 90, 83, 12)], top5: [98, 99, 97], trainSeconds: [60, 60, 60] },
   { variant: 'U', runs: [run('U', 1, 82, 86, 81), run('U', 2, 85, 88, 84), run('U', 3, 86, 91, 85)], top5: [99, 99, 99], trainSeconds: [90, 90, 90] }
 ]
-const lines = (text: string) => text.split('\n').map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+const lines = (text: string) =>
+  text.split('\n').map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim())
+  )
 
 describe('compare table', () => {
   it('names the statistic and shows mean ± sample std with n', () => {
     const rows = lines(formatCompareTable(columns, { stat: 'final' }))
     expect(rows[0]).toEqual(['Model', 'O', 'U'])
     expect(rows[2]).toEqual(['Top-1 (final evaluation)', '82.0 ± 2.0 (n=3)', '84.3 ± 2.1 (n=3)'])
-    expect(rows.map((r) => r[0])).toEqual(['Model', expect.stringMatching(/^-+$/), 'Top-1 (final evaluation)', 'Top-5 (final evaluation)', 'Train time', 'Seeds'])
+    expect(rows.map((r) => r[0])).toEqual([
+      'Model',
+      expect.stringMatching(/^-+$/),
+      'Top-1 (final evaluation)',
+      'Top-5 (final evaluation)',
+      'Train time',
+      'Seeds'
+    ])
     const median = lines(formatCompareTable(columns, { stat: 'median20' }))
     expect(median[2]).toEqual(['Top-1 (median of the last 20 evaluations)', '81.0 ± 2.0 (n=3)', '83.3 ± 2.1 (n=3)'])
     expect(median[3]).toEqual(['Evaluations per median', '12-20', '20'])

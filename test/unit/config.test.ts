@@ -2,7 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CONFIG_SCHEMA, ConfigError, canonicalConfig, configDiff, defaultConfig, parseFieldValue, resolveConfig, type FieldSpec } from '../../src/shared/config.ts'
+import {
+  CONFIG_SCHEMA,
+  ConfigError,
+  canonicalConfig,
+  configDiff,
+  defaultConfig,
+  parseFieldValue,
+  resolveConfig,
+  type FieldSpec
+} from '../../src/shared/config.ts'
 import { positiveInt } from '../../src/cli/args.ts'
 import { buildConfig, readConfigFile } from '../../src/cli/config-input.ts'
 import { parseRequest } from '../../src/main/service/dispatch.ts'
@@ -50,7 +59,9 @@ describe('config schema', () => {
       expect(spec.type === 'int' && Number.isSafeInteger(spec.max) && spec.max >= spec.default, key).toBe(true)
       if (spec.type !== 'int') continue
       expect(() => resolveConfig({ [key]: spec.max })).not.toThrow()
-      expect(() => resolveConfig({ [key]: spec.max + 1 })).toThrow(new RegExp(`^${key}: ${spec.max + 1} is not allowed; expected an integer >= ${spec.min} and <= ${spec.max}`))
+      expect(() => resolveConfig({ [key]: spec.max + 1 })).toThrow(
+        new RegExp(`^${key}: ${spec.max + 1} is not allowed; expected an integer >= ${spec.min} and <= ${spec.max}`)
+      )
     }
     expect(configFromPreset('cifar10-40')).toMatchObject({ steps: 2 ** 20, batchSize: 64, mu: 7 })
   })
@@ -76,7 +87,9 @@ describe('config schema', () => {
       expect(() => resolveConfig(layer)).toThrow(new RegExp(`^unknown config key "${key}" \\(known keys: dataset, `))
       expect(() => parseFieldValue(key, '1')).toThrow(/unknown config key/)
       expect(() => buildConfig({ sets: [`${key}=1`] })).toThrow(new RegExp(`unknown config key "${key}"`))
-      expect(() => parseRequest('queue/add', { config: layer })).toThrow(expect.objectContaining({ key, message: expect.stringMatching(/^unknown config key/) }))
+      expect(() => parseRequest('queue/add', { config: layer })).toThrow(
+        expect.objectContaining({ key, message: expect.stringMatching(/^unknown config key/) })
+      )
     }
   )
 
@@ -86,9 +99,13 @@ describe('config schema', () => {
       writeFileSync(path.join(dir, name), text)
       return path.join(dir, name)
     }
-    expect(() => buildConfig({ configFile: file('proto.json', '{"__proto__": {"steps": 5}, "lr": 0.1}') })).toThrow(/bad config: unknown config key "__proto__"/)
+    expect(() => buildConfig({ configFile: file('proto.json', '{"__proto__": {"steps": 5}, "lr": 0.1}') })).toThrow(
+      /bad config: unknown config key "__proto__"/
+    )
     expect(() => buildConfig({ configFile: file('proto.yaml', 'lr: 0.1\nconstructor: 3\n') })).toThrow(/bad config: unknown config key "constructor"/)
-    expect(() => buildConfig({ configFile: file('huge.yaml', 'steps: 9007199254740993\n') })).toThrow(/^bad config: steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216/)
+    expect(() => buildConfig({ configFile: file('huge.yaml', 'steps: 9007199254740993\n') })).toThrow(
+      /^bad config: steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216/
+    )
     expect(() => buildConfig({ configFile: file('huge.json', '{"steps": 1e12}') })).toThrow(/^bad config: steps: 1000000000000 is not allowed/)
     // ordinary YAML integers still come in as numbers
     expect(readConfigFile(file('ok.yaml', 'steps: 5000\nlr: 0.1\n'))).toEqual({ steps: 5000, lr: 0.1 })
@@ -96,9 +113,13 @@ describe('config schema', () => {
   })
 
   it('--set refuses an integer past 2^53 with the digits as typed, and huge values with the bound', () => {
-    expect(() => buildConfig({ sets: ['steps=9007199254740993'] })).toThrow(/^steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216$/)
+    expect(() => buildConfig({ sets: ['steps=9007199254740993'] })).toThrow(
+      /^steps: 9007199254740993 is not allowed; expected an integer >= 1 and <= 16777216$/
+    )
     expect(() => buildConfig({ sets: ['steps=1e12'] })).toThrow(/^bad config: steps: 1000000000000 is not allowed/)
-    expect(() => buildConfig({ sets: ['batchSize=100000000'] })).toThrow(/^bad config: batchSize: 100000000 is not allowed; expected an integer >= 1 and <= 4096/)
+    expect(() => buildConfig({ sets: ['batchSize=100000000'] })).toThrow(
+      /^bad config: batchSize: 100000000 is not allowed; expected an integer >= 1 and <= 4096/
+    )
     expect(() => buildConfig({ sets: ['mu=1e9'] })).toThrow(/^bad config: mu: 1000000000 is not allowed; expected an integer >= 1 and <= 32/)
     expect(buildConfig({ sets: ['steps=16777216'] }).steps).toBe(2 ** 24)
   })
@@ -113,7 +134,12 @@ describe('config schema', () => {
 
   it('API payloads: config values are checked at the edge, naming the key', () => {
     expect(parseRequest('queue/add', { config: { steps: 500, variant: 'U' } }).config).toEqual({ steps: 500, variant: 'U' })
-    expect(() => parseRequest('queue/add', { config: { steps: 1e12 } })).toThrow(expect.objectContaining({ key: 'steps', message: expect.stringMatching(/^steps: 1000000000000 is not allowed; expected an integer >= 1 and <= 16777216/) }))
+    expect(() => parseRequest('queue/add', { config: { steps: 1e12 } })).toThrow(
+      expect.objectContaining({
+        key: 'steps',
+        message: expect.stringMatching(/^steps: 1000000000000 is not allowed; expected an integer >= 1 and <= 16777216/)
+      })
+    )
     expect(() => parseRequest('experiments/create', { name: 'x', config: { mu: 1e9 }, variants: ['O'], seeds: [1] })).toThrow(/^mu: 1000000000 is not allowed/)
   })
 
@@ -130,7 +156,15 @@ describe('config schema', () => {
     const sha256 = 'a'.repeat(64)
     const checkpoint = { type: 'checkpoint', step: max, path: '/x', bytes: 300e6, sha256, trainSeconds: 1, splitHash: 'ab' }
     expect(() => parseFromTrainer(checkpoint)).not.toThrow()
-    const start = { type: 'start', runId: 1, config, homeDir: '/h', checkpointDir: '/h/c', heartbeatMs: 1000, resumeCandidates: [{ path: '/x', step: max, bytes: 300e6, sha256 }] }
+    const start = {
+      type: 'start',
+      runId: 1,
+      config,
+      homeDir: '/h',
+      checkpointDir: '/h/c',
+      heartbeatMs: 1000,
+      resumeCandidates: [{ path: '/x', step: max, bytes: 300e6, sha256 }]
+    }
     expect(() => parseToTrainer(start)).not.toThrow()
     expect(() => parseToTrainer({ ...start, resumeCandidates: [{ path: '/x', step: max + 1, bytes: 1, sha256 }] })).toThrow(/resumeCandidates/)
   })
@@ -146,7 +180,11 @@ describe('config schema', () => {
   it('diff lists exactly the keys that differ; canonical text ignores key order', () => {
     const a = resolveConfig({ variant: 'O' })
     const b = resolveConfig({ variant: 'U', lr: 0.1 })
-    expect(configDiff(a, b).map((d) => d.key).sort()).toEqual(['lr', 'variant'])
+    expect(
+      configDiff(a, b)
+        .map((d) => d.key)
+        .sort()
+    ).toEqual(['lr', 'variant'])
     const reordered = Object.fromEntries(Object.entries(a).reverse()) as typeof a
     expect(canonicalConfig(reordered)).toBe(canonicalConfig(a))
     expect(Object.keys(JSON.parse(canonicalConfig(a)))).toEqual(Object.keys(CONFIG_SCHEMA))

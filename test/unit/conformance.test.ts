@@ -46,7 +46,14 @@ describe('conformance runner', () => {
     const dir = tempDir()
     writeFileSync(path.join(dir, 'broken.json'), '{ not json')
     expect((await runCase(path.join(dir, 'broken.json'))).error).toMatch(/not valid JSON/)
-    const file = writeFixture(dir, 'shape.json', { name: 's', kind: 'ema', params: { decay: 0.9 }, inputs: { ema: { shape: [3], dtype: 'float32', data: [1, 2] } }, expected: {}, tolerance: {} })
+    const file = writeFixture(dir, 'shape.json', {
+      name: 's',
+      kind: 'ema',
+      params: { decay: 0.9 },
+      inputs: { ema: { shape: [3], dtype: 'float32', data: [1, 2] } },
+      expected: {},
+      tolerance: {}
+    })
     expect((await runCase(file)).error).toMatch(/2 values for shape \[3\]/)
   })
 
@@ -72,7 +79,10 @@ describe('conformance runner', () => {
     })
     expect((await runCase(file)).pass).toBe(true)
     // and the same case with a wrong expectation fails
-    const wrong = writeFixture(dir, 'ce-wrong.json', { ...JSON.parse(readFileSync(file, 'utf8')), expected: { loss: { shape: [], dtype: 'float32', data: [loss + 0.01] }, grad_logits: { shape: [3, 4], dtype: 'float32', data: grad } } })
+    const wrong = writeFixture(dir, 'ce-wrong.json', {
+      ...JSON.parse(readFileSync(file, 'utf8')),
+      expected: { loss: { shape: [], dtype: 'float32', data: [loss + 0.01] }, grad_logits: { shape: [3, 4], dtype: 'float32', data: grad } }
+    })
     const result = await runCase(wrong)
     expect(result.pass).toBe(false)
     expect(result.checks.find((c) => c.name === 'loss')!.worstRatio).toBeGreaterThan(1)

@@ -39,7 +39,10 @@ describe('CIFAR-10 archive', () => {
     expect(Array.from(data.train.labels)).toEqual(Array.from({ length: 15 }, (_, r) => r % 10))
     expect(Array.from(data.test.labels)).toEqual([5, 6, 7, 8, 9])
     // Record 4 is the second of data_batch_2; test record 0 is record 15 overall.
-    for (const [set, index, record] of [[data.train, 4, 4], [data.test, 0, 15]] as const) {
+    for (const [set, index, record] of [
+      [data.train, 4, 4],
+      [data.test, 0, 15]
+    ] as const) {
       for (const pixel of [0, 1, 33, 1023]) {
         for (let c = 0; c < 3; c++) expect(set.images[index * 3072 + pixel * 3 + c]).toBe(pixelValue(record, c, pixel))
       }
@@ -51,7 +54,11 @@ describe('CIFAR-10 archive', () => {
     const progress: number[] = []
     const result = await importCifarArchive(cifar10Archive, home, { onProgress: (p) => progress.push(p.done) })
     expect(result).toMatchObject({ name: 'cifar10', trainCount: 15, testCount: 5, officialMd5: false })
-    expect(result.md5).toBe(createHash('md5').update(await readFile(cifar10Archive)).digest('hex'))
+    expect(result.md5).toBe(
+      createHash('md5')
+        .update(await readFile(cifar10Archive))
+        .digest('hex')
+    )
     expect(progress.at(-1)).toBe((await stat(cifar10Archive)).size)
     expect(await datasetsLeft(home)).toEqual(['cifar10'])
 
@@ -173,8 +180,10 @@ describe('refusals leave nothing behind', () => {
 })
 
 describe('download (served from memory, no network)', () => {
-  const serve = (bytes: Buffer): typeof fetch => async () =>
-    new Response(new Uint8Array(bytes), { status: 200, headers: { 'content-length': String(bytes.length) } })
+  const serve =
+    (bytes: Buffer): typeof fetch =>
+    async () =>
+      new Response(new Uint8Array(bytes), { status: 200, headers: { 'content-length': String(bytes.length) } })
 
   it('downloads, checks the MD5, imports and removes the archive', async () => {
     const bytes = await readFile(cifar10Archive)

@@ -39,7 +39,9 @@ describe('fixmatch-lab data', () => {
 
   it('turns bad input into a CliError naming it', async () => {
     await expect(dataCommand(['download', 'cifar11'])).rejects.toThrow(CliError)
-    await expect(dataCommand(['import', join(work, 'missing.tar.gz'), '--home', work])).rejects.toThrow(/missing\.tar\.gz: cannot read the archive \(no such file\)/)
+    await expect(dataCommand(['import', join(work, 'missing.tar.gz'), '--home', work])).rejects.toThrow(
+      /missing\.tar\.gz: cannot read the archive \(no such file\)/
+    )
     await expect(dataCommand(['import', 'x.tar.gz', '--md5', 'xyz'])).rejects.toThrow(/--md5 must be 32 hex digits/)
     await expect(dataCommand(['frobnicate'])).rejects.toThrow(/unknown action "frobnicate"/)
   })

@@ -32,7 +32,9 @@ async function writeJpeg(path: string, width: number, height: number, color: Col
 }
 
 // Exact colours for PNGs: red channel = class marker, green = image number, blue = x + y.
-const marker = (classIndex: number, n: number): Color => (x, y) => [classIndex * 100, n * 10, x + y]
+const marker =
+  (classIndex: number, n: number): Color =>
+  (x, y) => [classIndex * 100, n * 10, x + y]
 
 async function makeFolder(name: string, perClass = 5): Promise<string> {
   const root = join(work, name)
@@ -89,7 +91,9 @@ describe('image folders', () => {
 
   it('keeps one channel when every image is gray, with PNG and JPEG mixed', async () => {
     const root = join(work, 'gray')
-    const gray = (v: number): Color => (x) => [v + x, v + x, v + x]
+    const gray =
+      (v: number): Color =>
+      (x) => [v + x, v + x, v + x]
     await writePng(join(root, 'a', '1.png'), 4, 4, gray(10), 0)
     await writePng(join(root, 'a', '2.png'), 4, 4, gray(60), 6)
     await writeJpeg(join(root, 'b', '1.jpeg'), 4, 4, gray(120))
@@ -106,7 +110,9 @@ describe('image folders', () => {
     const root = await makeFolder('mixed', 2)
     await writePng(join(root, 'dog', 'big.png'), 16, 12, marker(1, 7))
     // the advice names no option a user does not have: a run config cannot resize a folder's images
-    await expect(loadImageFolder(root)).rejects.toThrow(/big\.png: 16x12 pixels, but .*img0\.png is 8x6; the images of a folder data set must all have one size \(a run config has no setting that resizes them\): bring them to one size first/)
+    await expect(loadImageFolder(root)).rejects.toThrow(
+      /big\.png: 16x12 pixels, but .*img0\.png is 8x6; the images of a folder data set must all have one size \(a run config has no setting that resizes them\): bring them to one size first/
+    )
     const resized = await loadImageFolder(root, { resize: 'nearest', testShare: 0 })
     expect([resized.height, resized.width]).toEqual([6, 8])
     expect(resized.train.count).toBe(5)
@@ -158,7 +164,12 @@ function zeroPng(width: number, height: number): Buffer {
   ihdr[8] = 8 // bit depth
   ihdr[9] = 0 // gray
   const rows = Buffer.alloc(height * (width + 1)) // filter byte 0 and zeros on every row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0))
+  ])
 }
 
 function crc32(bytes: Uint8Array): number {
@@ -232,7 +243,10 @@ describe('links in image folders', () => {
 })
 
 describe('resizeRgb', () => {
-  const image = decodeImage(PNG.sync.write(Object.assign(new PNG({ width: 2, height: 1 }), { data: rgbaImage(2, 1, (x) => (x ? [200, 200, 200] : [0, 0, 0])) })), 'x.png')
+  const image = decodeImage(
+    PNG.sync.write(Object.assign(new PNG({ width: 2, height: 1 }), { data: rgbaImage(2, 1, (x) => (x ? [200, 200, 200] : [0, 0, 0])) })),
+    'x.png'
+  )
 
   it('nearest keeps source values, bilinear interpolates between pixel centres', () => {
     expect(Array.from(resizeRgb(image, 1, 4, 'nearest')).filter((_, i) => i % 3 === 0)).toEqual([0, 0, 200, 200])

@@ -37,7 +37,11 @@ describe('doctor', () => {
 
   it('reads GPUs from nvidia-smi and copes with its absence', async () => {
     expect(await detectGpu(async () => 'NVIDIA A100, 40960 MiB, 535.1\n')).toEqual({ nvidiaSmi: true, gpus: ['NVIDIA A100, 40960 MiB'], driver: '535.1' })
-    expect(await detectGpu(async () => { throw new Error('ENOENT') })).toEqual({ nvidiaSmi: false, gpus: [] })
+    expect(
+      await detectGpu(async () => {
+        throw new Error('ENOENT')
+      })
+    ).toEqual({ nvidiaSmi: false, gpus: [] })
   })
 
   it("asks nvidia-smi without blocking: the service's event loop turns while it answers", async () => {
@@ -59,10 +63,7 @@ describe('doctor', () => {
   })
 
   it('with a GPU but no tfjs-node-gpu and no CUDA, gives the install and library fixes', () => {
-    const advice = adviceFor(
-      { ...base, gpu: { nvidiaSmi: true, gpus: ['NVIDIA T4'] }, cudaLibraries: cudaChecks([]) },
-      'wasm'
-    ).join('\n')
+    const advice = adviceFor({ ...base, gpu: { nvidiaSmi: true, gpus: ['NVIDIA T4'] }, cudaLibraries: cudaChecks([]) }, 'wasm').join('\n')
     expect(advice).toMatch(/npm install @tensorflow\/tfjs-node-gpu@4.22.0/)
     expect(advice).toMatch(/CUDA 11.2 runtime \(libcudart.so.11.0\)/)
     expect(advice).toMatch(/LD_LIBRARY_PATH/)
@@ -91,7 +92,15 @@ const adapter = (over: Partial<WebGpuAdapter> = {}): WebGpuAdapter => ({
   },
   ...over
 })
-const lavapipe = adapter({ vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', driver: 'Mesa 25.0.7', software: true, found: ['high-performance', 'fallback'] })
+const lavapipe = adapter({
+  vendor: 'mesa',
+  architecture: 'software',
+  device: 'llvmpipe',
+  description: 'llvmpipe: Mesa 25.0.7',
+  driver: 'Mesa 25.0.7',
+  software: true,
+  found: ['high-performance', 'fallback']
+})
 const runtimeOk: DawnRuntimeChecks = {
   glibc: '2.36',
   glibcOk: true,
@@ -101,7 +110,12 @@ const runtimeOk: DawnRuntimeChecks = {
   vulkanLoaderBundled: false,
   vulkanDrivers: ['/usr/share/vulkan/icd.d/nvidia_icd.json']
 }
-const answered = (adapters: WebGpuAdapter[], reason?: string): WebGpuProbe => ({ status: 'answered', adapters, ...(reason ? { reason } : {}), dawnMessages: [] })
+const answered = (adapters: WebGpuAdapter[], reason?: string): WebGpuProbe => ({
+  status: 'answered',
+  adapters,
+  ...(reason ? { reason } : {}),
+  dawnMessages: []
+})
 const noAdapter = answered([], 'Dawn found no WebGPU adapter')
 const withWebGpu = (probe: WebGpuProbe, runtime: DawnRuntimeChecks | undefined = runtimeOk, over: Partial<Omit<DoctorReport, 'advice'>> = {}) => ({
   ...base,
@@ -111,9 +125,9 @@ const withWebGpu = (probe: WebGpuProbe, runtime: DawnRuntimeChecks | undefined =
 
 describe('doctor on WebGPU (faked adapter lists)', () => {
   it('a hardware adapter in use: nothing to do, and no CPU or CUDA advice', () => {
-    expect(adviceFor(withWebGpu(answered([adapter()]), runtimeOk, { gpu: { nvidiaSmi: true, gpus: ['NVIDIA H200'] }, cudaLibraries: cudaChecks([]) }), 'webgpu')).toEqual([
-      'The GPU is in use through WebGPU (NVIDIA H200): nothing to do.'
-    ])
+    expect(
+      adviceFor(withWebGpu(answered([adapter()]), runtimeOk, { gpu: { nvidiaSmi: true, gpus: ['NVIDIA H200'] }, cudaLibraries: cudaChecks([]) }), 'webgpu')
+    ).toEqual(['The GPU is in use through WebGPU (NVIDIA H200): nothing to do.'])
   })
 
   it('a hardware adapter while training on wasm: says to use --backend webgpu, not that there is no GPU', () => {
@@ -131,7 +145,9 @@ describe('doctor on WebGPU (faked adapter lists)', () => {
 
   it('Linux without a Vulkan loader: names libvulkan1 / vulkan-loader', () => {
     const advice = adviceFor(withWebGpu(noAdapter, { ...runtimeOk, vulkanLoader: undefined, vulkanDrivers: [] }), 'wasm').join('\n')
-    expect(advice).toMatch(/install the Vulkan loader libvulkan.so.1 \(Debian\/Ubuntu: `apt-get install libvulkan1`; RHEL\/Fedora: `dnf install vulkan-loader`\)/)
+    expect(advice).toMatch(
+      /install the Vulkan loader libvulkan.so.1 \(Debian\/Ubuntu: `apt-get install libvulkan1`; RHEL\/Fedora: `dnf install vulkan-loader`\)/
+    )
   })
 
   it('an NVIDIA GPU with no Vulkan driver registered: the driver and container advice, next to the CUDA advice', () => {
@@ -148,16 +164,25 @@ describe('doctor on WebGPU (faked adapter lists)', () => {
   it('drivers registered but Dawn accepts none: passes on what Dawn said', () => {
     const probe: WebGpuProbe = { ...noAdapter, dawnMessages: ['Vulkan shaderUniform*ArrayDynamicIndexing required'] } as WebGpuProbe
     const advice = adviceFor(withWebGpu(probe, { ...runtimeOk, vulkanDrivers: ['/usr/share/vulkan/icd.d/radeon_icd.json'] }), 'wasm').join('\n')
-    expect(advice).toMatch(/Vulkan drivers are registered \(radeon_icd.json\) but Dawn found no GPU through them \(Dawn said: Vulkan shaderUniform\*ArrayDynamicIndexing required\)/)
+    expect(advice).toMatch(
+      /Vulkan drivers are registered \(radeon_icd.json\) but Dawn found no GPU through them \(Dawn said: Vulkan shaderUniform\*ArrayDynamicIndexing required\)/
+    )
   })
 
   it('too old a glibc or libstdc++ for dawn.node: says which and what to do', () => {
     const advice = adviceFor(
-      withWebGpu(answered([], 'dawn.node does not load: version `GLIBCXX_3.4.30\' not found'), { ...runtimeOk, glibc: '2.31', glibcOk: false, glibcxxOk: false }),
+      withWebGpu(answered([], "dawn.node does not load: version `GLIBCXX_3.4.30' not found"), {
+        ...runtimeOk,
+        glibc: '2.31',
+        glibcOk: false,
+        glibcxxOk: false
+      }),
       'wasm'
     ).join('\n')
     expect(advice).toMatch(/needs glibc 2.34 or newer; this system has 2.31/)
-    expect(advice).toMatch(/libstdc\+\+ with GLIBCXX_3.4.30 \(GCC 12 or newer\); \/usr\/lib\/x86_64-linux-gnu\/libstdc\+\+.so.6 lacks it: put a newer one first in LD_LIBRARY_PATH/)
+    expect(advice).toMatch(
+      /libstdc\+\+ with GLIBCXX_3.4.30 \(GCC 12 or newer\); \/usr\/lib\/x86_64-linux-gnu\/libstdc\+\+.so.6 lacks it: put a newer one first in LD_LIBRARY_PATH/
+    )
     // the Vulkan advice would be beside the point while dawn.node cannot load
     expect(advice).not.toMatch(/Vulkan driver/)
   })
@@ -169,7 +194,12 @@ describe('doctor on WebGPU (faked adapter lists)', () => {
   })
 
   it('a probe that hung is reported as such', () => {
-    const probe: WebGpuProbe = { status: 'timed-out', adapters: [], reason: 'the WebGPU probe did not answer within 20 s (a GPU driver may be hung)', dawnMessages: [] }
+    const probe: WebGpuProbe = {
+      status: 'timed-out',
+      adapters: [],
+      reason: 'the WebGPU probe did not answer within 20 s (a GPU driver may be hung)',
+      dawnMessages: []
+    }
     expect(adviceFor(withWebGpu(probe), 'wasm').join('\n')).toMatch(/WebGPU: the WebGPU probe did not answer within 20 s/)
   })
 })
@@ -183,10 +213,13 @@ describe('what dawn.node needs from Linux', () => {
     expect(dawnRuntimeChecks({ LD_LIBRARY_PATH: old }, '2.36')).toMatchObject({ libstdcxx: path.join(old, 'libstdc++.so.6'), glibcxxOk: false })
     const recent = folder()
     writeFileSync(path.join(recent, 'libstdc++.so.6'), 'ELF... GLIBCXX_3.4.29\0GLIBCXX_3.4.30\0')
-    expect(dawnRuntimeChecks({ LD_LIBRARY_PATH: `${recent}:${old}` }, '2.36')).toMatchObject({ libstdcxx: path.join(recent, 'libstdc++.so.6'), glibcxxOk: true })
+    expect(dawnRuntimeChecks({ LD_LIBRARY_PATH: `${recent}:${old}` }, '2.36')).toMatchObject({
+      libstdcxx: path.join(recent, 'libstdc++.so.6'),
+      glibcxxOk: true
+    })
   })
 
-  it('tells the worker bundle\'s own Vulkan loader from the system\'s', () => {
+  it("tells the worker bundle's own Vulkan loader from the system's", () => {
     const bundle = folder()
     mkdirSync(path.join(bundle, 'lib', 'vulkan'), { recursive: true })
     writeFileSync(path.join(bundle, 'lib', 'vulkan', 'libvulkan.so.1'), '')
@@ -206,7 +239,9 @@ describe('what dawn.node needs from Linux', () => {
   it('lists the Vulkan drivers the loader would read: VK_DRIVER_FILES, else the ICD folders', () => {
     const icd = folder()
     writeFileSync(path.join(icd, 'nvidia_icd.json'), '{}')
-    expect(vulkanDriverFiles({ VK_DRIVER_FILES: `${path.join(icd, 'nvidia_icd.json')}:${path.join(icd, 'gone.json')}` })).toEqual([path.join(icd, 'nvidia_icd.json')])
+    expect(vulkanDriverFiles({ VK_DRIVER_FILES: `${path.join(icd, 'nvidia_icd.json')}:${path.join(icd, 'gone.json')}` })).toEqual([
+      path.join(icd, 'nvidia_icd.json')
+    ])
     const data = folder()
     mkdirSync(path.join(data, 'vulkan', 'icd.d'), { recursive: true })
     writeFileSync(path.join(data, 'vulkan', 'icd.d', 'lvp_icd.json'), '{}')
@@ -224,7 +259,9 @@ describe('the WebGPU probe (a child process with a time limit)', () => {
   it('reads the listing from the last stdout line and keeps what Dawn printed, less its noise', async () => {
     const listing = JSON.stringify({ adapters: [lavapipe] })
     const probe = await probeWebGpu(
-      node(`console.error('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.'); console.error('Vulkan: something Dawn said'); console.log('chatter'); console.log(${JSON.stringify(listing)})`)
+      node(
+        `console.error('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.'); console.error('Vulkan: something Dawn said'); console.log('chatter'); console.log(${JSON.stringify(listing)})`
+      )
     )
     expect(probe).toEqual({ status: 'answered', adapters: [lavapipe], dawnMessages: ['Vulkan: something Dawn said'] })
   })

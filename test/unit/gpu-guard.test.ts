@@ -41,7 +41,10 @@ describe('WebGPU limit check', () => {
     const model = createModel({ architecture: 'small-cnn', numClasses: 10, inputShape: [28, 28, 1] }, new Rng(0))
     const info = await tf.profile(() => {
       tf.tidy(() => {
-        tf.variableGrads(() => crossEntropy(model.apply(tf.zeros([12, 28, 28, 1]) as tf.Tensor4D, false), tf.zeros([12], 'int32') as tf.Tensor1D), [...model.params.values()])
+        tf.variableGrads(
+          () => crossEntropy(model.apply(tf.zeros([12, 28, 28, 1]) as tf.Tensor4D, false), tf.zeros([12], 'int32') as tf.Tensor1D),
+          [...model.params.values()]
+        )
       })
       return []
     })
@@ -52,7 +55,8 @@ describe('WebGPU limit check', () => {
 
   it('refuses batchSize and mu over the binding limit, naming both and the limit; accepts what fits', async () => {
     const config = resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 64, mu: 7, evalBatchSize: 16 })
-    const perImage = ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
+    const perImage =
+      ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
     const small = adapter(perImage * 100)
     await expect(checkGpuMemory(config, [28, 28, 1], 10, small, largestForward(config))).rejects.toThrow(
       /batchSize 64 with mu 7 \(variant O, 960 images in one forward\), but the adapter's maxStorageBufferBindingSize is [\d.]+ MiB: at most about 10\d images fit in one forward; lower batchSize or mu/
@@ -63,7 +67,10 @@ describe('WebGPU limit check', () => {
 
   it('names evalBatchSize when the evaluation batch is the largest forward', async () => {
     const config = resolveConfig({ dataset: 'mnist', model: 'small-cnn', batchSize: 4, mu: 2, evalBatchSize: 1000 })
-    const perImage = ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
-    await expect(checkGpuMemory(config, [28, 28, 1], 10, adapter(perImage * 100), largestForward(config))).rejects.toThrow(/evalBatchSize 1000, .*lower evalBatchSize/)
+    const perImage =
+      ((await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 200)) - (await largestStepTensorBytes('small-cnn', 10, [28, 28, 1], 100))) / 100
+    await expect(checkGpuMemory(config, [28, 28, 1], 10, adapter(perImage * 100), largestForward(config))).rejects.toThrow(
+      /evalBatchSize 1000, .*lower evalBatchSize/
+    )
   })
 })

@@ -71,8 +71,16 @@ describe('loss behaviour', () => {
     const one = tf.randomNormal([1, 5], 0, 1, 'float32', 3) as tf.Tensor2D
     expect(simclrPairwise(one, one, 0.1, 'seed').dataSync()[0]).toBe(0)
     // row i>0 targets strong row i-1, row 0 its own: weak rows built to match those targets
-    const weak = tf.tensor2d([[1, 0, 0], [1, 0, 0], [0, 0, 1]])
-    const shifted = tf.tensor2d([[1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    const weak = tf.tensor2d([
+      [1, 0, 0],
+      [1, 0, 0],
+      [0, 0, 1]
+    ])
+    const shifted = tf.tensor2d([
+      [1, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0]
+    ])
     expect(simclrPairwise(weak, shifted, 0.1, 'seed').dataSync()[0]).toBeLessThan(simclrPairwise(weak, shifted, 0.1, 'positive').dataSync()[0])
     const w4 = tf.randomNormal([4, 5], 0, 1, 'float32', 5) as tf.Tensor2D
     // identical views: the positive form is small, the seed form is not
@@ -84,7 +92,9 @@ describe('loss behaviour', () => {
     tf.tidy(() => {
       const w = tf.randomNormal([6, 4]) as tf.Tensor2D
       const s = tf.randomNormal([6, 4]) as tf.Tensor2D
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.add(fixmatchConsistency(a as tf.Tensor2D, b as tf.Tensor2D, 0.5).loss, simclrPairwise(a as tf.Tensor2D, b as tf.Tensor2D, 0.1, 'seed')))([w, s])
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.add(fixmatchConsistency(a as tf.Tensor2D, b as tf.Tensor2D, 0.5).loss, simclrPairwise(a as tf.Tensor2D, b as tf.Tensor2D, 0.1, 'seed'))
+      )([w, s])
     })
     expect(tf.memory().numTensors).toBe(before)
   })

@@ -45,8 +45,22 @@ describe('method registry', () => {
   it('keeps the schema order and so every stored config hash and checkpoint check', () => {
     // canonicalConfig hashes the keys in schema order: the method keys sit where they always were
     // a new method's keys go after the older methods' ones
-    expect(Object.keys(CONFIG_SCHEMA).slice(9, 20)).toEqual(['batchSize', 'mu', 'threshold', 'lambdaU', 'temperature', 'threshWarmup', 'emaP', 'entLossRatio', 'randAugmentN', 'randAugmentM', 'lr'])
-    expect(canonicalConfig(defaultConfig())).toContain('"mu":2,"threshold":0.95,"lambdaU":1,"temperature":0.1,"threshWarmup":true,"emaP":0.999,"entLossRatio":0.001,"randAugmentN":2')
+    expect(Object.keys(CONFIG_SCHEMA).slice(9, 20)).toEqual([
+      'batchSize',
+      'mu',
+      'threshold',
+      'lambdaU',
+      'temperature',
+      'threshWarmup',
+      'emaP',
+      'entLossRatio',
+      'randAugmentN',
+      'randAugmentM',
+      'lr'
+    ])
+    expect(canonicalConfig(defaultConfig())).toContain(
+      '"mu":2,"threshold":0.95,"lambdaU":1,"temperature":0.1,"threshWarmup":true,"emaP":0.999,"entLossRatio":0.001,"randAugmentN":2'
+    )
   })
 
   it("states each method's loss, with L's contrastive term unweighted and U's scaled by lambdaU", () => {

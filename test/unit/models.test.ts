@@ -94,7 +94,12 @@ describe('batch norm', () => {
     const y = batchNorm(x, layer, true)
     const ys = (await y.data()) as Float32Array
     const n = 18
-    const [w, b, rm, rv] = [[1.5, -0.5], [0.25, 1], [0.3, -0.2], [2, 0.5]]
+    const [w, b, rm, rv] = [
+      [1.5, -0.5],
+      [0.25, 1],
+      [0.3, -0.2],
+      [2, 0.5]
+    ]
     const runMean = await layer.runningMean.data()
     const runVar = await layer.runningVar.data()
     for (let c = 0; c < 2; c++) {
@@ -221,9 +226,7 @@ describe('gradients (cpu)', () => {
     const labels = tf.oneHot(tf.tensor1d([3, 9], 'int32'), 10)
     const runningBefore = await snapshot(model.buffers)
     const before = tf.memory().numTensors
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true)) as tf.Scalar, [
-      ...model.params.values()
-    ])
+    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, true)) as tf.Scalar, [...model.params.values()])
     const withoutGradient = model.parametersWithoutGradient()
     expect(withoutGradient).toEqual(['block2.0.bn1.weight', 'block2.0.bn1.bias', 'block3.0.bn1.weight', 'block3.0.bn1.bias'])
     for (const [name, variable] of model.params) {
@@ -292,7 +295,10 @@ describe('state dict', () => {
 
 describe('small CNN', () => {
   it('takes MNIST and CIFAR shapes', () => {
-    for (const [h, w, c] of [[28, 28, 1], [32, 32, 3]] as const) {
+    for (const [h, w, c] of [
+      [28, 28, 1],
+      [32, 32, 3]
+    ] as const) {
       const model = createModel({ architecture: 'small-cnn', numClasses: 10, inputShape: [h, w, c] }, new Rng(1))
       const x = randomImages([3, h, w, c])
       const logits = tf.tidy(() => model.apply(x, false))

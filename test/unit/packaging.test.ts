@@ -39,13 +39,20 @@ function packaged(platform: 'linux' | 'win' | 'mac', arch: string): { shipped: s
   const packager = { config, debugLogger: { isEnabled: false } }
   const copy = getNodeModuleFileMatcher(root, '/app', expand, platformOptions, packager).createFilter()
   const shipped = dawnFiles.filter((rel) => copy(path.join(root, rel), asStat(rel)))
-  const unpack = getFileMatchers(config, 'asarUnpack', '/app', { macroExpander: expand, customBuildOptions: platformOptions, globalOutDir: path.join(root, 'dist'), defaultSrc: root })![0].createFilter()
+  const unpack = getFileMatchers(config, 'asarUnpack', '/app', {
+    macroExpander: expand,
+    customBuildOptions: platformOptions,
+    globalOutDir: path.join(root, 'dist'),
+    defaultSrc: root
+  })![0].createFilter()
   return { shipped, unpacked: shipped.filter((rel) => unpack(path.join(root, rel), asStat(rel))) }
 }
 
 describe('electron-builder.yml and the webgpu package', () => {
   it('webgpu carries a dawn.node for each platform (what the filters below choose from)', () => {
-    expect(dawnFiles).toEqual(expect.arrayContaining(['linux-x64', 'linux-arm64', 'darwin-universal', 'win32-x64', 'win32-arm64'].map((d) => `node_modules/webgpu/dist/${d}/dawn.node`)))
+    expect(dawnFiles).toEqual(
+      expect.arrayContaining(['linux-x64', 'linux-arm64', 'darwin-universal', 'win32-x64', 'win32-arm64'].map((d) => `node_modules/webgpu/dist/${d}/dawn.node`))
+    )
   })
 
   it.each([
@@ -66,7 +73,12 @@ describe('electron-builder.yml and the webgpu package', () => {
 /** The files electron-builder puts in the app (its `files` list), of these. */
 function appFiles(candidates: string[]): string[] {
   const expand = (pattern: string) => expandMacro(pattern, 'x64', { productName: 'FixMatch Lab', sanitizedProductName: 'FixMatch Lab' })
-  const copy = getFileMatchers(config, 'files', '/app', { macroExpander: expand, customBuildOptions: config.linux ?? {}, globalOutDir: path.join(root, 'dist'), defaultSrc: root })![0].createFilter()
+  const copy = getFileMatchers(config, 'files', '/app', {
+    macroExpander: expand,
+    customBuildOptions: config.linux ?? {},
+    globalOutDir: path.join(root, 'dist'),
+    defaultSrc: root
+  })![0].createFilter()
   return candidates.filter((rel) => copy(path.join(root, rel), { isDirectory: () => false }))
 }
 
@@ -74,7 +86,12 @@ describe('the service host in the package', () => {
   it('ships out/main/service-host.js beside the main and trainer entries, and unpacks better-sqlite3 (which the host loads)', () => {
     const entries = ['out/main/index.js', 'out/main/service-host.js', 'out/main/trainer-process.js', 'out/preload/index.cjs']
     expect(appFiles([...entries, 'out/main/service-host.js.map'])).toEqual(entries)
-    const unpack = getFileMatchers(config, 'asarUnpack', '/app', { macroExpander: (p: string) => p, customBuildOptions: {}, globalOutDir: path.join(root, 'dist'), defaultSrc: root })![0].createFilter()
+    const unpack = getFileMatchers(config, 'asarUnpack', '/app', {
+      macroExpander: (p: string) => p,
+      customBuildOptions: {},
+      globalOutDir: path.join(root, 'dist'),
+      defaultSrc: root
+    })![0].createFilter()
     const addon = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'
     expect(unpack(path.join(root, addon), asStat(addon))).toBe(true)
   })
@@ -99,9 +116,14 @@ function newestSource(): number {
 function builtMain(): { main: string; remove(): void } {
   const out = path.join(root, 'out/main')
   const index = path.join(out, 'index.js')
-  if (fs.existsSync(index) && fs.existsSync(path.join(out, 'service-host.js')) && fs.statSync(index).mtimeMs > newestSource()) return { main: out, remove: () => {} }
+  if (fs.existsSync(index) && fs.existsSync(path.join(out, 'service-host.js')) && fs.statSync(index).mtimeMs > newestSource())
+    return { main: out, remove: () => {} }
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fml-build-'))
-  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'error'], { cwd: root, stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'error'],
+    { cwd: root, stdio: 'inherit' }
+  )
   return { main: path.join(outDir, 'main'), remove: () => fs.rmSync(outDir, { recursive: true, force: true }) }
 }
 

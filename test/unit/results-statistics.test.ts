@@ -91,7 +91,17 @@ describe('paired comparison of two variants', () => {
 
   it('pairs by seed on the same split and says whether the interval excludes 0', () => {
     // U - O per seed: 2, 3, 2; seed 4 of U has no O partner, seed 5's O trained on another split
-    const runs = [run('O', 1, 80), run('O', 2, 82), run('O', 3, 84), run('U', 3, 86), run('U', 1, 82), run('U', 2, 85), run('U', 4, 99), run('O', 5, 10, 'split-b'), run('U', 5, 90)]
+    const runs = [
+      run('O', 1, 80),
+      run('O', 2, 82),
+      run('O', 3, 84),
+      run('U', 3, 86),
+      run('U', 1, 82),
+      run('U', 2, 85),
+      run('U', 4, 99),
+      run('O', 5, 10, 'split-b'),
+      run('U', 5, 90)
+    ]
     const comparison = pairedComparison(runs, 'O', 'U', 'final')
     expect(comparison.seeds).toEqual([1, 2, 3])
     expect(comparison.differences).toEqual([2, 3, 2])
@@ -100,7 +110,12 @@ describe('paired comparison of two variants', () => {
   })
 
   it('uses the statistic asked for, and finds no clear difference when the interval holds 0', () => {
-    const runs = [run('O', 1, 80), run('O', 2, 80), { ...run('U', 1, 0), results: { final: 81, best: 80, medianLast20: { value: 79, n: 20 } } }, run('U', 2, 83)]
+    const runs = [
+      run('O', 1, 80),
+      run('O', 2, 80),
+      { ...run('U', 1, 0), results: { final: 81, best: 80, medianLast20: { value: 79, n: 20 } } },
+      run('U', 2, 83)
+    ]
     // best: U - O = (80 - 81, 84 - 81) = (-1, 3): mean 1, sd 2 sqrt(2), half-width 12.706 * 2 = 25.41
     const best = pairedComparison(runs, 'O', 'U', 'best')
     expect(best.differences).toEqual([-1, 3])

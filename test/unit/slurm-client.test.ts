@@ -69,7 +69,14 @@ describe('submitting a job', () => {
     const dir = tempDir()
     const { run, calls } = scriptedRunner({ sbatch: ok('42\n') })
     const jobId = await new SlurmClient(run).submit(
-      request(dir, { partition: 'gpu', gres: 'gpu:a100:1', timeLimit: '1-02:00:00', account: 'lab7', extraLines: ['--mem=16G', '#SBATCH --qos=high'], checkpointLeadSeconds: 300 })
+      request(dir, {
+        partition: 'gpu',
+        gres: 'gpu:a100:1',
+        timeLimit: '1-02:00:00',
+        account: 'lab7',
+        extraLines: ['--mem=16G', '#SBATCH --qos=high'],
+        checkpointLeadSeconds: 300
+      })
     )
     expect(jobId).toBe('42')
     expect(calls).toEqual([
@@ -102,14 +109,18 @@ describe('submitting a job', () => {
     expect(args).not.toContain('--requeue')
   })
 
-  it("takes the id from --parsable's \"<id>;<cluster>\"", async () => {
+  it('takes the id from --parsable\'s "<id>;<cluster>"', async () => {
     const { run } = scriptedRunner({ sbatch: ok('7;cluster-a\n') })
     expect(await new SlurmClient(run).submit(request(tempDir()))).toBe('7')
   })
 
   it("rejects with sbatch's own words when it refuses the job", async () => {
     const { run } = scriptedRunner({
-      sbatch: { code: 1, stdout: '', stderr: 'sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified\n' }
+      sbatch: {
+        code: 1,
+        stdout: '',
+        stderr: 'sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified\n'
+      }
     })
     await expect(new SlurmClient(run).submit(request(tempDir(), { partition: 'nope' }))).rejects.toThrow(
       'sbatch refused the job: invalid partition specified: nope; Batch job submission failed: Invalid partition name specified'
@@ -145,7 +156,8 @@ describe("a job's options", () => {
   })
 
   it('accepts the time formats sbatch takes', () => {
-    for (const time of ['30', '30:00', '12:00:00', '2-0', '2-12', '2-12:30', '2-12:30:00', 'UNLIMITED']) expect(parseJobOptions({ timeLimit: time }).timeLimit).toBe(time)
+    for (const time of ['30', '30:00', '12:00:00', '2-0', '2-12', '2-12:30', '2-12:30:00', 'UNLIMITED'])
+      expect(parseJobOptions({ timeLimit: time }).timeLimit).toBe(time)
   })
 
   it('extra lines must go under the #! line', () => {
@@ -158,14 +170,30 @@ describe("a job's state", () => {
   it('reads scontrol show job: state, node, reason, and the exit code once ended', async () => {
     expect(parseScontrolJob(SCONTROL_RUNNING)).toEqual({ jobId: '12', state: 'RUNNING', nodes: 'vm', reason: 'None', ended: false })
     expect(parseScontrolJob(SCONTROL_PENDING)).toEqual({ jobId: '13', state: 'PENDING', nodes: '', reason: 'Priority', ended: false })
-    expect(parseScontrolJob(SCONTROL_CANCELLED)).toEqual({ jobId: '12', state: 'CANCELLED', nodes: 'vm', reason: 'None', ended: true, exitCode: 0, exitSignal: 15 })
+    expect(parseScontrolJob(SCONTROL_CANCELLED)).toEqual({
+      jobId: '12',
+      state: 'CANCELLED',
+      nodes: 'vm',
+      reason: 'None',
+      ended: true,
+      exitCode: 0,
+      exitSignal: 15
+    })
     expect(() => parseScontrolJob('No jobs in the system')).toThrow('scontrol printed no job state')
   })
 
   it('falls back to sacct once the controller has forgotten the job, and says UNKNOWN where there is no accounting', async () => {
     const forgotten: CommandResult = { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified\n' }
     const withAccounting = scriptedRunner({ scontrol: forgotten, sacct: ok('12|TIMEOUT|0:0|gpu-node-4|None\n') })
-    expect(await new SlurmClient(withAccounting.run).state('12')).toEqual({ jobId: '12', state: 'TIMEOUT', nodes: 'gpu-node-4', reason: 'None', ended: true, exitCode: 0, exitSignal: 0 })
+    expect(await new SlurmClient(withAccounting.run).state('12')).toEqual({
+      jobId: '12',
+      state: 'TIMEOUT',
+      nodes: 'gpu-node-4',
+      reason: 'None',
+      ended: true,
+      exitCode: 0,
+      exitSignal: 0
+    })
 
     const noAccounting = scriptedRunner({ scontrol: [forgotten, forgotten], sacct: { code: 1, stdout: '', stderr: 'Slurm accounting storage is disabled\n' } })
     const client = new SlurmClient(noAccounting.run)
@@ -176,11 +204,15 @@ describe("a job's state", () => {
   })
 
   it('reports a controller that does not answer as an error, not as a job that ended', async () => {
-    const { run } = scriptedRunner({ scontrol: { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n' } })
-    await expect(new SlurmClient(run).state('12')).rejects.toThrow('scontrol could not read job 12: slurm_load_jobs error: Unable to contact slurm controller (connect failure)')
+    const { run } = scriptedRunner({
+      scontrol: { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n' }
+    })
+    await expect(new SlurmClient(run).state('12')).rejects.toThrow(
+      'scontrol could not read job 12: slurm_load_jobs error: Unable to contact slurm controller (connect failure)'
+    )
   })
 
-  it("reads sacct's \"CANCELLED by <uid>\" and squeue's lines", () => {
+  it('reads sacct\'s "CANCELLED by <uid>" and squeue\'s lines', () => {
     expect(parseSacct('9|CANCELLED by 0|0:15|vm|None\n', '9')).toMatchObject({ state: 'CANCELLED', ended: true, exitSignal: 15 })
     expect(parseSacct('', '9')).toBeUndefined()
     expect(parseSqueue('4|RUNNING|vm|None\n5|PENDING||Resources\n')).toEqual([
@@ -190,7 +222,9 @@ describe("a job's state", () => {
   })
 
   it('lists the jobs still queued or running with squeue; a forgotten single job is no error', async () => {
-    const { run, calls } = scriptedRunner({ squeue: [ok('4|RUNNING|vm|None\n'), { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified\n' }] })
+    const { run, calls } = scriptedRunner({
+      squeue: [ok('4|RUNNING|vm|None\n'), { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Invalid job id specified\n' }]
+    })
     const client = new SlurmClient(run)
     expect((await client.queued(['4', '5'])).map((j) => j.jobId)).toEqual(['4'])
     expect(calls[0]!.args).toEqual(['-h', '-o', '%i|%T|%N|%r', '-j', '4,5'])
@@ -210,7 +244,11 @@ describe('whether the client commands are there', () => {
   it('names the missing ones', () => {
     const dir = tempDir()
     for (const command of ['sbatch', 'squeue']) fs.writeFileSync(path.join(dir, command), '#!/bin/sh\n', { mode: 0o755 })
-    expect(slurmCommands(dir)).toEqual({ available: false, missing: ['scontrol', 'scancel'], reason: "Slurm's client commands are missing here (scontrol, scancel not on PATH)" })
+    expect(slurmCommands(dir)).toEqual({
+      available: false,
+      missing: ['scontrol', 'scancel'],
+      reason: "Slurm's client commands are missing here (scontrol, scancel not on PATH)"
+    })
     for (const command of ['scontrol', 'scancel']) fs.writeFileSync(path.join(dir, command), '#!/bin/sh\n', { mode: 0o755 })
     expect(slurmCommands(dir)).toEqual({ available: true, missing: [] })
   })
@@ -233,7 +271,14 @@ describe('polling a job', () => {
       state: async (jobId: string) => {
         lookedAt.push(Date.now())
         const state = states.shift()!
-        return { jobId, state, nodes: state === 'PENDING' ? '' : 'vm', reason: 'None', ended: state === 'COMPLETED', ...(state === 'COMPLETED' ? { exitCode: 0, exitSignal: 0 } : {}) }
+        return {
+          jobId,
+          state,
+          nodes: state === 'PENDING' ? '' : 'vm',
+          reason: 'None',
+          ended: state === 'COMPLETED',
+          ...(state === 'COMPLETED' ? { exitCode: 0, exitSignal: 0 } : {})
+        }
       }
     }
     const seen: string[] = []

@@ -60,13 +60,27 @@ class FakeSlurm implements SlurmJobs {
 }
 
 function launcherWith(slurm: FakeSlurm): SlurmTrainerLauncher {
-  const launcher = slurmTrainerLauncher({ listenHost: '127.0.0.1', connectHost: '127.0.0.1', client: slurm, poll: { minMs: 10, maxMs: 50, factor: 2 }, trainerCommand: ['node', 'trainer.js'] })
+  const launcher = slurmTrainerLauncher({
+    listenHost: '127.0.0.1',
+    connectHost: '127.0.0.1',
+    client: slurm,
+    poll: { minMs: 10, maxMs: 50, factor: 2 },
+    trainerCommand: ['node', 'trainer.js']
+  })
   cleanups.push(() => launcher.close())
   return launcher
 }
 
 function startMessage(homeDir: string, runId = 5): StartMessage {
-  return { type: 'start', runId, config: resolveConfig({}), homeDir, checkpointDir: path.join(homeDir, 'checkpoints', String(runId)), resumeCandidates: [], heartbeatMs: 500 }
+  return {
+    type: 'start',
+    runId,
+    config: resolveConfig({}),
+    homeDir,
+    checkpointDir: path.join(homeDir, 'checkpoints', String(runId)),
+    resumeCandidates: [],
+    heartbeatMs: 500
+  }
 }
 
 /** A stand-in trainer: connects, says hello, and collects what the service sends. */
@@ -162,7 +176,10 @@ describe('the slurm launcher, with a fake Slurm', () => {
     handle.onExit((code, signal) => events.push({ exit: [code, signal] }))
     handle.send(startMessage(tempHome()))
     await until(() => events.length === 2, 'the failure')
-    expect(events).toEqual([{ type: 'failed', message: 'sbatch refused the job: invalid partition specified: nope', diskFull: false, resumable: false }, { exit: [null, null] }])
+    expect(events).toEqual([
+      { type: 'failed', message: 'sbatch refused the job: invalid partition specified: nope', diskFull: false, resumable: false },
+      { exit: [null, null] }
+    ])
   })
 
   it('a pause before the trainer connected cancels the pending job and reports paused; a stop cancels it', async () => {
@@ -227,7 +244,10 @@ describe("the trainer's end of the socket", () => {
     channel.onEndRequested((why) => endWhy.push(why))
     await channel.send({ type: 'heartbeat', step: 1, trainSeconds: 0 })
     await until(() => lines.length === 2, 'hello and the heartbeat')
-    expect(lines).toEqual([{ hello: token, jobId: '77' }, { type: 'heartbeat', step: 1, trainSeconds: 0 }])
+    expect(lines).toEqual([
+      { hello: token, jobId: '77' },
+      { type: 'heartbeat', step: 1, trainSeconds: 0 }
+    ])
     await writeJsonLine(serverSide, { type: 'stop' })
     await until(() => received.length === 1, 'the stop')
     expect(received).toEqual([{ type: 'stop' }])
@@ -256,8 +276,12 @@ describe("the trainer's end of the socket", () => {
   it('a connect file that is missing or wrong: the error names the variable and the file', () => {
     const dir = tempHome()
     const file = path.join(dir, 'connect.json')
-    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(`${CONNECT_FILE_ENV}: cannot read the service's connect file ${file}`)
+    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(
+      `${CONNECT_FILE_ENV}: cannot read the service's connect file ${file}`
+    )
     fs.writeFileSync(file, JSON.stringify({ host: 'h', port: 1, token: 'short' }))
-    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(`${CONNECT_FILE_ENV}: ${file} is not a connect file (token:`)
+    expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(
+      `${CONNECT_FILE_ENV}: ${file} is not a connect file (token:`
+    )
   })
 })

@@ -187,7 +187,9 @@ describe('file system errors are named', () => {
       throw Object.assign(new Error("EROFS: read-only file system, rename '/x'"), { code: 'EROFS' })
     })
     expect(() => publishService(home, { url: 'http://127.0.0.1:1', token: 't', mode: 'serve' })).toThrow(
-      new RegExp(`could not publish this service's address in ${path.join(home, 'service.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is on a read-only file system`)
+      new RegExp(
+        `could not publish this service's address in ${path.join(home, 'service.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is on a read-only file system`
+      )
     )
     expect(fs.readdirSync(home)).toEqual([])
   })

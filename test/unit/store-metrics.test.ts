@@ -68,9 +68,12 @@ describe('metric batches and the run summary', () => {
   it('refuses a malformed batch whole, naming the point and field', () => {
     const store = open(tempHome())
     const run = store.queue.enqueue({ config: {} })
-    expect(() => store.metrics.append(run.id, [{ step: 1, name: 'loss', value: 1 }, { step: -1, name: 'loss', value: 2 }])).toThrow(
-      /points\[1\]\.step/
-    )
+    expect(() =>
+      store.metrics.append(run.id, [
+        { step: 1, name: 'loss', value: 1 },
+        { step: -1, name: 'loss', value: 2 }
+      ])
+    ).toThrow(/points\[1\]\.step/)
     expect(() => store.metrics.append(run.id, [{ step: 1, name: '', value: 1 }])).toThrow(StoreInputError)
     expect(() => store.metrics.append(999, [{ step: 1, name: 'loss', value: 1 }])).toThrow('no run with id 999')
     expect(store.metrics.summary(run.id)).toEqual({})
@@ -184,7 +187,10 @@ describe('a full disk', () => {
   it('SQLITE_FULL surfaces as StoreFullError; the batch rolls back and earlier data is intact', () => {
     const store = open(tempHome())
     const run = store.queue.enqueue({ config: {} })
-    store.metrics.append(run.id, Array.from({ length: 50 }, (_, i) => ({ step: i, name: 'loss', value: i })))
+    store.metrics.append(
+      run.id,
+      Array.from({ length: 50 }, (_, i) => ({ step: i, name: 'loss', value: i }))
+    )
     const before = store.metrics.summary(run.id)
     const db = connectionOf(store)
     const pages = Number(db.pragma('page_count', { simple: true }))

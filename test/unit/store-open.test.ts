@@ -108,7 +108,10 @@ describe('damaged or foreign files', () => {
     const store = open(home)
     const run = store.queue.enqueue({ config: {} })
     // enough rows that the metrics table is a tree of many pages
-    store.metrics.append(run.id, Array.from({ length: 5000 }, (_, i) => ({ step: i, name: i % 2 ? 'loss' : 'eval/top1', value: i, wallTime: 1 })))
+    store.metrics.append(
+      run.id,
+      Array.from({ length: 5000 }, (_, i) => ({ step: i, name: i % 2 ? 'loss' : 'eval/top1', value: i, wallTime: 1 }))
+    )
     store.close()
     const db = raw(home)
     const pageSize = Number(db.pragma('page_size', { simple: true }))

@@ -59,7 +59,14 @@ describe('listing runs', () => {
     const store = open(tempHome())
     const run = store.queue.enqueue({ config: {} })
     store.queue.setStatus(run.id, 'running')
-    store.runs.setStartInfo(run.id, { splitHash: 'abc123', backend: 'wasm', device: 'cpu x2', appVersion: '0.1.0', libraryVersions: { tfjs: '4.22.0' }, os: 'linux' })
+    store.runs.setStartInfo(run.id, {
+      splitHash: 'abc123',
+      backend: 'wasm',
+      device: 'cpu x2',
+      appVersion: '0.1.0',
+      libraryVersions: { tfjs: '4.22.0' },
+      os: 'linux'
+    })
     store.runs.heartbeat(run.id, { step: 30, trainSeconds: 4.5 })
     expect(store.runs.require(run.id)).toMatchObject({ splitHash: 'abc123', backend: 'wasm', libraryVersions: { tfjs: '4.22.0' }, step: 30, trainSeconds: 4.5 })
     expect(() => store.runs.heartbeat(run.id, { step: -1, trainSeconds: 0 })).toThrow(/step/)
@@ -105,7 +112,13 @@ describe('checkpoints', () => {
     const write = (step: number, content: string) => {
       const file = path.join(home, `ckpt-${step}.bin`)
       fs.writeFileSync(file, content)
-      return store.checkpoints.add({ runId: run.id, step, path: file, bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') })
+      return store.checkpoints.add({
+        runId: run.id,
+        step,
+        path: file,
+        bytes: Buffer.byteLength(content),
+        sha256: createHash('sha256').update(content).digest('hex')
+      })
     }
     write(100, 'one hundred')
     const at200 = write(200, 'two hundred')

@@ -60,8 +60,16 @@ describe('run results from the eval/top1 series', () => {
     const values = Array.from({ length: 30 }, (_, i) => (i * 7) % 30)
     const insert = db.prepare('INSERT INTO metrics (run_id, name_id, step, value, wall_time) VALUES (?, ?, ?, ?, 0)')
     values.forEach((value, i) => insert.run(run.id, nameId, i * 50, value))
-    db.prepare('INSERT INTO run_summary (run_id, name_id, last, last_step, best, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(run.id, nameId, values[29], 29 * 50, Math.max(...values), Math.min(...values), Math.max(...values), values.length)
+    db.prepare('INSERT INTO run_summary (run_id, name_id, last, last_step, best, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      run.id,
+      nameId,
+      values[29],
+      29 * 50,
+      Math.max(...values),
+      Math.min(...values),
+      Math.max(...values),
+      values.length
+    )
     db.close()
     const reopened = open(home)
     // the last 20 (i = 10..29) sorted: 1 2 4 6 8 9 10 11 13 15 | 16 17 18 20 22 23 24 25 27 29; the last is 203 % 30 = 23

@@ -15,7 +15,12 @@ import { Rng } from '../../src/shared/rng.ts'
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
 type Backend = 'cpu' | 'wasm'
 
-const EXPLICIT: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]]
+const EXPLICIT: Pad = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0]
+]
 
 /** Uniform values in [-1, 1) from a seeded generator, identical on every backend. */
 function randomValues(size: number, seed: number): Float32Array {
@@ -24,7 +29,13 @@ function randomValues(size: number, seed: number): Float32Array {
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed), shape)
+  return tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed
+    ),
+    shape
+  )
 }
 
 /** Runs `compute` on each backend and returns its outputs as plain arrays. */
@@ -88,7 +99,10 @@ describe('conv2d gradients on wasm match cpu', () => {
       const w = randomTensor([kernel, kernel, 3, 5], 2) as tf.Tensor4D
       const y = tf.conv2d(x, w, stride, pad as 'same')
       const weights = randomTensor(y.shape, 3)
-      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad as 'same'), weights)))([x, w])
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad as 'same'), weights)))([
+        x,
+        w
+      ])
       return [dx, dw]
     })
     expectClose('Conv2DBackpropInput + Conv2DBackpropFilter', results)
@@ -102,18 +116,45 @@ describe('conv2d gradients on wasm match cpu', () => {
     // filter gradient then misses a row.)
     { name: '5x5, stride 2, numeric pad 2, rounding down', shape: [3, 10, 9, 4], filter: [5, 5, 4, 2], stride: 2, pad: 2, rounding: 'floor' },
     { name: '3x3, stride [2, 1], same', shape: [2, 9, 10, 3], filter: [3, 3, 3, 4], stride: [2, 1], pad: 'same' },
-    { name: '2x3 filter, stride 3, uneven explicit pad', shape: [2, 11, 9, 2], filter: [2, 3, 2, 6], stride: 3, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+    {
+      name: '2x3 filter, stride 3, uneven explicit pad',
+      shape: [2, 11, 9, 2],
+      filter: [2, 3, 2, 6],
+      stride: 3,
+      pad: [
+        [0, 0],
+        [2, 0],
+        [0, 1],
+        [0, 0]
+      ]
+    },
     { name: 'a 1x1 image', shape: [4, 1, 1, 6], filter: [1, 1, 6, 3], stride: 1, pad: 'valid' }
-  ] as const)('$name', async ({ shape, filter, stride, pad, rounding }: { shape: readonly number[]; filter: readonly number[]; stride: number | readonly number[]; pad: unknown; rounding?: 'floor' }) => {
-    const results = await onBoth(() => {
-      const x = randomTensor([...shape], 4) as tf.Tensor4D
-      const w = randomTensor([...filter], 5) as tf.Tensor4D
-      const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride as [number, number], pad as 'same', 'NHWC', 1, rounding)
-      const weights = randomTensor(conv(x, w).shape, 6)
-      return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), weights)))([x, w])
-    })
-    expectClose('Conv2DBackpropInput + Conv2DBackpropFilter', results)
-  })
+  ] as const)(
+    '$name',
+    async ({
+      shape,
+      filter,
+      stride,
+      pad,
+      rounding
+    }: {
+      shape: readonly number[]
+      filter: readonly number[]
+      stride: number | readonly number[]
+      pad: unknown
+      rounding?: 'floor'
+    }) => {
+      const results = await onBoth(() => {
+        const x = randomTensor([...shape], 4) as tf.Tensor4D
+        const w = randomTensor([...filter], 5) as tf.Tensor4D
+        const conv = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride as [number, number], pad as 'same', 'NHWC', 1, rounding)
+        const weights = randomTensor(conv(x, w).shape, 6)
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), weights)))([x, w])
+      })
+      expectClose('Conv2DBackpropInput + Conv2DBackpropFilter', results)
+    }
+  )
 
   // Big problems are split into blocks of output rows; force tiny blocks.
   it('the filter gradient in blocks of one and of three output rows', async () => {
@@ -144,7 +185,12 @@ describe('depthwise conv2d gradients on wasm match cpu', () => {
   for (const size of [7, 8]) {
     for (const stride of [1, 2]) {
       for (const pad of ['same', 'valid', EXPLICIT] as Pad[]) {
-        for (const [kernel, multiplier] of [[3, 1], [3, 2], [1, 2]]) cases.push({ size, stride, pad, kernel, multiplier })
+        for (const [kernel, multiplier] of [
+          [3, 1],
+          [3, 2],
+          [1, 2]
+        ])
+          cases.push({ size, stride, pad, kernel, multiplier })
       }
     }
   }
@@ -169,17 +215,28 @@ describe('depthwise conv2d gradients on wasm match cpu', () => {
     const dy = () => randomTensor([2, 9, 8, channels * multiplier], 22) as tf.Tensor4D
     const results = await onEach({
       cpu: () => {
-        const stuffed = tf.pad(tf.reshape(filter(), [3, 1, 3, 1, channels, multiplier]), [[0, 0], [0, 1], [0, 0], [0, 1], [0, 0], [0, 0]])
+        const stuffed = tf.pad(tf.reshape(filter(), [3, 1, 3, 1, channels, multiplier]), [
+          [0, 0],
+          [0, 1],
+          [0, 0],
+          [0, 1],
+          [0, 0],
+          [0, 0]
+        ])
         const wide = tf.slice(tf.reshape(stuffed, [6, 6, channels, multiplier]), [0, 0, 0, 0], [5, 5, channels, multiplier]) as tf.Tensor4D
         const weights = dy()
-        const [dx, dWide] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), weights)))([input(), wide])
+        const [dx, dWide] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), weights))
+        )([input(), wide])
         return [dx, tf.stridedSlice(dWide, [0, 0, 0, 0], [5, 5, channels, multiplier], [2, 2, 1, 1])]
       },
       wasm: () => {
         const attrs = { strides: 1, dilations: 2, pad: 'same' }
         const x = input()
         const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy(), filter: filter() }, { ...attrs, inputShape: x.shape }) as tf.Tensor
-        const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dy() }, { ...attrs, filterShape: [3, 3, channels, multiplier] }) as tf.Tensor
+        const dw = tf
+          .engine()
+          .runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dy() }, { ...attrs, filterShape: [3, 3, channels, multiplier] }) as tf.Tensor
         return [dx, dw]
       }
     })
@@ -215,7 +272,11 @@ describe('the faster replacements of kernels wasm has', () => {
         tf.batchNorm4d(x, mean, variance, undefined, undefined, 1e-5),
         tf.batchNorm2d(x2, mean, variance, offset, undefined, 0.5),
         // Statistics of another rank go to wasm's own kernel.
-        tf.batchNorm4d(x, ...([mean, variance, offset, scale].map((t) => tf.reshape(t, [1, 1, 1, 6])) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]), 1e-3)
+        tf.batchNorm4d(
+          x,
+          ...([mean, variance, offset, scale].map((t) => tf.reshape(t, [1, 1, 1, 6])) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]),
+          1e-3
+        )
       ]
     })
     expectClose('FusedBatchNorm', results)
@@ -252,7 +313,13 @@ describe('the faster replacements of kernels wasm has', () => {
 /** A small conv net from primitives: conv, BN via tf.moments, LeakyReLU, pad, strided conv, depthwise, mean pool, dense. */
 function tinyNet(seed: number) {
   const rng = new Rng(seed)
-  const variable = (shape: number[], scale: number) => tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * rng.normal()), shape))
+  const variable = (shape: number[], scale: number) =>
+    tf.variable(
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * rng.normal()),
+        shape
+      )
+    )
   const params = {
     conv1: variable([3, 3, 3, 8], 0.3),
     gamma: variable([8], 0.1),
@@ -268,7 +335,12 @@ function tinyNet(seed: number) {
     const { mean, variance } = tf.moments(h, [0, 1, 2])
     h = tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))), params.gamma), params.beta)
     h = tf.leakyRelu(h, 0.1)
-    const padded = tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D
+    const padded = tf.pad(h, [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0]
+    ]) as tf.Tensor4D
     h = tf.add(tf.conv2d(padded, params.conv2 as tf.Tensor4D, 2, 'valid'), tf.conv2d(h as tf.Tensor4D, params.shortcut as tf.Tensor4D, 2, 'same'))
     h = tf.relu(tf.depthwiseConv2d(h as tf.Tensor4D, params.depthwise as tf.Tensor4D, 1, 'same'))
     const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D

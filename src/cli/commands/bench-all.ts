@@ -8,10 +8,26 @@ const BIN = inPackage('bin', 'fixmatch-lab.js')
 
 /** name, CLI arguments, and how to read the headline figure from its JSON */
 const SUITE: { name: string; args: string[]; headline: (r: Record<string, number>) => string }[] = [
-  { name: 'train-step wrn-28-2 (wasm, batch 16)', args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'wrn-28-2', '--batch', '16', '--steps', '3'], headline: (r) => `${r.imagesPerSecond?.toFixed(2)} images/s` },
-  { name: 'train-step small-cnn (wasm, batch 64, 28x28x1)', args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'small-cnn', '--input', 'mnist', '--batch', '64', '--steps', '10'], headline: (r) => `${r.imagesPerSecond?.toFixed(1)} images/s` },
-  { name: 'augment (1 thread, 32x32x3)', args: ['bench', 'augment', '--seconds', '3'], headline: (r) => `${Math.round(r.weakStrongPairsPerSecond)} weak+strong pairs/s, ${Math.round(r.simclrViewsPerSecond)} SimCLR views/s` },
-  { name: 'store (1,000 runs x 20,000 metric rows)', args: ['bench', 'store'], headline: (r) => `list runs ${r.listRunsMs?.toFixed(1)} ms, series ${r.seriesMs?.toFixed(1)} ms` },
+  {
+    name: 'train-step wrn-28-2 (wasm, batch 16)',
+    args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'wrn-28-2', '--batch', '16', '--steps', '3'],
+    headline: (r) => `${r.imagesPerSecond?.toFixed(2)} images/s`
+  },
+  {
+    name: 'train-step small-cnn (wasm, batch 64, 28x28x1)',
+    args: ['bench', 'train-step', '--backend', 'wasm', '--model', 'small-cnn', '--input', 'mnist', '--batch', '64', '--steps', '10'],
+    headline: (r) => `${r.imagesPerSecond?.toFixed(1)} images/s`
+  },
+  {
+    name: 'augment (1 thread, 32x32x3)',
+    args: ['bench', 'augment', '--seconds', '3'],
+    headline: (r) => `${Math.round(r.weakStrongPairsPerSecond)} weak+strong pairs/s, ${Math.round(r.simclrViewsPerSecond)} SimCLR views/s`
+  },
+  {
+    name: 'store (1,000 runs x 20,000 metric rows)',
+    args: ['bench', 'store'],
+    headline: (r) => `list runs ${r.listRunsMs?.toFixed(1)} ms, series ${r.seriesMs?.toFixed(1)} ms`
+  },
   {
     name: 'slots: compare mnist-quick (S, O, U), default slots vs one',
     args: ['bench', 'slots'],
@@ -25,7 +41,11 @@ export async function benchAllCommand(argv: string[]): Promise<number> {
   let failures = 0
   for (const bench of SUITE.filter((b) => !values.only || b.name.includes(values.only))) {
     console.error(`\n== ${bench.name}`)
-    const child = spawnSync(process.execPath, [BIN, ...bench.args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 })
+    const child = spawnSync(process.execPath, [BIN, ...bench.args, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 2 ** 20
+    })
     const last = child.stdout.trim().split('\n').pop() ?? ''
     try {
       const parsed = JSON.parse(last) as Record<string, number>

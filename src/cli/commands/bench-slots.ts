@@ -31,7 +31,11 @@ function timeCompare(args: string[]): Timed {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'fml-bench-slots-'))
   try {
     const started = performance.now()
-    const child = spawnSync(process.execPath, [BIN, 'compare', ...args, '--home', home, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 })
+    const child = spawnSync(process.execPath, [BIN, 'compare', ...args, '--home', home, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 2 ** 20
+    })
     const seconds = (performance.now() - started) / 1000
     if (child.status !== 0) throw new Error(`compare ${args.join(' ')} exited with ${child.status}`)
     const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Omit<Timed, 'seconds'>
@@ -42,7 +46,11 @@ function timeCompare(args: string[]): Timed {
 }
 
 export async function benchSlotsCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { preset: { type: 'string' }, variants: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } }, USAGE)
+  const { values } = parseFlags(
+    argv,
+    { preset: { type: 'string' }, variants: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    USAGE
+  )
   if (values.help) {
     console.log(USAGE)
     return 0
@@ -60,6 +68,9 @@ export async function benchSlotsCommand(argv: string[]): Promise<number> {
     `default slots (${parallel.backend}, ${cores} cores): ${formatDuration(parallel.seconds)}; one slot: ${formatDuration(serial.seconds)}; ` +
       `ratio ${ratio.toFixed(2)} (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? 'met' : 'not met'}), same results`
   )
-  if (values.json) console.log(JSON.stringify({ defaultSlotsSeconds: parallel.seconds, oneSlotSeconds: serial.seconds, ratio, cores, backend: parallel.backend, goalRatio: GOAL_RATIO }))
+  if (values.json)
+    console.log(
+      JSON.stringify({ defaultSlotsSeconds: parallel.seconds, oneSlotSeconds: serial.seconds, ratio, cores, backend: parallel.backend, goalRatio: GOAL_RATIO })
+    )
   return 0
 }

@@ -59,7 +59,9 @@ export async function benchTrainStepCommand(argv: string[]): Promise<number> {
     const total = result.profile.reduce((sum, k) => sum + k.ms, 0)
     console.error(`per-kernel time of one step (${total.toFixed(0)} ms in kernels):`)
     for (const k of result.profile.slice(0, 25)) {
-      console.error(`  ${k.kernel.padEnd(28)} ${String(k.calls).padStart(5)} calls ${k.ms.toFixed(1).padStart(9)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}%`)
+      console.error(
+        `  ${k.kernel.padEnd(28)} ${String(k.calls).padStart(5)} calls ${k.ms.toFixed(1).padStart(9)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}%`
+      )
     }
   }
   console.error(

@@ -48,7 +48,10 @@ function methodLines(): string {
 
 function parseList(flag: string, text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   if (items.length === 0) throw new CliError(`--${flag} needs a comma-separated list`)
   return items
 }
@@ -108,7 +111,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const home = resolveHome(values.home)
   // loaded here too: a missing dataset is named before anything is queued
   const dataset = await loadDatasetForConfig(base, home)
-  console.error(`compare: ${variants.join(', ')} x seeds ${seedList.join(',')} on ${dataset.name}, ${base.labelsPerClass} labels per class (split seed ${base.splitSeed}), ${base.steps} steps each`)
+  console.error(
+    `compare: ${variants.join(', ')} x seeds ${seedList.join(',')} on ${dataset.name}, ${base.labelsPerClass} labels per class (split seed ${base.splitSeed}), ${base.steps} steps each`
+  )
 
   // reported variant by variant, as before; the experiment queues them seed by seed
   const order = variants.flatMap((variant) => seedList.map((seed) => ({ variant, seed })))
@@ -124,18 +129,31 @@ export async function compareCommand(argv: string[]): Promise<number> {
     label: (run, i) => `[${i + 1}/${order.length}] ${run.variant} seed ${run.seed}`,
     onEnded({ config, result }) {
       if (result.status !== 'finished') return
-      console.error(`  ${config.variant} seed ${config.seed}: top-1 ${result.final?.top1.toFixed(2)}% in ${formatDuration(result.trainSeconds)} (split ${result.splitHash})`)
+      console.error(
+        `  ${config.variant} seed ${config.seed}: top-1 ${result.final?.top1.toFixed(2)}% in ${formatDuration(result.trainSeconds)} (split ${result.splitHash})`
+      )
     }
   })
   if (interrupted) console.error('compare: interrupted; the table shows the runs that finished')
   const failed = outcomes.filter((o) => o.result.status === 'failed')
   for (const o of failed) console.error(`compare: run ${o.runId} (${o.config.variant} seed ${o.config.seed}) failed: ${o.result.error}`)
   const finished = outcomes.filter((o) => o.result.status === 'finished')
-  const columns = compareColumns(finished, variants.filter((v) => finished.some((o) => o.config.variant === v)))
+  const columns = compareColumns(
+    finished,
+    variants.filter((v) => finished.some((o) => o.config.variant === v))
+  )
   console.log(formatCompareTable(columns, { stat, perSeed: values['per-seed'], reference }))
   if (values.json) {
     const splitHashes = [...new Set(finished.map((o) => o.result.splitHash))]
-    console.log(JSON.stringify({ preset: presetName ?? null, dataset: dataset.name, backend: finished[0]?.result.backend.backend ?? null, splitHash: splitHashes[0] ?? null, ...compareJson(columns, { stat, reference }) }))
+    console.log(
+      JSON.stringify({
+        preset: presetName ?? null,
+        dataset: dataset.name,
+        backend: finished[0]?.result.backend.backend ?? null,
+        splitHash: splitHashes[0] ?? null,
+        ...compareJson(columns, { stat, reference })
+      })
+    )
   }
   if (failed.length) return 1
   return finished.length === order.length ? 0 : 130

@@ -70,7 +70,9 @@ export async function dataCommand(argv: string[]): Promise<number> {
         progress.end()
         printImported(result)
         if (!result.officialMd5) {
-          console.error(`note: this archive's MD5 (${result.md5}) is not the official ${CIFAR_FORMATS[result.name].archiveName}'s; the data was imported as it is.`)
+          console.error(
+            `note: this archive's MD5 (${result.md5}) is not the official ${CIFAR_FORMATS[result.name].archiveName}'s; the data was imported as it is.`
+          )
         }
       } catch (err) {
         progress.end()
@@ -91,7 +93,9 @@ async function listDatasets(home: string): Promise<number> {
     const name = format.name.padEnd(10)
     if (manifest) {
       const origin = manifest.source.officialMd5 ? 'official archive' : `archive ${String(manifest.source.archive ?? '?')}`
-      console.log(`${name} imported: ${manifest.counts.train} train / ${manifest.counts.test} test, ${manifest.classNames.length} classes (${origin}) in ${folder}`)
+      console.log(
+        `${name} imported: ${manifest.counts.train} train / ${manifest.counts.test} test, ${manifest.classNames.length} classes (${origin}) in ${folder}`
+      )
     } else {
       console.log(`${name} not imported: \`fixmatch-lab data download ${format.name}\` or \`fixmatch-lab data import ${format.archiveName}\``)
     }

@@ -1,9 +1,24 @@
 // `fixmatch-lab doctor`: which backend would train, what hardware is seen, and how to get a faster one.
 import path from 'node:path'
-import { BACKEND_CHOICES, BackendUnavailableError, describeAdapterForHumans, initBackend, type BackendChoice, type BackendInfo } from '../../main/trainer/backend.ts'
+import {
+  BACKEND_CHOICES,
+  BackendUnavailableError,
+  describeAdapterForHumans,
+  initBackend,
+  type BackendChoice,
+  type BackendInfo
+} from '../../main/trainer/backend.ts'
 import { listWebGpuAdapters } from '../../main/trainer/webgpu.ts'
 import { collectReport } from '../../main/doctor.ts'
-import { DAWN_GLIBC, DAWN_GLIBCXX, dawnRuntimeChecks, isSoftwareDriver, probeWebGpu, WEBGPU_PROBE_TIMEOUT_MS, type WebGpuReport } from '../../main/doctor-webgpu.ts'
+import {
+  DAWN_GLIBC,
+  DAWN_GLIBCXX,
+  dawnRuntimeChecks,
+  isSoftwareDriver,
+  probeWebGpu,
+  WEBGPU_PROBE_TIMEOUT_MS,
+  type WebGpuReport
+} from '../../main/doctor-webgpu.ts'
 import { oneOf, parseFlags } from '../args.ts'
 
 const USAGE = `Usage: fixmatch-lab doctor [--backend ${BACKEND_CHOICES.join('|')}] [--json]
@@ -55,7 +70,8 @@ async function answerWebGpuProbe(): Promise<never> {
 
 /** auto's order without webgpu, for when the probe hung or crashed: trying Dawn in this process would do the same. */
 async function initBackendWithoutWebGpu(choice: BackendChoice, why: string): Promise<BackendInfo> {
-  if (choice === 'webgpu') throw new BackendUnavailableError(`backend "webgpu" is not available here (${why}). Run \`fixmatch-lab doctor\` without --backend for the rest.`)
+  if (choice === 'webgpu')
+    throw new BackendUnavailableError(`backend "webgpu" is not available here (${why}). Run \`fixmatch-lab doctor\` without --backend for the rest.`)
   if (choice !== 'auto') return initBackend(choice)
   const skipped: BackendInfo['skipped'] = [{ backend: 'webgpu', reason: why }]
   for (const name of BACKEND_CHOICES.filter((c): c is Exclude<BackendChoice, 'auto' | 'webgpu'> => c !== 'auto' && c !== 'webgpu')) {
@@ -75,8 +91,12 @@ function webGpuLines({ probe, runtime }: WebGpuReport): string[] {
   if (probe.adapters.length === 0) for (const message of probe.dawnMessages) lines.push(`  dawn    ${message}`)
   if (runtime) {
     lines.push(`glibc     ${runtime.glibc ?? 'not found (not a glibc system?)'}: ${runtime.glibcOk ? 'ok' : `dawn.node needs ${DAWN_GLIBC}`}`)
-    lines.push(`libstdc++ ${runtime.libstdcxx ?? 'libstdc++.so.6 not found'}: ${runtime.glibcxxOk ? `has ${DAWN_GLIBCXX}` : `lacks ${DAWN_GLIBCXX} (dawn.node needs it)`}`)
-    lines.push(`vulkan    loader ${runtime.vulkanLoader ? `${runtime.vulkanLoader}${runtime.vulkanLoaderBundled ? " (the bundle's copy)" : ''}` : 'libvulkan.so.1 not found'}`)
+    lines.push(
+      `libstdc++ ${runtime.libstdcxx ?? 'libstdc++.so.6 not found'}: ${runtime.glibcxxOk ? `has ${DAWN_GLIBCXX}` : `lacks ${DAWN_GLIBCXX} (dawn.node needs it)`}`
+    )
+    lines.push(
+      `vulkan    loader ${runtime.vulkanLoader ? `${runtime.vulkanLoader}${runtime.vulkanLoaderBundled ? " (the bundle's copy)" : ''}` : 'libvulkan.so.1 not found'}`
+    )
     const drivers = runtime.vulkanDrivers.map((f) => `${path.basename(f)}${isSoftwareDriver(f) ? ' (software)' : ''}`)
     lines.push(`vulkan    drivers ${drivers.length ? drivers.join(', ') : 'none registered (no ICD file in /etc/vulkan/icd.d or /usr/share/vulkan/icd.d)'}`)
   }

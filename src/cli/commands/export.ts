@@ -22,7 +22,11 @@ first, and json holds the experiment and each of its runs.
 csv and json go to standard output unless --out is given.`
 
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { format: { type: 'string' }, out: { type: 'string' }, home: { type: 'string' }, experiment: { type: 'string' } }, USAGE)
+  const { values, positionals } = parseFlags(
+    argv,
+    { format: { type: 'string' }, out: { type: 'string' }, home: { type: 'string' }, experiment: { type: 'string' } },
+    USAGE
+  )
   if (values.help) {
     console.log(USAGE)
     return 0

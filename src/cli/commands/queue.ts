@@ -90,7 +90,10 @@ async function change(home: string, command: Change, request: { runId: number; d
   }
 }
 
-async function addToQueue(home: string, values: { preset?: string; config?: string; set?: string[]; variants?: string; seeds?: string; name?: string }): Promise<number> {
+async function addToQueue(
+  home: string,
+  values: { preset?: string; config?: string; set?: string[]; variants?: string; seeds?: string; name?: string }
+): Promise<number> {
   const presetName = values.preset ?? (values.config ? undefined : 'mnist-quick')
   const config = buildConfig({ preset: presetName, configFile: values.config, sets: values.set })
   const lab = await openLab(home)
@@ -100,10 +103,11 @@ async function addToQueue(home: string, values: { preset?: string; config?: stri
       console.log(`queued run ${run.id}: ${runLabel(run)}, ${run.totalSteps} steps (through ${lab.via})`)
       return 0
     }
-    const variants = parseList('variants', values.variants, (item) => {
-      if (!isMethodName(item)) throw new CliError(`--variants: "${item}" is not one of ${VARIANTS.join(', ')}`)
-      return item as Variant
-    }) ?? (presetName ? getPreset(presetName).defaultVariants : [config.variant])
+    const variants =
+      parseList('variants', values.variants, (item) => {
+        if (!isMethodName(item)) throw new CliError(`--variants: "${item}" is not one of ${VARIANTS.join(', ')}`)
+        return item as Variant
+      }) ?? (presetName ? getPreset(presetName).defaultVariants : [config.variant])
     const seeds = parseList('seeds', values.seeds, (item) => {
       const seed = Number(item)
       if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seeds: "${item}" is not a seed (an integer >= 0)`)
@@ -123,7 +127,10 @@ async function addToQueue(home: string, values: { preset?: string; config?: stri
 
 function parseList<T>(flag: string, text: string | undefined, item: (text: string) => T): T[] | undefined {
   if (text === undefined) return undefined
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   if (items.length === 0) throw new CliError(`--${flag} needs a comma-separated list`)
   return items.map(item)
 }

@@ -20,14 +20,24 @@ with a checkpoint: \`fixmatch-lab queue resume ID\` or a worker continues it.`
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { preset: { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true }, home: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      preset: { type: 'string' },
+      config: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      home: { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean' }
+    },
     USAGE
   )
   if (values.help) {
     console.log(USAGE)
     return 0
   }
-  const config = buildConfig({ preset: values.preset ?? (values.config ? undefined : 'mnist-quick'), configFile: values.config, sets: values.set }, backendOverride(values.backend))
+  const config = buildConfig(
+    { preset: values.preset ?? (values.config ? undefined : 'mnist-quick'), configFile: values.config, sets: values.set },
+    backendOverride(values.backend)
+  )
   const home = resolveHome(values.home)
   // loaded here too: a missing dataset is named before anything is queued
   const dataset = await loadDatasetForConfig(config, home)

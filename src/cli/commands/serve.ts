@@ -17,7 +17,11 @@ token, which every API and event call needs. Ctrl-C pauses the running runs
 with a checkpoint and stops. ${SLOTS_USAGE}; the queue view shows and changes it.`
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, quiet: { type: 'boolean' }, slots: { type: 'string' } }, USAGE)
+  const { values } = parseFlags(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, quiet: { type: 'boolean' }, slots: { type: 'string' } },
+    USAGE
+  )
   if (values.help) {
     console.log(USAGE)
     return 0

@@ -16,7 +16,11 @@ While it works, \`fixmatch-lab queue ...\` commands on the same home go
 through its API (its address and token are in <home>/service.json).`
 
 export async function workerCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' }, slots: { type: 'string' } }, USAGE)
+  const { values } = parseFlags(
+    argv,
+    { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' }, slots: { type: 'string' } },
+    USAGE
+  )
   if (values.help) {
     console.log(USAGE)
     return 0
@@ -28,7 +32,9 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const queued = service.store.queue.list().filter((run) => run.status === 'queued').length
   const slots = await service.handlers['settings/get']()
   const why = slots.source === 'cli' ? '--slots' : slots.source === 'file' ? slots.file : slots.defaultReason
-  process.stderr.write(`worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued, ${slots.slots} at once (${why})${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`)
+  process.stderr.write(
+    `worker on ${home}: ${queued} run${queued === 1 ? '' : 's'} queued, ${slots.slots} at once (${why})${values.watch ? ', watching for more' : ''} (control API ${hosted.server.url})\n`
+  )
   const outcomes = new Map<number, string>()
   service.events.on('run/status', ({ run }) => {
     if (['finished', 'failed', 'cancelled'].includes(run.status)) outcomes.set(run.id, run.status)
@@ -38,7 +44,10 @@ export async function workerCommand(argv: string[]): Promise<number> {
   else await hosted.stopped
   await hosted.stop()
   const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {})
-  const summary = Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ') || 'no run ended'
+  const summary =
+    Object.entries(counts)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ') || 'no run ended'
   process.stderr.write(`worker done: ${summary}\n`)
   if (hosted.interrupted) return 130
   return counts.failed ? 1 : 0

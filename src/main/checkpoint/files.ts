@@ -48,7 +48,7 @@ export function writeCheckpointAtomic(dir: string, step: number, bytes: Buffer, 
     // run data is private to its user: folders 0700, files 0600
     io.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
     fd = io.openSync(temp, 'w', PRIVATE_FILE_MODE)
-    for (let offset = 0; offset < bytes.length; ) offset += io.writeSync(fd, bytes, offset, bytes.length - offset)
+    for (let offset = 0; offset < bytes.length;) offset += io.writeSync(fd, bytes, offset, bytes.length - offset)
     io.fsyncSync(fd)
     io.closeSync(fd)
     fd = undefined

@@ -70,13 +70,8 @@ export function checkImage(
   }
   const meanAbs = sum / want.length
   const frac = offBy8 / want.length
-  const ratio = (value: number, limit: number | undefined): number =>
-    limit === undefined ? 0 : limit > 0 ? value / limit : value === 0 ? 0 : Infinity
-  const worstRatio = Math.max(
-    ratio(meanAbs, tolerance.mean_abs),
-    ratio(max, tolerance.max_abs),
-    ratio(frac, tolerance.frac_pixels_off_by_more_than_8)
-  )
+  const ratio = (value: number, limit: number | undefined): number => (limit === undefined ? 0 : limit > 0 ? value / limit : value === 0 ? 0 : Infinity)
+  const worstRatio = Math.max(ratio(meanAbs, tolerance.mean_abs), ratio(max, tolerance.max_abs), ratio(frac, tolerance.frac_pixels_off_by_more_than_8))
   return {
     name,
     pass: worstRatio <= 1,

@@ -18,16 +18,14 @@ export interface ArchiveContents {
   md5: string
 }
 
-export async function readTarGzMembers(
-  archivePath: string,
-  wanted: (path: string) => boolean,
-  onProgress?: ProgressCallback
-): Promise<ArchiveContents> {
+export async function readTarGzMembers(archivePath: string, wanted: (path: string) => boolean, onProgress?: ProgressCallback): Promise<ArchiveContents> {
   let total: number
   try {
     total = (await stat(archivePath)).size
   } catch (err) {
-    throw new Error(`${archivePath}: cannot read the archive (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message})`, { cause: err })
+    throw new Error(`${archivePath}: cannot read the archive (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message})`, {
+      cause: err
+    })
   }
   const md5 = createHash('md5')
   const paths: string[] = []

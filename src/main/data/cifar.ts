@@ -96,7 +96,10 @@ export async function parseCifarArchive(
   }
   const classNames = parseClassNames(member(format.namesMember), `${archivePath}: ${format.folder}/${format.namesMember}`, format)
   const readSet = (files: string[]): ImageSet =>
-    parseRecordFiles(files.map((file) => ({ bytes: member(file), where: `${archivePath}: ${format.folder}/${file}` })), format)
+    parseRecordFiles(
+      files.map((file) => ({ bytes: member(file), where: `${archivePath}: ${format.folder}/${file}` })),
+      format
+    )
   const data: StoredDataset = {
     name: format.name,
     height: SIDE,

@@ -89,7 +89,13 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions 
   const decoder = new Decoder(options, train.files.length + test.files.length + unlabeledFiles.length)
   const trainSet = await decoder.decodeAll(train.files, train.labels)
   const testSet = await decoder.decodeAll(test.files, test.labels)
-  const extra = unlabeledFiles.length > 0 ? await decoder.decodeAll(unlabeledFiles, unlabeledFiles.map(() => -1)) : undefined
+  const extra =
+    unlabeledFiles.length > 0
+      ? await decoder.decodeAll(
+          unlabeledFiles,
+          unlabeledFiles.map(() => -1)
+        )
+      : undefined
 
   const channels = decoder.allGray ? 1 : 3
   const sets = [trainSet, testSet, ...(extra ? [extra] : [])].map((set) => (channels === 1 ? firstChannel(set) : set))
@@ -220,7 +226,8 @@ async function kindOf(dir: string, entry: Dirent): Promise<'file' | 'folder' | '
     const target = await stat(path)
     return target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other'
   } catch (error) {
-    if (IMAGE_FILE.test(entry.name)) throw new Error(`${path}: a link to a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error })
+    if (IMAGE_FILE.test(entry.name))
+      throw new Error(`${path}: a link to a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error })
     return 'other'
   }
 }

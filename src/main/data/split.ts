@@ -44,9 +44,7 @@ export function makeLabeledSplit(labels: Int32Array, classCount: number, options
   byClass.forEach((indices, c) => {
     if (indices.length < labelsPerClass) {
       const name = classNames?.[c] ?? String(c)
-      throw new Error(
-        `labels per class ${labelsPerClass} is more than class "${name}" has: ${indices.length} training image${indices.length === 1 ? '' : 's'}`
-      )
+      throw new Error(`labels per class ${labelsPerClass} is more than class "${name}" has: ${indices.length} training image${indices.length === 1 ? '' : 's'}`)
     }
   })
 
@@ -76,7 +74,10 @@ export function makeLabeledSplit(labels: Int32Array, classCount: number, options
 /** 16 hex digits of sha256("<mode>:<sorted labeled indices, comma-separated>"). */
 export function splitHash(labeledIndices: ArrayLike<number>, unlabeledMode: UnlabeledMode): string {
   const sorted = Array.from(labeledIndices).sort((a, b) => a - b)
-  return createHash('sha256').update(`${unlabeledMode}:${sorted.join(',')}`).digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(`${unlabeledMode}:${sorted.join(',')}`)
+    .digest('hex')
+    .slice(0, 16)
 }
 
 function indicesByClass(labels: Int32Array, classCount: number): number[][] {

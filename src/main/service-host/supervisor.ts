@@ -117,7 +117,9 @@ export class ServiceHostSupervisor<Port> {
     const now = Date.now()
     this.restarts = this.restarts.filter((at) => now - at < this.restartWindowMs)
     if (this.restarts.length >= this.maxRestarts) {
-      this.options.onFatal(`the lab service process died ${this.restarts.length + 1} times within ${Math.round(this.restartWindowMs / 1000)} s (last exit code ${code})`)
+      this.options.onFatal(
+        `the lab service process died ${this.restarts.length + 1} times within ${Math.round(this.restartWindowMs / 1000)} s (last exit code ${code})`
+      )
       return
     }
     this.restarts.push(now)

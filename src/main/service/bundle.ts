@@ -28,7 +28,9 @@ const bundleManifestSchema = z.object(
     format: z.literal(BUNDLE_FORMAT, { error: `expected "${BUNDLE_FORMAT}" (a bundle from a newer FixMatch Lab?)` }),
     exportedAt: z.string({ error: 'expected a time' }),
     sourceRunId: count,
-    checkpoint: z.object({ file: z.literal(CHECKPOINT_FILE), step: count, bytes: count, sha256 }, { error: 'expected null or { step, bytes, sha256 }' }).nullable()
+    checkpoint: z
+      .object({ file: z.literal(CHECKPOINT_FILE), step: count, bytes: count, sha256 }, { error: 'expected null or { step, bytes, sha256 }' })
+      .nullable()
   },
   { error: 'expected an object' }
 )
@@ -128,7 +130,8 @@ async function importFile(store: RunStore, homeDir: string, file: string): Promi
     let checkpointBytes: Buffer | undefined
     if (manifest.checkpoint) {
       const checkpointFile = member(CHECKPOINT_FILE)
-      if (!checkpointFile) throw new StoreInputError(CHECKPOINT_FILE, `missing: ${MANIFEST} records a checkpoint at step ${manifest.checkpoint.step}, the bundle holds none`)
+      if (!checkpointFile)
+        throw new StoreInputError(CHECKPOINT_FILE, `missing: ${MANIFEST} records a checkpoint at step ${manifest.checkpoint.step}, the bundle holds none`)
       checkpointBytes = readCheckpoint(checkpointFile, manifest.checkpoint)
     }
     let placed: string | undefined
@@ -141,7 +144,13 @@ async function importFile(store: RunStore, homeDir: string, file: string): Promi
             throw new StoreInputError(`${MANIFEST}.checkpoint.step`, `${manifest.checkpoint.step} is past the run's ${record.totalSteps} steps`)
           }
           placed = writeCheckpointAtomic(checkpointDir(homeDir, record.id), manifest.checkpoint.step, checkpointBytes).path
-          store.checkpoints.add({ runId: record.id, step: manifest.checkpoint.step, path: placed, bytes: checkpointBytes.length, sha256: manifest.checkpoint.sha256 })
+          store.checkpoints.add({
+            runId: record.id,
+            step: manifest.checkpoint.step,
+            path: placed,
+            bytes: checkpointBytes.length,
+            sha256: manifest.checkpoint.sha256
+          })
         }
         return store.runs.require(record.id)
       })
@@ -190,7 +199,10 @@ function checkManifest(value: unknown): BundleManifest {
 function readCheckpoint(file: string, expected: { step: number; bytes: number; sha256: string }): Buffer {
   const bytes = fs.readFileSync(file)
   if (bytes.length !== expected.bytes || sha256Of(bytes) !== expected.sha256) {
-    throw new StoreInputError(CHECKPOINT_FILE, `does not match the bundle's record (${bytes.length} bytes, ${expected.bytes} recorded, or another sha256): the bundle is damaged`)
+    throw new StoreInputError(
+      CHECKPOINT_FILE,
+      `does not match the bundle's record (${bytes.length} bytes, ${expected.bytes} recorded, or another sha256): the bundle is damaged`
+    )
   }
   let ownStep: number
   try {
@@ -203,4 +215,3 @@ function readCheckpoint(file: string, expected: { step: number; bytes: number; s
   }
   return bytes
 }
-

@@ -3,15 +3,7 @@
 // to a status code).
 import type { ApiError } from '../../shared/api.ts'
 import { ConfigError } from '../../shared/config.ts'
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  StoreBusyError,
-  StoreFullError,
-  StoreInputError,
-  StoreLockedError,
-  StoreReadonlyError
-} from '../store/index.ts'
+import { InvalidTransitionError, NotFoundError, StoreBusyError, StoreFullError, StoreInputError, StoreLockedError, StoreReadonlyError } from '../store/index.ts'
 
 export type ErrorKind = 'invalid' | 'not-found' | 'conflict' | 'unavailable' | 'disk-full' | 'internal'
 

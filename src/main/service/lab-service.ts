@@ -95,7 +95,13 @@ export class LabService {
     }
     // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
     this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
-    this.handlers = parsedAtTheEdge({ ...appHandlers(this.core), ...runHandlers(this.core), ...experimentHandlers(this.core), ...queueHandlers(this.core), ...settingsHandlers(this.core) })
+    this.handlers = parsedAtTheEdge({
+      ...appHandlers(this.core),
+      ...runHandlers(this.core),
+      ...experimentHandlers(this.core),
+      ...queueHandlers(this.core),
+      ...settingsHandlers(this.core)
+    })
     this.recover()
   }
 
@@ -171,7 +177,12 @@ export class LabService {
   private recover(): void {
     const { store } = this
     for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)')) {
-      this.core.log(run.id, 'warn', `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step}); a resume ${resumeWords(resumeStepOf(store, run.id))}`, 'status')
+      this.core.log(
+        run.id,
+        'warn',
+        `interrupted: the previous lab service stopped while it trained (last recorded step ${run.step}); a resume ${resumeWords(resumeStepOf(store, run.id))}`,
+        'status'
+      )
     }
     if (!this.settings.autoResume) return
     for (const run of store.queue.list()) {
@@ -225,11 +236,16 @@ export class LabService {
   }
 
   private autoResume(end: SessionEnd): void {
-    const streak = (end.madeProgress ? 0 : this.failedResumes.get(end.runId) ?? 0) + 1
+    const streak = (end.madeProgress ? 0 : (this.failedResumes.get(end.runId) ?? 0)) + 1
     this.failedResumes.set(end.runId, streak)
     const limit = this.settings.maxAutoResumes
     if (streak > limit) {
-      this.core.log(end.runId, 'error', `interrupted ${streak} times in a row without a new checkpoint: left interrupted; resume it by hand once the cause is fixed`, 'status')
+      this.core.log(
+        end.runId,
+        'error',
+        `interrupted ${streak} times in a row without a new checkpoint: left interrupted; resume it by hand once the cause is fixed`,
+        'status'
+      )
       return
     }
     this.store.queue.setStatus(end.runId, 'queued')
@@ -246,7 +262,8 @@ export class LabService {
   private checkIdle(): void {
     if (this.sessions.size > 0) return
     const open = this.store.isOpen
-    const more = open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()
+    const more =
+      open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()
     if (more) return
     for (const resolve of this.idleWaiters.splice(0)) resolve()
   }

@@ -51,7 +51,7 @@ export function resumeWords(resumeStep: number | null, totalSteps?: number): str
 }
 
 function withServiceState(store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
-  const pending = run.status === 'running' ? pendingOf?.(run.id) ?? null : null
+  const pending = run.status === 'running' ? (pendingOf?.(run.id) ?? null) : null
   return { ...run, pending, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
 }
 
@@ -68,5 +68,12 @@ export function apiRuns(store: RunStore, ids: number[], pendingOf?: PendingOf): 
 /** What 'queue/list' answers: running runs first, then the queue in order. */
 export function queueView(store: RunStore, pendingOf?: PendingOf): RunRecord[] {
   const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(store, item), pendingOf))
-  return [...running, ...apiRuns(store, store.queue.list().map((run) => run.id), pendingOf)]
+  return [
+    ...running,
+    ...apiRuns(
+      store,
+      store.queue.list().map((run) => run.id),
+      pendingOf
+    )
+  ]
 }

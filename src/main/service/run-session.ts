@@ -207,7 +207,13 @@ export class RunSession {
     })
     for (const rejected of m.rejected) {
       fs.rmSync(rejected.path, { force: true })
-      this.ctx.log(this.runId, 'warn', `checkpoint at step ${rejected.step} is unusable (${rejected.reason}): deleted, falling back to an older one`, 'checkpoint', rejected)
+      this.ctx.log(
+        this.runId,
+        'warn',
+        `checkpoint at step ${rejected.step} is unusable (${rejected.reason}): deleted, falling back to an older one`,
+        'checkpoint',
+        rejected
+      )
     }
     if (m.resumedFromStep !== null) {
       this.ctx.log(this.runId, 'info', `resumed from the checkpoint at step ${m.resumedFromStep} on ${m.backend} (${m.device})`, 'status')
@@ -271,7 +277,16 @@ export class RunSession {
     if (end.step !== undefined) this.step = end.step
     if (end.trainSeconds !== undefined) this.trainSeconds = end.trainSeconds
     const details = { step: this.step, trainSeconds: this.trainSeconds }
-    const status = { finished: 'finished', paused: 'paused', requeued: 'paused', cancelled: 'cancelled', failed: 'failed', 'disk-full': 'paused', 'store-failed': 'paused', interrupted: 'interrupted' } as const
+    const status = {
+      finished: 'finished',
+      paused: 'paused',
+      requeued: 'paused',
+      cancelled: 'cancelled',
+      failed: 'failed',
+      'disk-full': 'paused',
+      'store-failed': 'paused',
+      interrupted: 'interrupted'
+    } as const
     store.transaction(() => {
       store.queue.setStatus(this.runId, status[outcome], error === undefined ? details : { ...details, error })
       // paused for a shutdown: back in line (at the head, where it was) so the next worker continues it

@@ -114,8 +114,7 @@ export class StoreLockedError extends StoreError {
 export class StoreFullError extends StoreError {
   constructor(readonly path: string) {
     super(
-      `the disk holding ${path} is full: the last write was rolled back and everything recorded before it is intact. ` +
-        `Free some disk space, then retry.`
+      `the disk holding ${path} is full: the last write was rolled back and everything recorded before it is intact. ` + `Free some disk space, then retry.`
     )
   }
 }

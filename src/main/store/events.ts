@@ -74,7 +74,9 @@ export class Events {
     const rows = events.map(checkEvent)
     const now = this.ctx.now()
     return this.ctx.db.transaction(() =>
-      rows.map((e) => rowId(this.insert.run(e.runId ?? null, e.time ?? now, e.level, e.kind, e.message, e.data === undefined ? null : JSON.stringify(e.data)).lastInsertRowid))
+      rows.map((e) =>
+        rowId(this.insert.run(e.runId ?? null, e.time ?? now, e.level, e.kind, e.message, e.data === undefined ? null : JSON.stringify(e.data)).lastInsertRowid)
+      )
     )()
   }
 
@@ -103,7 +105,8 @@ export class Events {
 
 function checkEvent(event: NewEvent, i: number): NewEvent {
   const where = `events[${i}]`
-  if (!EVENT_LEVELS.includes(event.level)) throw new StoreInputError(`${where}.level`, `expected one of ${EVENT_LEVELS.join(', ')}, got ${JSON.stringify(event.level)}`)
+  if (!EVENT_LEVELS.includes(event.level))
+    throw new StoreInputError(`${where}.level`, `expected one of ${EVENT_LEVELS.join(', ')}, got ${JSON.stringify(event.level)}`)
   if (typeof event.kind !== 'string' || !event.kind) throw new StoreInputError(`${where}.kind`, 'expected a non-empty string')
   if (typeof event.message !== 'string') throw new StoreInputError(`${where}.message`, 'expected a string')
   return event

@@ -86,9 +86,7 @@ export class RunExporter {
         tags: this.parts.annotations.tags(runId),
         note: this.parts.annotations.note({ runId })?.text ?? null,
         metrics,
-        events: this.parts.events
-          .list({ runId, limit: -1 })
-          .map(({ time, level, kind, message, data }) => ({ time, level, kind, message, data })),
+        events: this.parts.events.list({ runId, limit: -1 }).map(({ time, level, kind, message, data }) => ({ time, level, kind, message, data })),
         checkpoints: this.parts.checkpoints.list(runId).map(({ step, bytes, sha256, createdAt }) => ({ step, bytes, sha256, createdAt }))
       }
     })()

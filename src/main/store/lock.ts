@@ -88,7 +88,6 @@ function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
   return !processIsAlive(owner.pid)
 }
 
-
 function removeIfUnchanged(lockPath: string, seen: LockOwner | undefined): void {
   const now = readOwner(lockPath)
   if (now?.pid !== seen?.pid || now?.hostname !== seen?.hostname) return

@@ -119,11 +119,17 @@ export class Metrics {
     this.summaryRows = db.prepare(`
       SELECT s.run_id, n.name, s.last, s.last_step, s.best, s.min, s.max, s.count
       FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name`)
-    this.range = db.prepare<unknown[], unknown[]>('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step').raw()
+    this.range = db
+      .prepare<unknown[], unknown[]>('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step')
+      .raw()
     // each a seek on the key, not a scan
-    this.rangeEnds = db.prepare<unknown[], unknown[]>(`
+    this.rangeEnds = db
+      .prepare<unknown[], unknown[]>(
+        `
       SELECT (SELECT min(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after),
-             (SELECT max(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after)`).raw()
+             (SELECT max(step) FROM metrics WHERE run_id = @runId AND name_id = @nameId AND step > @after)`
+      )
+      .raw()
     this.rangeCount = db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?').pluck()
     this.summaryCount = db.prepare('SELECT count FROM run_summary WHERE run_id = ? AND name_id = ?').pluck()
     // With a single min() or max(), SQLite takes the bare column (step) from that row.

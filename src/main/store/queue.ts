@@ -160,7 +160,7 @@ export class Queue {
     const now = this.ctx.now()
     const queued = QUEUE_STATUSES.includes(to)
     // A run leaving 'running' for the queue goes first in line: it was being worked on.
-    const position = !queued ? null : run.queuePosition ?? this.topPosition()
+    const position = !queued ? null : (run.queuePosition ?? this.topPosition())
     const clearsError = to === 'running' || to === 'queued'
     if (details.step !== undefined && (!Number.isInteger(details.step) || details.step < 0)) {
       throw new StoreInputError('step', `expected an integer >= 0, got ${details.step}`)
@@ -172,7 +172,7 @@ export class Queue {
       id: run.id,
       status: to,
       position,
-      startedAt: to === 'running' ? run.startedAt ?? now : run.startedAt,
+      startedAt: to === 'running' ? (run.startedAt ?? now) : run.startedAt,
       finishedAt: FINAL_STATUSES.includes(to) ? now : run.finishedAt,
       error: details.error !== undefined ? details.error : clearsError ? null : run.error,
       step: details.step ?? run.step,

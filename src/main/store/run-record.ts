@@ -29,9 +29,29 @@ export type RunRecord = Omit<ApiRunRecord, StoredTimes | ServiceFields | Provena
 // a thousand): every query selects RUN_COLUMNS in this order, and toRunRecord
 // is the one place that knows it.
 const RUN_COLUMNS = [
-  'id', 'experiment_id', 'retry_of', 'config', 'config_hash', 'variant', 'seed', 'split_hash', 'status', 'queue_position',
-  'created_at', 'started_at', 'finished_at', 'train_seconds', 'step', 'total_steps', 'backend', 'device', 'app_version',
-  'library_versions', 'os', 'error', 'last_heartbeat_at'
+  'id',
+  'experiment_id',
+  'retry_of',
+  'config',
+  'config_hash',
+  'variant',
+  'seed',
+  'split_hash',
+  'status',
+  'queue_position',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'train_seconds',
+  'step',
+  'total_steps',
+  'backend',
+  'device',
+  'app_version',
+  'library_versions',
+  'os',
+  'error',
+  'last_heartbeat_at'
 ] as const
 
 /** The run columns of alias r, in the order toRunRecord reads them. */
@@ -44,8 +64,31 @@ type RunValues = [number, N, N, string, string, string, number, S, string, N, nu
 
 /** A raw row that starts with RUN_SELECT's columns (extra columns after them are ignored). */
 export function toRunRecord(values: unknown[]): RunRecord {
-  const [id, experimentId, retryOf, config, hash, variant, seed, splitHash, status, queuePosition, createdAt, startedAt, finishedAt,
-    trainSeconds, step, totalSteps, backend, device, appVersion, libraryVersions, os, error, lastHeartbeatAt] = values as RunValues
+  const [
+    id,
+    experimentId,
+    retryOf,
+    config,
+    hash,
+    variant,
+    seed,
+    splitHash,
+    status,
+    queuePosition,
+    createdAt,
+    startedAt,
+    finishedAt,
+    trainSeconds,
+    step,
+    totalSteps,
+    backend,
+    device,
+    appVersion,
+    libraryVersions,
+    os,
+    error,
+    lastHeartbeatAt
+  ] = values as RunValues
   return {
     id,
     experimentId,

@@ -81,7 +81,9 @@ export class Runs {
     this.lookup = new RunLookup(db)
     // name ids are mapped in JavaScript: metric_names has a few dozen rows, run_summary thousands
     this.summaries = db
-      .prepare<unknown[], unknown[]>('SELECT run_id, name_id, last, last_step, best, min, max, count FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))')
+      .prepare<unknown[], unknown[]>(
+        'SELECT run_id, name_id, last, last_step, best, min, max, count FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))'
+      )
       .raw()
     this.metricNames = db.prepare<unknown[], unknown[]>('SELECT id, name FROM metric_names').raw()
     this.updateInfo = db.prepare(`

@@ -11,7 +11,12 @@ import { createModel, type Architecture } from './models/index.ts'
 import type { Classifier } from './models/types.ts'
 import { ExponentialMovingAverage, Sgd } from './optim.ts'
 import { stepMetricsOf, stepMetricsWidth, trainStep } from './step.ts'
-import { imagesPerStep as methodImagesPerStep, largestForward as methodLargestForward, methodDescriptor, unlabeledPerStep as methodUnlabeledPerStep } from '../../shared/methods/index.ts'
+import {
+  imagesPerStep as methodImagesPerStep,
+  largestForward as methodLargestForward,
+  methodDescriptor,
+  unlabeledPerStep as methodUnlabeledPerStep
+} from '../../shared/methods/index.ts'
 import { methodFor } from './methods/index.ts'
 import type { SslMethod } from './methods/types.ts'
 import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
@@ -110,7 +115,8 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const hooks = options.hooks ?? {}
   const backend = await initBackend(config.backend)
   if (backend.backend === 'wasm') checkWasmMemory(config)
-  if (backend.adapter) await checkGpuMemory(config, [dataset.height, dataset.width, dataset.channels], dataset.classNames.length, backend.adapter, largestForward(config))
+  if (backend.adapter)
+    await checkGpuMemory(config, [dataset.height, dataset.width, dataset.channels], dataset.classNames.length, backend.adapter, largestForward(config))
   const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
   const numClasses = dataset.classNames.length
 
@@ -151,7 +157,11 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const labeledOrder = new EpochOrder(split.labeled, config.seed, STREAMS.labeledOrder)
   // the order runs over positions in the unlabeled pool (a method's per-image state is indexed by them);
   // a permutation does not look at the values, so the images drawn are those of an order over the pool itself
-  const unlabeledOrder = new EpochOrder(Int32Array.from(unlabeledPool, (_, position) => position), config.seed, STREAMS.unlabeledOrder)
+  const unlabeledOrder = new EpochOrder(
+    Int32Array.from(unlabeledPool, (_, position) => position),
+    config.seed,
+    STREAMS.unlabeledOrder
+  )
   const unlabeledPerStep = methodUnlabeledPerStep(method.descriptor, config)
   const prefetcher = new BatchPrefetcher(
     pool,
@@ -212,7 +222,13 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   }
   const snapshot = async (at: number, seconds: number): Promise<TrainingState> => {
     await drain()
-    const state = await captureState({ step: at, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() }, model, sgd, ema, methodState)
+    const state = await captureState(
+      { step: at, config, splitHash: split.splitHash, trainSeconds: seconds, best, metricWindow: window.state() },
+      model,
+      sgd,
+      ema,
+      methodState
+    )
     refuseNonFinite(state, at)
     return state
   }

@@ -39,7 +39,12 @@ export interface ConsistencyResult {
  * kept where their probability >= threshold, cross-entropy on the strong view.
  */
 export function fixmatchConsistency(weakLogits: tf.Tensor2D, strongLogits: tf.Tensor2D, threshold: number): ConsistencyResult {
-  return pseudoLabelConsistency(weakLogits, strongLogits, fixedThreshold(threshold), new Int32Array(weakLogits.shape[0]).map((_, i) => i))
+  return pseudoLabelConsistency(
+    weakLogits,
+    strongLogits,
+    fixedThreshold(threshold),
+    new Int32Array(weakLogits.shape[0]).map((_, i) => i)
+  )
 }
 
 /** The pseudo-label loss with any masking policy: the mask decides which rows count; positions: the rows' places in the unlabeled pool. */

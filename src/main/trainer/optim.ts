@@ -102,7 +102,10 @@ export class ExponentialMovingAverage {
     private readonly bufferMode: EmaBufferMode = 'average'
   ) {
     for (const [name, variable] of [...params, ...buffers]) {
-      this.shadows.set(name, tf.tidy(() => tf.variable(tf.clone(variable), false)))
+      this.shadows.set(
+        name,
+        tf.tidy(() => tf.variable(tf.clone(variable), false))
+      )
     }
   }
 

@@ -142,7 +142,11 @@ async function run(start: StartMessage): Promise<void> {
   }
 }
 
-type Final = { type: 'finished'; splitHash: string } | { type: 'paused' } | { type: 'stopped' } | { type: 'failed'; message: string; diskFull: boolean; resumable: boolean }
+type Final =
+  | { type: 'finished'; splitHash: string }
+  | { type: 'paused' }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string; diskFull: boolean; resumable: boolean }
 
 /** Sends the last message (once) and exits. */
 async function finish(final: Final, step?: number, trainSeconds?: number): Promise<void> {

@@ -108,7 +108,8 @@ function parser<T>(schema: z.ZodType<T>, sender: 'trainer' | 'service'): (value:
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined
     if (typeof type !== 'string') throw new ProtocolError(`${sender} message without a type`)
     const issues = result.error.issues
-    if (issues.some((issue) => issue.code === 'invalid_union' && issue.path.join('.') === 'type')) throw new ProtocolError(`unknown ${sender} message type "${type}"`)
+    if (issues.some((issue) => issue.code === 'invalid_union' && issue.path.join('.') === 'type'))
+      throw new ProtocolError(`unknown ${sender} message type "${type}"`)
     const fields = [...new Set(issues.map((issue) => issue.path.join('.')))]
     throw new ProtocolError(`${sender} message "${type}": bad or missing ${fields.join(' or ')}`)
   }

@@ -58,7 +58,9 @@ export class RunLockedError extends Error {
     readonly lockPath: string,
     readonly owner: RunLockOwner | undefined
   ) {
-    super(`another trainer is training this run: ${describeOwner(owner)} holds ${lockPath}. Only one trainer may write a run's checkpoints; stop that one first (if no such process runs, delete the lock file)`)
+    super(
+      `another trainer is training this run: ${describeOwner(owner)} holds ${lockPath}. Only one trainer may write a run's checkpoints; stop that one first (if no such process runs, delete the lock file)`
+    )
   }
 }
 

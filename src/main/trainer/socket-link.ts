@@ -40,7 +40,8 @@ export function readConnectFile(file: string): ConnectInfo {
     throw new Error(`${CONNECT_FILE_ENV}: cannot read the service's connect file ${file}: ${(error as Error).message}`, { cause: error })
   }
   const parsed = connectFileSchema.safeParse(raw)
-  if (!parsed.success) throw new Error(`${CONNECT_FILE_ENV}: ${file} is not a connect file (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`)
+  if (!parsed.success)
+    throw new Error(`${CONNECT_FILE_ENV}: ${file} is not a connect file (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`)
   return parsed.data
 }
 

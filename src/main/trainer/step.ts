@@ -75,7 +75,9 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
   tf.tidy(() => {
     const images = (data: Float32Array, count: number) => tf.tensor4d(data, [count, ...imageShape])
     const { grads } = tf.variableGrads(() => {
-      const batchImages = !method.descriptor.views.unlabeled ? images(batch.labeledImages, b) : tf.concat([images(batch.labeledImages, b), images(batch.weakImages, u), images(batch.strongImages, u)])
+      const batchImages = !method.descriptor.views.unlabeled
+        ? images(batch.labeledImages, b)
+        : tf.concat([images(batch.labeledImages, b), images(batch.weakImages, u), images(batch.strongImages, u)])
       const logits = model.apply(batchImages as tf.Tensor4D, true)
       const labeledLogits = tf.slice(logits, [0, 0], [b, -1]) as tf.Tensor2D
       const lossLabeled = crossEntropy(labeledLogits, tf.tensor1d(batch.labels, 'int32'))

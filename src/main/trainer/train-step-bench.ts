@@ -73,7 +73,10 @@ export async function runTrainStepBench(options: TrainStepBenchOptions): Promise
   const numClasses = 10
   const model = createModel({ architecture: options.model, numClasses, inputShape: [height, width, channels] }, rng)
   const images = tf.tensor4d(randomImages(rng, options.batch * height * width * channels), [options.batch, height, width, channels])
-  const labels = tf.tensor1d(Int32Array.from({ length: options.batch }, () => rng.randint(0, numClasses - 1)), 'int32')
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: options.batch }, () => rng.randint(0, numClasses - 1)),
+    'int32'
+  )
   const step = () => trainStep(model, images, labels, options.learningRate)
   try {
     options.log(`${info.backend} (${info.device}), ${options.model}, ${model.parameterCount()} parameters, batch ${options.batch}`)

@@ -46,7 +46,8 @@ setInterval(() => {
  * socket; then only the lease is kept fresh). It does not keep the process alive.
  */
 export function startWatchdog(parentPid: number | undefined, options: { checkMs?: number; refreshMs?: number } = {}): Watchdog {
-  if (parentPid !== undefined && (!Number.isSafeInteger(parentPid) || parentPid <= 1)) throw new Error(`the trainer's parent pid must be a process id above 1, got ${parentPid}`)
+  if (parentPid !== undefined && (!Number.isSafeInteger(parentPid) || parentPid <= 1))
+    throw new Error(`the trainer's parent pid must be a process id above 1, got ${parentPid}`)
   const worker = new Worker(WATCHDOG_SOURCE, {
     eval: true,
     workerData: { parentPid, checkMs: options.checkMs ?? PARENT_CHECK_MS, refreshMs: options.refreshMs ?? LEASE_REFRESH_MS },

@@ -113,8 +113,8 @@ function whyNoDawn(err: unknown): string {
 }
 
 const NO_ADAPTER_REASON =
-  'Dawn found no WebGPU adapter: no Vulkan driver answered (on Linux install the Vulkan loader libvulkan1 and your GPU vendor\'s ' +
-  'Vulkan driver, or Mesa\'s mesa-vulkan-drivers for a software device; macOS and Windows need nothing extra)'
+  "Dawn found no WebGPU adapter: no Vulkan driver answered (on Linux install the Vulkan loader libvulkan1 and your GPU vendor's " +
+  "Vulkan driver, or Mesa's mesa-vulkan-drivers for a software device; macOS and Windows need nothing extra)"
 
 /**
  * The adapters Dawn offers, asked for by power preference and as the fallback

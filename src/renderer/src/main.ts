@@ -5,7 +5,4 @@ import { createLabClient } from './api/client.ts'
 import { LAB_CLIENT, LAB_CONNECTION } from './api/inject.ts'
 
 const lab = createLabClient()
-createApp(App, { problem: lab.problem })
-  .provide(LAB_CLIENT, lab.client)
-  .provide(LAB_CONNECTION, lab.connection)
-  .mount('#app')
+createApp(App, { problem: lab.problem }).provide(LAB_CLIENT, lab.client).provide(LAB_CONNECTION, lab.connection).mount('#app')

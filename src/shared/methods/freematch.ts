@@ -14,8 +14,21 @@ export const freematch = defineMethod({
     "1/0 taken as 0, both scalers detached, Lf = 0 with no masked row (USB's entropy_loss, its sign included)",
   keys: {
     lambdaU: PSEUDO_LABEL_KEYS.lambdaU,
-    emaP: { type: 'number', default: 0.999, min: 0, max: 1, group: 'method', doc: "FreeMatch's EMA momentum for its global threshold, class model and label histogram" },
-    entLossRatio: { type: 'number', default: 0.001, min: 0, group: 'method', doc: "weight of FreeMatch's self-adaptive fairness loss (0.001: USB's CIFAR-10 config)" }
+    emaP: {
+      type: 'number',
+      default: 0.999,
+      min: 0,
+      max: 1,
+      group: 'method',
+      doc: "FreeMatch's EMA momentum for its global threshold, class model and label histogram"
+    },
+    entLossRatio: {
+      type: 'number',
+      default: 0.001,
+      min: 0,
+      group: 'method',
+      doc: "weight of FreeMatch's self-adaptive fairness loss (0.001: USB's CIFAR-10 config)"
+    }
   },
   views: { unlabeled: true, simclr: false },
   charts: [{ metric: 'globalThreshold', title: 'Global threshold time_p (FreeMatch)', yTitle: 'time_p' }]

@@ -18,7 +18,8 @@ function asPortMain(port: MessagePort): HostPort {
 
 const parent: HostParentPort = {
   // the fake fork sends { data, ports } with the ports in the transfer list, as Electron delivers them
-  on: (_event, listener) => parentPort!.on('message', ({ data, ports }: { data: unknown; ports: MessagePort[] }) => listener({ data, ports: ports.map(asPortMain) })),
+  on: (_event, listener) =>
+    parentPort!.on('message', ({ data, ports }: { data: unknown; ports: MessagePort[] }) => listener({ data, ports: ports.map(asPortMain) })),
   postMessage: (message) => parentPort!.postMessage(message)
 }
 

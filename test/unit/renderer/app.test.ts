@@ -8,7 +8,15 @@ import { LAB_CLIENT, LAB_CONNECTION } from '../../../src/renderer/src/api/inject
 import App from '../../../src/renderer/src/App.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
-const gpuInfo: AppInfo = { name: 'FixMatch Lab', version: '0.1.0', home: '/h', backend: 'node-gpu', device: 'RTX 3090', advice: [], datasets: [{ name: 'mnist', installed: true }] }
+const gpuInfo: AppInfo = {
+  name: 'FixMatch Lab',
+  version: '0.1.0',
+  home: '/h',
+  backend: 'node-gpu',
+  device: 'RTX 3090',
+  advice: [],
+  datasets: [{ name: 'mnist', installed: true }]
+}
 const cpuInfo: AppInfo = { ...gpuInfo, backend: 'wasm', device: 'CPU (8 threads)', advice: ['Install CUDA 11.2 and cuDNN 8, then run `fixmatch-lab doctor`.'] }
 
 function mountApp(info: AppInfo, runCount: number, connection = new ConnectionTracker('open')) {

@@ -82,7 +82,13 @@ describe('SeriesStore', () => {
     const store = new SeriesStore()
     store.append(1, 40, { loss: 0.4 })
     store.append(1, 50, { loss: 0.3 })
-    store.merge(1, { loss: [{ step: 0, value: 2 }, { step: 20, value: 1 }, { step: 40, value: 0.41 }] })
+    store.merge(1, {
+      loss: [
+        { step: 0, value: 2 },
+        { step: 20, value: 1 },
+        { step: 40, value: 0.41 }
+      ]
+    })
     expect(store.get(1, 'loss')).toEqual([
       { step: 0, value: 2 },
       { step: 20, value: 1 },
@@ -94,7 +100,7 @@ describe('SeriesStore', () => {
   it('skips values that cannot be drawn and names it was not asked for', () => {
     const store = new SeriesStore()
     expect(store.append(1, 10, { pseudoLabelAccuracy: null as unknown as number, loss: Number.NaN })).toBe(false)
-    expect(store.append(1, 10, { 'lr': 0.03 }, ['loss'])).toBe(false)
+    expect(store.append(1, 10, { lr: 0.03 }, ['loss'])).toBe(false)
     expect(store.get(1, 'pseudoLabelAccuracy')).toEqual([])
     expect(store.get(1, 'lr')).toEqual([])
   })
@@ -109,7 +115,18 @@ describe('SeriesStore', () => {
   })
 
   it('mergeSorted lets the incoming point win on an equal step', () => {
-    expect(mergeSorted([{ step: 1, value: 1 }, { step: 3, value: 3 }], [{ step: 2, value: 2 }, { step: 3, value: 30 }])).toEqual([
+    expect(
+      mergeSorted(
+        [
+          { step: 1, value: 1 },
+          { step: 3, value: 3 }
+        ],
+        [
+          { step: 2, value: 2 },
+          { step: 3, value: 30 }
+        ]
+      )
+    ).toEqual([
       { step: 1, value: 1 },
       { step: 2, value: 2 },
       { step: 3, value: 30 }
@@ -225,7 +242,11 @@ describe('evaluation and training lines', () => {
     expect(lines[0]!.data).toEqual([{ x: 50, y: 12.5 }])
     expect(lines[0]!.pointRadius).toBeGreaterThan(0)
     // a study run's thousand evaluations are drawn as a plain line
-    const dense = buildDatasets([makeRun({ id: 9 })], () => series(Array(1024).fill(50), 1024), { metric: 'eval/top1', smoothing: LIVE_SMOOTHING, maxPoints: 1000 })
+    const dense = buildDatasets([makeRun({ id: 9 })], () => series(Array(1024).fill(50), 1024), {
+      metric: 'eval/top1',
+      smoothing: LIVE_SMOOTHING,
+      maxPoints: 1000
+    })
     expect(dense[0]!.pointRadius).toBe(0)
     expect(dense[0]!.role).toBe('recorded')
   })

@@ -34,7 +34,10 @@ function mountEditor(options: { runs?: number; create?: (r: unknown) => unknown;
     'app/info': () => ({ name: 'FixMatch Lab', version: '0', home: '/h', backend: null, device: null, advice: [], datasets: options.datasets ?? withoutCifar }),
     'presets/list': () => presetList,
     'runs/list': () => Array.from({ length: options.runs ?? 1 }, () => makeRun()),
-    'experiments/create': (request) => (options.create ? options.create(request) : { id: 5, name: request.name, description: '', createdAt: 'now', preset: request.preset ?? null, runIds: [1, 2, 3] }) as never
+    'experiments/create': (request) =>
+      (options.create
+        ? options.create(request)
+        : { id: 5, name: request.name, description: '', createdAt: 'now', preset: request.preset ?? null, runIds: [1, 2, 3] }) as never
   })
   const wrapper = mount(ExperimentView, { global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
   return { lab, wrapper }
@@ -126,7 +129,9 @@ describe('ExperimentView', () => {
     await settle()
     const boxes = wrapper.findAll('[data-testid^="variant-"]')
     expect(boxes.map((b) => b.attributes('data-testid'))).toEqual(METHOD_DESCRIPTORS.map((m) => `variant-${m.name}`))
-    const header = resultsTable(METHOD_DESCRIPTORS.map((m) => ({ variant: m.name, seeds: [], top1: [], top5: [], trainSeconds: [], runs: [], pending: 0, failed: 0 }))).header
+    const header = resultsTable(
+      METHOD_DESCRIPTORS.map((m) => ({ variant: m.name, seeds: [], top1: [], top5: [], trainSeconds: [], runs: [], pending: 0, failed: 0 }))
+    ).header
     for (const [i, method] of METHOD_DESCRIPTORS.entries()) {
       const label = boxes[i]!.element.closest('label')!
       expect(label.textContent).toContain(`${method.title}: ${method.doc}`)

@@ -5,7 +5,13 @@ import type { Progress } from '../../../src/shared/api.ts'
 import { experimentEtas } from '../../../src/renderer/src/queue/experiment-eta.ts'
 import { makeRun } from './fake-lab.ts'
 
-const progress = (runId: number, step: number, totalSteps: number, etaSeconds: number): Progress => ({ runId, step, totalSteps, etaSeconds, imagesPerSecond: 100 })
+const progress = (runId: number, step: number, totalSteps: number, etaSeconds: number): Progress => ({
+  runId,
+  step,
+  totalSteps,
+  etaSeconds,
+  imagesPerSecond: 100
+})
 
 describe('experimentEtas', () => {
   // two running runs at 1 s per step, 100 and 50 steps left; four queued runs of 100 steps

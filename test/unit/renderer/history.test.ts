@@ -73,9 +73,17 @@ describe('HistoryView', () => {
     expect(wrapper.find('[data-testid="compare-panel"]').exists()).toBe(false)
     await row(wrapper, 2).get('[data-testid="compare-select"]').setValue(true)
     await settle()
-    const keys = wrapper.get('[data-testid="compare-panel"]').findAll('[data-testid^="diff-row-"]').map((r) => r.attributes('data-testid'))
+    const keys = wrapper
+      .get('[data-testid="compare-panel"]')
+      .findAll('[data-testid^="diff-row-"]')
+      .map((r) => r.attributes('data-testid'))
     expect(keys).toEqual(['diff-row-variant', 'diff-row-temperature'])
-    expect(lab.callsOf('runs/series').map((r) => (r as { runId: number }).runId).sort()).toEqual([1, 2])
+    expect(
+      lab
+        .callsOf('runs/series')
+        .map((r) => (r as { runId: number }).runId)
+        .sort()
+    ).toEqual([1, 2])
     // a third box stays disabled until one is unticked
     expect(row(wrapper, 3).get('[data-testid="compare-select"]').attributes('disabled')).toBeDefined()
   })
@@ -90,7 +98,11 @@ describe('HistoryView', () => {
     await settle()
     expect(lab.callsOf('runs/tag')).toEqual([{ runId: 2, tags: ['study', 'seed check'] }])
     expect(lab.callsOf('runs/note')).toEqual([{ runId: 2, note: 'compare with U+' }])
-    expect(row(wrapper, 2).findAll('[data-testid="run-tag"]').map((t) => t.text())).toEqual(['study', 'seed check'])
+    expect(
+      row(wrapper, 2)
+        .findAll('[data-testid="run-tag"]')
+        .map((t) => t.text())
+    ).toEqual(['study', 'seed check'])
   })
 
   it('deletes a run only after confirmation', async () => {

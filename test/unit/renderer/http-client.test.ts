@@ -75,7 +75,9 @@ describe('HttpLabClient commands', () => {
   })
 
   it('maps an error body to an ApiError with message, field and status', async () => {
-    const fetchMock = vi.fn(async () => jsonResponse(400, { error: { message: 'labelsPerClass: 0 is not allowed; expected an integer >= 1', field: 'labelsPerClass' } }))
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(400, { error: { message: 'labelsPerClass: 0 is not allowed; expected an integer >= 1', field: 'labelsPerClass' } })
+    )
     const { client } = setup(fetchMock as unknown as typeof fetch)
     const error = await client.call('experiments/create', { name: 'x', config: {}, variants: ['O'], seeds: [1] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
@@ -183,7 +185,9 @@ describe('HttpLabClient events', () => {
 
   it('after a service restart (its token refused) says so and stops reconnecting, instead of "Reconnecting..." for ever', async () => {
     let restarted = false
-    const fetchMock = vi.fn(async () => (restarted ? jsonResponse(401, { error: { message: 'missing or wrong access token' } }) : jsonResponse(200, { result: {} })))
+    const fetchMock = vi.fn(async () =>
+      restarted ? jsonResponse(401, { error: { message: 'missing or wrong access token' } }) : jsonResponse(200, { result: {} })
+    )
     const { client, sockets, timers } = setup(fetchMock as unknown as typeof fetch)
     client.connect()
     sockets[0]!.open()

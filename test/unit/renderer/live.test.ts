@@ -14,7 +14,8 @@ function liveLab() {
   return fakeLab({
     'experiments/list': () => [{ id: 1, name: 'mnist', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: [1, 2] }],
     'runs/list': () => runs,
-    'runs/series': (request) => Object.fromEntries(request.names.map((name) => [name, request.afterStep === undefined ? history(50) : [{ step: 990, value: 0.1 }]]))
+    'runs/series': (request) =>
+      Object.fromEntries(request.names.map((name) => [name, request.afterStep === undefined ? history(50) : [{ step: 990, value: 0.1 }]]))
   })
 }
 

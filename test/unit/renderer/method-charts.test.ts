@@ -9,13 +9,18 @@ import ComparePanel from '../../../src/renderer/src/components/ComparePanel.vue'
 import LiveView from '../../../src/renderer/src/views/LiveView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
-const points: MetricPoint[] = [{ step: 10, value: 0.4 }, { step: 20, value: 0.6 }]
+const points: MetricPoint[] = [
+  { step: 10, value: 0.4 },
+  { step: 20, value: 0.6 }
+]
 /** The series a run of each method records: its own curve only for the method that has it. */
 const OWN: Record<string, string> = { FreeMatch: 'globalThreshold', FlexMatch: 'learningEffect' }
 
 function labWith(runs: RunRecord[]) {
   return fakeLab({
-    'experiments/list': () => [{ id: 1, name: 'methods', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: runs.map((r) => r.id) }],
+    'experiments/list': () => [
+      { id: 1, name: 'methods', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: runs.map((r) => r.id) }
+    ],
     'runs/list': () => runs,
     'runs/series': (request) => {
       const variant = runs.find((r) => r.id === request.runId)!.variant
@@ -48,7 +53,12 @@ describe("methods' own charts", () => {
 
   it('Live shows only the four common charts for an experiment without an adaptive method', async () => {
     const wrapper = await mountLive([makeRun({ id: 1, variant: 'O' }), makeRun({ id: 2, variant: 'U' })])
-    expect(wrapper.findAll('[data-testid^="chart-"]').map((c) => c.attributes('data-testid'))).toEqual(['chart-top1', 'chart-loss', 'chart-mask-rate', 'chart-pseudo-label-accuracy'])
+    expect(wrapper.findAll('[data-testid^="chart-"]').map((c) => c.attributes('data-testid'))).toEqual([
+      'chart-top1',
+      'chart-loss',
+      'chart-mask-rate',
+      'chart-pseudo-label-accuracy'
+    ])
   })
 
   it("History's comparison loads and draws FlexMatch's learning effect, and only for that pair", async () => {

@@ -7,7 +7,15 @@ import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
 import QueueView from '../../../src/renderer/src/views/QueueView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
-const SETTINGS: SettingsView = { slots: 2, source: 'default', saved: null, defaultSlots: 2, defaultReason: 'one per core on wasm (2 cores)', running: 1, file: '/home/lab/settings.json' }
+const SETTINGS: SettingsView = {
+  slots: 2,
+  source: 'default',
+  saved: null,
+  defaultSlots: 2,
+  defaultReason: 'one per core on wasm (2 cores)',
+  running: 1,
+  file: '/home/lab/settings.json'
+}
 
 function mountQueue(queue: RunRecord[], running: RunRecord[] = [], ended: RunRecord[] = []) {
   const lab = fakeLab({
@@ -42,8 +50,18 @@ describe('QueueView', () => {
   it('shows running, waiting in order and recently failed runs with their status', async () => {
     const { wrapper } = mountQueue([first, second, third], [running], [failed])
     await settle()
-    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['1'])
-    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['2', '3', '4'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-running"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['1'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-waiting"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['2', '3', '4'])
     expect(row(wrapper, 3).get('[data-testid="status-badge"]').text()).toBe('paused')
     expect(row(wrapper, 5).text()).toContain('out of memory')
     expect(row(wrapper, 1).get('[data-testid="progress-bar"]').attributes('aria-valuenow')).toBe('25')
@@ -103,7 +121,12 @@ describe('QueueView', () => {
     lab.emit('queue/changed', { queue: [running, second, first] })
     lab.emit('run/progress', { runId: 1, step: 500, totalSteps: 1000, imagesPerSecond: 900, etaSeconds: 3725 })
     await settle()
-    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3', '2'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-waiting"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['3', '2'])
     expect(row(wrapper, 1).get('[data-testid="progress-bar"]').attributes('aria-valuenow')).toBe('50')
     expect(row(wrapper, 1).text()).toContain('1h 2m left')
     lab.emit('run/status', { run: { ...running, status: 'failed', error: 'NaN loss' } })
@@ -113,8 +136,18 @@ describe('QueueView', () => {
     expect(row(wrapper, 1).find('[data-testid="queue-retry"]').exists()).toBe(true)
     lab.emit('run/status', { run: { ...first, status: 'running', queuePosition: null } })
     await settle()
-    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['2'])
-    expect(wrapper.get('[data-testid="queue-waiting"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['3'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-running"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['2'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-waiting"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['3'])
   })
 
   it('shows "pausing..." / "cancelling..." with pause and cancel disabled until the run has stopped', async () => {
@@ -206,13 +239,18 @@ describe('QueueView', () => {
     expect(lab.callsOf('settings/set').at(-1)).toEqual({ slots: null })
   })
 
-  it('two running runs side by side, and the experiment\'s ETA on the slots', async () => {
+  it("two running runs side by side, and the experiment's ETA on the slots", async () => {
     const a = makeRun({ id: 11, status: 'running', step: 0, totalSteps: 100 })
     const b = makeRun({ id: 12, status: 'running', step: 50, totalSteps: 100 })
     const next = makeRun({ id: 13, status: 'queued', step: 0, totalSteps: 100, queuePosition: 1 })
     const { wrapper, lab } = mountQueue([next], [a, b])
     await settle()
-    expect(wrapper.get('[data-testid="queue-running"]').findAll('[data-testid="queue-row"]').map((r) => r.attributes('data-run-id'))).toEqual(['11', '12'])
+    expect(
+      wrapper
+        .get('[data-testid="queue-running"]')
+        .findAll('[data-testid="queue-row"]')
+        .map((r) => r.attributes('data-run-id'))
+    ).toEqual(['11', '12'])
     lab.emit('run/progress', { runId: 11, step: 0, totalSteps: 100, etaSeconds: 100, imagesPerSecond: 10 })
     lab.emit('run/progress', { runId: 12, step: 50, totalSteps: 100, etaSeconds: 50, imagesPerSecond: 10 })
     await settle()

@@ -49,13 +49,24 @@ describe('variantResults and resultsTable', () => {
 
 describe('tableCsv', () => {
   it('writes one line per row and quotes cells with commas or quotes', () => {
-    const csv = tableCsv({ header: ['Model', 'FixMatch (O)'], rows: [{ label: 'Top-1', cells: ['86.0 ± 4.0'] }, { label: 'Note', cells: ['a, "b"'] }] })
+    const csv = tableCsv({
+      header: ['Model', 'FixMatch (O)'],
+      rows: [
+        { label: 'Top-1', cells: ['86.0 ± 4.0'] },
+        { label: 'Note', cells: ['a, "b"'] }
+      ]
+    })
     expect(csv).toBe('Model,FixMatch (O)\r\nTop-1,86.0 ± 4.0\r\nNote,"a, ""b"""\r\n')
   })
 
   it('exports the table the view shows', () => {
     const table = resultsTable(variantResults([makeRun({ variant: 'S', seed: 1, summary: summary(40.04), trainSeconds: 59 })]))
-    expect(tableCsv(table).split('\r\n').slice(0, 4)).toEqual(['Model,Supervised (S)', 'Top-1 (final evaluation),40.0 (n=1)', 'Top-5 (final evaluation),-', 'Train time,59s'])
+    expect(tableCsv(table).split('\r\n').slice(0, 4)).toEqual([
+      'Model,Supervised (S)',
+      'Top-1 (final evaluation),40.0 (n=1)',
+      'Top-5 (final evaluation),-',
+      'Train time,59s'
+    ])
   })
 })
 
@@ -122,14 +133,20 @@ describe('the statistic, per-seed values and paired differences', () => {
   })
 
   it('says the interval needs two seeds when only one pairs, and pairs only on the same split', () => {
-    const one = [makeRun({ variant: 'O', seed: 1, summary: summary(80), results: results(80, 80, 80) }), makeRun({ variant: 'U', seed: 1, summary: summary(81), results: results(81, 81, 81) })]
+    const one = [
+      makeRun({ variant: 'O', seed: 1, summary: summary(80), results: results(80, 80, 80) }),
+      makeRun({ variant: 'U', seed: 1, summary: summary(81), results: results(81, 81, 81) })
+    ]
     expect(cells(resultsTable(variantResults(one), { reference: 'O' }), 'paired')).toEqual(['reference', '+1.00 (n=1: the interval needs two seeds)'])
     const otherSplit = studyRuns().map((run) => (run.variant === 'U' ? { ...run, splitHash: 'another-split' } : run))
     expect(cells(resultsTable(variantResults(otherSplit), { reference: 'O' }), 'paired')).toEqual(['reference', 'no seed run by both on one split'])
   })
 
   it('leaves runs from a service without results out of the median only', () => {
-    const data = variantResults([makeRun({ variant: 'O', seed: 1, summary: summary(80) }), makeRun({ variant: 'O', seed: 2, summary: summary(84), results: results(84, 84, 83, 7) })])
+    const data = variantResults([
+      makeRun({ variant: 'O', seed: 1, summary: summary(80) }),
+      makeRun({ variant: 'O', seed: 2, summary: summary(84), results: results(84, 84, 83, 7) })
+    ])
     expect(cells(resultsTable(data), 'top-1')).toEqual(['82.0 ± 2.8 (n=2)'])
     expect(cells(resultsTable(data, { stat: 'median20' }), 'top-1')).toEqual(['83.0 (n=1)'])
   })

@@ -16,7 +16,9 @@ async function mountView() {
     makeRun({ variant: 'U', seed: 2, summary: summary(85), results: results(85, 88, 84) })
   ]
   const lab = fakeLab({
-    'experiments/list': () => [{ id: 1, name: 'study', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: runs.map((r) => r.id) }],
+    'experiments/list': () => [
+      { id: 1, name: 'study', description: '', createdAt: '2025-11-28T10:00:00Z', preset: 'mnist-quick', runIds: runs.map((r) => r.id) }
+    ],
     'runs/list': () => runs
   })
   const wrapper = mount(ResultsView, { props: { experimentId: 1 }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } }, attachTo: document.body })

@@ -51,9 +51,10 @@ export const simclrPairwiseCase: KindHandler = (fx) =>
     if (target !== 'seed' && target !== 'positive') throw new Error(`${fx.file}: params.target must be "seed" or "positive", got "${target}"`)
     const weak = toTensor(input(fx, 'weak')) as tf.Tensor2D
     const strong = toTensor(input(fx, 'strong')) as tf.Tensor2D
-    const { value, grads } = tf.valueAndGrads((w: tf.Tensor, s: tf.Tensor) =>
-      simclrPairwise(w as tf.Tensor2D, s as tf.Tensor2D, temperature, target)
-    )([weak, strong])
+    const { value, grads } = tf.valueAndGrads((w: tf.Tensor, s: tf.Tensor) => simclrPairwise(w as tf.Tensor2D, s as tf.Tensor2D, temperature, target))([
+      weak,
+      strong
+    ])
     const close = closeTo(fx)
     return [await close('loss', value), await close('grad_weak', grads[0]), await close('grad_strong', grads[1])]
   })

@@ -28,7 +28,13 @@ function requireFalse(fx: Fixture, name: string): void {
 }
 
 /** Runs a policy over the steps; returns each step's mask, concatenated, and disposes the per-step tensors. */
-async function maskSteps(probsOf: (s: number) => tf.Tensor2D, count: number, policy: MaskingPolicy, positionsOf: (s: number) => Int32Array, after: (s: number) => Promise<void>): Promise<number[]> {
+async function maskSteps(
+  probsOf: (s: number) => tf.Tensor2D,
+  count: number,
+  policy: MaskingPolicy,
+  positionsOf: (s: number) => Int32Array,
+  after: (s: number) => Promise<void>
+): Promise<number[]> {
   const masks: number[] = []
   for (let s = 0; s < count; s++) {
     const mask = tf.tidy(() => policy.mask({ ...weakPredictions(probsOf(s)), positions: positionsOf(s) }))
@@ -107,7 +113,8 @@ export const freematchFairnessCase: KindHandler = (fx) =>
     const numClasses = param<number>(fx, 'num_classes')
     const logEps = param<number>(fx, 'log_eps', 1e-12)
     const strong = toTensor(input(fx, 'logits_strong')) as tf.Tensor2D
-    if (strong.shape[1] !== numClasses) throw new FixtureFormatError(`${fx.file}: inputs.logits_strong must have num_classes=${numClasses} columns, got [${strong.shape}]`)
+    if (strong.shape[1] !== numClasses)
+      throw new FixtureFormatError(`${fx.file}: inputs.logits_strong must have num_classes=${numClasses} columns, got [${strong.shape}]`)
     const mask = toTensor(input(fx, 'mask')) as tf.Tensor1D
     const pModel = toTensor(input(fx, 'p_model')) as tf.Tensor1D
     const labelHist = toTensor(input(fx, 'label_hist')) as tf.Tensor1D

@@ -21,7 +21,11 @@ export function appHandlers(core: ServiceCore): AppHandlers {
       const latest = lastReportedBackend(core.store)
       const backend = latest?.backend ?? null
       const key = backend ?? 'wasm'
-      if (!adviceByBackend.has(key)) adviceByBackend.set(key, collectReport(key).then((report) => report.advice))
+      if (!adviceByBackend.has(key))
+        adviceByBackend.set(
+          key,
+          collectReport(key).then((report) => report.advice)
+        )
       return {
         name: PRODUCT_NAME,
         version: core.settings.appVersion,

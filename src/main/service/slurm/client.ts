@@ -178,7 +178,13 @@ export interface SlurmJobState {
 function stateOf(jobId: string, rawState: string, nodes: string, reason: string, exitCode?: string): SlurmJobState {
   // sacct writes "CANCELLED by 0"; squeue and scontrol the bare name
   const state = rawState.split(/\s+/)[0]!.replace(/\+$/, '')
-  const job: SlurmJobState = { jobId, state, nodes: nodes === '(null)' || nodes === 'None assigned' ? '' : nodes, reason: reason === '(null)' ? '' : reason, ended: ENDED_STATES.has(state) }
+  const job: SlurmJobState = {
+    jobId,
+    state,
+    nodes: nodes === '(null)' || nodes === 'None assigned' ? '' : nodes,
+    reason: reason === '(null)' ? '' : reason,
+    ended: ENDED_STATES.has(state)
+  }
   const exit = exitCode?.match(/^(\d+):(\d+)$/)
   if (exit && job.ended) {
     job.exitCode = Number(exit[1])
@@ -255,7 +261,8 @@ export class SlurmClient {
   /** Cancels a job (Slurm signals it with SIGTERM, then SIGKILL after KillWait). A job already gone is not an error. */
   async cancel(jobId: string): Promise<void> {
     const result = await this.run('scancel', [jobId])
-    if (result.code !== 0 && !UNKNOWN_JOB.test(`${result.stderr}${result.stdout}`)) throw new SlurmError(`scancel of job ${jobId} failed: ${slurmMessage(result)}`)
+    if (result.code !== 0 && !UNKNOWN_JOB.test(`${result.stderr}${result.stdout}`))
+      throw new SlurmError(`scancel of job ${jobId} failed: ${slurmMessage(result)}`)
   }
 
   private async sacct(jobId: string): Promise<SlurmJobState | undefined> {

@@ -275,7 +275,10 @@ class SlurmHandle implements SlurmTrainerHandle {
       return
     }
     const jobId = this.jobId
-    this.tails = [new FileTail(path.join(dir, `job-${jobId}.out`), 'stdout', this.outputListeners), new FileTail(path.join(dir, `job-${jobId}.err`), 'stderr', this.outputListeners)]
+    this.tails = [
+      new FileTail(path.join(dir, `job-${jobId}.out`), 'stdout', this.outputListeners),
+      new FileTail(path.join(dir, `job-${jobId}.err`), 'stderr', this.outputListeners)
+    ]
     if (this.killed) void this.cancel(jobId)
     this.watch = watchJob(
       this.settings.client,

@@ -5,7 +5,15 @@ import type { Rng } from '../../../shared/rng.ts'
 import type { Image8, ImageF } from './image.ts'
 import { createImage8, createImageF } from './image.ts'
 import { padReflectCrop } from './geometry.ts'
-import { applyPlan, createPlan, resolveRandAugmentOptions, samplePlan, type RandAugmentOptions, type RandAugmentPlan, type ResolvedRandAugmentOptions } from './randaugment.ts'
+import {
+  applyPlan,
+  createPlan,
+  resolveRandAugmentOptions,
+  samplePlan,
+  type RandAugmentOptions,
+  type RandAugmentPlan,
+  type ResolvedRandAugmentOptions
+} from './randaugment.ts'
 import { resolveSimclrOptions, sampleSimclr, simclrColorProgram, SimclrScratch, type ResolvedSimclrOptions, type SimclrOptions } from './simclr.ts'
 import { runColorProgram } from './color.ts'
 import { gaussianBlurInto } from './blur.ts'
@@ -91,7 +99,14 @@ export class BatchAugmenter {
    * crop and flip). `bytes` optionally receives the uint8 views as well (e.g.
    * to take SimCLR views of them without undoing the normalisation).
    */
-  weakStrong(images: Uint8Array, count: number, rng: Rng, weakOut: Float32Array, strongOut: Float32Array, bytes?: { weak?: Uint8Array; strong?: Uint8Array }): void {
+  weakStrong(
+    images: Uint8Array,
+    count: number,
+    rng: Rng,
+    weakOut: Float32Array,
+    strongOut: Float32Array,
+    bytes?: { weak?: Uint8Array; strong?: Uint8Array }
+  ): void {
     this.checkBatch(images, count, weakOut, 'weakOut')
     this.checkBatch(images, count, strongOut, 'strongOut')
     if (bytes?.weak) this.checkBytes(bytes.weak, count, 'bytes.weak')

@@ -138,7 +138,17 @@ function blurHorizontal(s: Float32Array, out: Float32Array, h: number, w: number
 }
 
 // Down each column: whole rows at a time, reflected row indices near the edges.
-function blurVertical(s: Float32Array, out: Float32Array, offset: number, h: number, row: number, k: Float64Array, scale: Float64Array, shift: Float64Array, tapScratch: Int32Array): void {
+function blurVertical(
+  s: Float32Array,
+  out: Float32Array,
+  offset: number,
+  h: number,
+  row: number,
+  k: Float64Array,
+  scale: Float64Array,
+  shift: Float64Array,
+  tapScratch: Int32Array
+): void {
   const taps = k.length
   const half = (taps - 1) >> 1
   for (let y = 0; y < h; y++) {
@@ -149,8 +159,12 @@ function blurVertical(s: Float32Array, out: Float32Array, offset: number, h: num
         // The common RGB case, unrolled per pixel so the scale and shift stay in registers.
         const k0 = k[0]
         const k1 = k[1]
-        const a0 = scale[0], a1 = scale[1], a2 = scale[2]
-        const b0 = shift[0], b1 = shift[1], b2 = shift[2]
+        const a0 = scale[0],
+          a1 = scale[1],
+          a2 = scale[2]
+        const b0 = shift[0],
+          b1 = shift[1],
+          b2 = shift[2]
         for (let j = 0, i = base; j < row; j += 3, i += 3) {
           out[outBase + j] = (k0 * (s[i - row] + s[i + row]) + k1 * s[i]) * a0 + b0
           out[outBase + j + 1] = (k0 * (s[i + 1 - row] + s[i + 1 + row]) + k1 * s[i + 1]) * a1 + b1

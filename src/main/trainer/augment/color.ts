@@ -128,8 +128,26 @@ function shiftHue(d: Float32Array, shift: number): void {
     let maxc: number
     let minc: number
     if (r >= g) {
-      if (g >= b) { maxc = r; minc = b } else if (r >= b) { maxc = r; minc = g } else { maxc = b; minc = g }
-    } else if (r >= b) { maxc = g; minc = b } else if (g >= b) { maxc = g; minc = r } else { maxc = b; minc = r }
+      if (g >= b) {
+        maxc = r
+        minc = b
+      } else if (r >= b) {
+        maxc = r
+        minc = g
+      } else {
+        maxc = b
+        minc = g
+      }
+    } else if (r >= b) {
+      maxc = g
+      minc = b
+    } else if (g >= b) {
+      maxc = g
+      minc = r
+    } else {
+      maxc = b
+      minc = r
+    }
     const range = maxc - minc
     let h6 = shift6
     if (range !== 0) {
@@ -148,12 +166,36 @@ function shiftHue(d: Float32Array, shift: number): void {
     const q = maxc - range * f
     const t = minc + range * f
     switch (sector) {
-      case 0: d[i] = maxc; d[i + 1] = t; d[i + 2] = minc; break
-      case 1: d[i] = q; d[i + 1] = maxc; d[i + 2] = minc; break
-      case 2: d[i] = minc; d[i + 1] = maxc; d[i + 2] = t; break
-      case 3: d[i] = minc; d[i + 1] = q; d[i + 2] = maxc; break
-      case 4: d[i] = t; d[i + 1] = minc; d[i + 2] = maxc; break
-      default: d[i] = maxc; d[i + 1] = minc; d[i + 2] = q; break
+      case 0:
+        d[i] = maxc
+        d[i + 1] = t
+        d[i + 2] = minc
+        break
+      case 1:
+        d[i] = q
+        d[i + 1] = maxc
+        d[i + 2] = minc
+        break
+      case 2:
+        d[i] = minc
+        d[i + 1] = maxc
+        d[i + 2] = t
+        break
+      case 3:
+        d[i] = minc
+        d[i + 1] = q
+        d[i + 2] = maxc
+        break
+      case 4:
+        d[i] = t
+        d[i + 1] = minc
+        d[i + 2] = maxc
+        break
+      default:
+        d[i] = maxc
+        d[i + 1] = minc
+        d[i + 2] = q
+        break
     }
   }
 }

@@ -101,9 +101,7 @@ export function sharpness(src: Image8, dst: Image8, factor: number): void {
       const up = i - row
       const down = i + row
       const weighted =
-        s[up - channels] + s[up] + s[up + channels] +
-        s[i - channels] + 5 * s[i] + s[i + channels] +
-        s[down - channels] + s[down] + s[down + channels]
+        s[up - channels] + s[up] + s[up + channels] + s[i - channels] + 5 * s[i] + s[i + channels] + s[down - channels] + s[down] + s[down + channels]
       const smooth = smoothLut[weighted]
       d[i] = interpolate ? smooth + factor * (s[i] - smooth) : blendValue(smooth, s[i], factor)
     }

@@ -52,8 +52,7 @@ function scaleAffine(s: Uint8Array, dst: Image8, a: number, c: number, e: number
 
 // Pillow uses 16.16 fixed point when all four corners map inside +-32768.
 function fitsFixedPoint(m: AffineTuple, width: number, height: number): boolean {
-  const ok = (x: number, y: number): boolean =>
-    Math.abs(x * m[0] + y * m[1] + m[2]) < 32768 && Math.abs(x * m[3] + y * m[4] + m[5]) < 32768
+  const ok = (x: number, y: number): boolean => Math.abs(x * m[0] + y * m[1] + m[2]) < 32768 && Math.abs(x * m[3] + y * m[4] + m[5]) < 32768
   return ok(0, 0) && ok(width, height) && ok(0, height) && ok(width, 0)
 }
 

@@ -49,21 +49,34 @@ export function isRandAugmentOp(name: string): name is RandAugmentOp {
 /** Applies one op with its parameter (ignored by parameterless ops). dst may be src. */
 export function applyOp(op: RandAugmentOp, src: Image8, dst: Image8, value: number): void {
   switch (op) {
-    case 'AutoContrast': return autocontrast(src, dst)
-    case 'Brightness': return brightness(src, dst, value)
-    case 'Color': return color(src, dst, value)
-    case 'Contrast': return contrast(src, dst, value)
-    case 'Equalize': return equalize(src, dst)
+    case 'AutoContrast':
+      return autocontrast(src, dst)
+    case 'Brightness':
+      return brightness(src, dst, value)
+    case 'Color':
+      return color(src, dst, value)
+    case 'Contrast':
+      return contrast(src, dst, value)
+    case 'Equalize':
+      return equalize(src, dst)
     case 'Identity':
       if (dst.data !== src.data) dst.data.set(src.data)
       return
-    case 'Posterize': return posterize(src, dst, value)
-    case 'Rotate': return rotate(src, dst, value)
-    case 'Sharpness': return sharpness(src, dst, value)
-    case 'ShearX': return shearX(src, dst, value)
-    case 'ShearY': return shearY(src, dst, value)
-    case 'Solarize': return solarize(src, dst, value)
-    case 'TranslateX': return translateX(src, dst, value)
-    case 'TranslateY': return translateY(src, dst, value)
+    case 'Posterize':
+      return posterize(src, dst, value)
+    case 'Rotate':
+      return rotate(src, dst, value)
+    case 'Sharpness':
+      return sharpness(src, dst, value)
+    case 'ShearX':
+      return shearX(src, dst, value)
+    case 'ShearY':
+      return shearY(src, dst, value)
+    case 'Solarize':
+      return solarize(src, dst, value)
+    case 'TranslateX':
+      return translateX(src, dst, value)
+    case 'TranslateY':
+      return translateY(src, dst, value)
   }
 }

@@ -47,7 +47,8 @@ export function resolveRandAugmentOptions(options: RandAugmentOptions = {}): Res
   if (!Number.isInteger(resolved.m) || resolved.m < 2) throw new Error(`randAugment.m must be an integer >= 2, got ${resolved.m}`)
   if (resolved.ops.length === 0) throw new Error('randAugment.ops must name at least one op')
   if (!(resolved.probability >= 0 && resolved.probability <= 1)) throw new Error(`randAugment.probability must be in [0, 1], got ${resolved.probability}`)
-  if (!(resolved.cutoutFraction >= 0 && resolved.cutoutFraction <= 1)) throw new Error(`randAugment.cutoutFraction must be in [0, 1], got ${resolved.cutoutFraction}`)
+  if (!(resolved.cutoutFraction >= 0 && resolved.cutoutFraction <= 1))
+    throw new Error(`randAugment.cutoutFraction must be in [0, 1], got ${resolved.cutoutFraction}`)
   return resolved
 }
 

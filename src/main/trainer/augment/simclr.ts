@@ -38,7 +38,8 @@ export function resolveSimclrOptions(options: SimclrOptions = {}): ResolvedSimcl
     if (!(r[key] >= 0)) throw new Error(`simclr.${key} must be >= 0, got ${r[key]}`)
   }
   if (!(r.hue >= 0 && r.hue <= 0.5)) throw new Error(`simclr.hue must be in [0, 0.5], got ${r.hue}`)
-  if (!(r.sigmaMin > 0 && r.sigmaMax >= r.sigmaMin)) throw new Error(`simclr sigma range must satisfy 0 < sigmaMin <= sigmaMax, got [${r.sigmaMin}, ${r.sigmaMax}]`)
+  if (!(r.sigmaMin > 0 && r.sigmaMax >= r.sigmaMin))
+    throw new Error(`simclr sigma range must satisfy 0 < sigmaMin <= sigmaMax, got [${r.sigmaMin}, ${r.sigmaMax}]`)
   return r
 }
 

@@ -8,7 +8,15 @@ const { pool, options } = workerData as { pool: ImagePool; options: PrepareOptio
 parentPort!.on('message', (job: BatchJob) => {
   try {
     const batch = prepareBatch(pool, job, options)
-    const transfer = [batch.labeledImages, batch.weakImages, batch.strongImages, batch.labels, batch.unlabeledPositions, batch.unlabeledTrueLabels, batch.simclrViews]
+    const transfer = [
+      batch.labeledImages,
+      batch.weakImages,
+      batch.strongImages,
+      batch.labels,
+      batch.unlabeledPositions,
+      batch.unlabeledTrueLabels,
+      batch.simclrViews
+    ]
       .filter((a): a is NonNullable<typeof a> => a !== undefined)
       .map((a) => a.buffer as ArrayBuffer)
     parentPort!.postMessage({ step: job.step, batch }, transfer)

@@ -29,13 +29,17 @@ export const batchNormKernel: WasmKernel = {
       const meanTimesGain = s.run('Multiply', { a: mean, b: gain })
       const shift = offset ? s.run('Sub', { a: offset, b: meanTimesGain }) : s.run('Neg', { x: meanTimesGain })
       const pixels = util.sizeFromShape(x.shape) / channels
-      const y = s.run('FusedDepthwiseConv2D', { x: s.reshape(x, [1, 1, pixels, channels]), filter: s.reshape(gain, [1, 1, channels, 1]), bias: shift }, {
-        strides: 1,
-        pad: 'valid',
-        dilations: 1,
-        dataFormat: 'NHWC',
-        activation: 'linear'
-      })
+      const y = s.run(
+        'FusedDepthwiseConv2D',
+        { x: s.reshape(x, [1, 1, pixels, channels]), filter: s.reshape(gain, [1, 1, channels, 1]), bias: shift },
+        {
+          strides: 1,
+          pad: 'valid',
+          dilations: 1,
+          dataFormat: 'NHWC',
+          activation: 'linear'
+        }
+      )
       return s.reshape(y, x.shape)
     })
   }

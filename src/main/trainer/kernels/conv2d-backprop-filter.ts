@@ -26,7 +26,7 @@ export function filterGradByGemm(s: WasmScope, x: TensorInfo, dy: TensorInfo, g:
   const { dilationHeight: dh, dilationWidth: dw, inChannels: cin, outChannels: cout, batchSize: n } = info
   const [top, left] = [g.inputPaddings[1], g.inputPaddings[2]]
   const width = x.shape[2] + left[0] + left[1]
-  const right = left[1] + (sw - (width % sw)) % sw
+  const right = left[1] + ((sw - (width % sw)) % sw)
   const padded = s.padOrCrop(x, [[0, 0], top, [left[0], right], [0, 0]])
   const [, hp, wp] = padded.shape
   const phaseWidth = wp / sw
@@ -70,7 +70,11 @@ type FilterGradAttrs = Conv2DBackpropFilterAttrs & { dilations?: number | [numbe
 export const conv2dBackpropFilterKernel: WasmKernel = {
   kernelName: Conv2DBackpropFilter,
   kernelFunc: (args: WasmKernelArgs<{ x: TensorInfo; dy: TensorInfo }, FilterGradAttrs>) => {
-    const { inputs: { x, dy }, backend, attrs } = args
+    const {
+      inputs: { x, dy },
+      backend,
+      attrs
+    } = args
     const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false, attrs.dataFormat, dy.shape)
     return withScope(backend, [x, dy], (s) => filterGradByGemm(s, x, dy, g))
   }

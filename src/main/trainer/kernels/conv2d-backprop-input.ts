@@ -17,7 +17,10 @@ export function inputGradByConv(s: WasmScope, dy: TensorInfo, filter: TensorInfo
   const phaseFilter = s.constant(weights, [py.window, px.window, info.outChannels, phases * info.inChannels])
   // Zero padding goes to the convolution itself (XNNPACK pads on the fly);
   // only a negative amount, rows no tap reaches, needs a crop first.
-  const cropped = s.padOrCrop(dy, [[0, 0], py.padding, px.padding, [0, 0]].map(([a, b]) => [Math.min(a, 0), Math.min(b, 0)] as [number, number]))
+  const cropped = s.padOrCrop(
+    dy,
+    [[0, 0], py.padding, px.padding, [0, 0]].map(([a, b]) => [Math.min(a, 0), Math.min(b, 0)] as [number, number])
+  )
   const pad = [[0, 0], py.padding, px.padding, [0, 0]].map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)] as [number, number])
   const stacked = s.run('Conv2D', { x: cropped, filter: phaseFilter }, { strides: 1, pad, dilations: 1, dataFormat: 'NHWC' })
   const spread = phasesToSpace(s, stacked, py, px, info.inChannels)
@@ -39,7 +42,11 @@ export function phasesToSpace(s: WasmScope, x: TensorInfo, py: AxisPlan, px: Axi
 export const conv2dBackpropInputKernel: WasmKernel = {
   kernelName: Conv2DBackpropInput,
   kernelFunc: (args: WasmKernelArgs<{ dy: TensorInfo; filter: TensorInfo }, Conv2DBackpropInputAttrs>) => {
-    const { inputs: { dy, filter }, backend, attrs } = args
+    const {
+      inputs: { dy, filter },
+      backend,
+      attrs
+    } = args
     const g = convGeometry(attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, attrs.dataFormat, dy.shape)
     return withScope(backend, [dy, filter], (s) => inputGradByConv(s, dy, filter, g))
   }

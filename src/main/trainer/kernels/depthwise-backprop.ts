@@ -19,7 +19,11 @@ import { withScope, type WasmKernel, type WasmKernelArgs } from './wasm-scope.ts
 export const depthwiseBackpropInputKernel: WasmKernel = {
   kernelName: DepthwiseConv2dNativeBackpropInput,
   kernelFunc: (args: WasmKernelArgs<{ dy: TensorInfo; filter: TensorInfo }, DepthwiseConv2dNativeBackpropInputAttrs>) => {
-    const { inputs: { dy, filter }, backend, attrs } = args
+    const {
+      inputs: { dy, filter },
+      backend,
+      attrs
+    } = args
     const { info } = convGeometry(attrs.inputShape, filter.shape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'NHWC', dy.shape)
     const [n, height, width, channels] = attrs.inputShape
     const multiplier = filter.shape[3]
@@ -52,7 +56,11 @@ export const depthwiseBackpropInputKernel: WasmKernel = {
 export const depthwiseBackpropFilterKernel: WasmKernel = {
   kernelName: DepthwiseConv2dNativeBackpropFilter,
   kernelFunc: (args: WasmKernelArgs<{ x: TensorInfo; dy: TensorInfo }, DepthwiseConv2dNativeBackpropFilterAttrs>) => {
-    const { inputs: { x, dy }, backend, attrs } = args
+    const {
+      inputs: { x, dy },
+      backend,
+      attrs
+    } = args
     const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'NHWC', dy.shape)
     const { info } = g
     const [kh, kw, channels, multiplier] = attrs.filterShape
@@ -63,7 +71,15 @@ export const depthwiseBackpropFilterKernel: WasmKernel = {
       const taps: TensorInfo[] = []
       for (let a = 0; a < kh; a++) {
         for (let b = 0; b < kw; b++) {
-          const window = s.stridedWindow(padded, a * info.dilationHeight, b * info.dilationWidth, info.outHeight, info.outWidth, info.strideHeight, info.strideWidth)
+          const window = s.stridedWindow(
+            padded,
+            a * info.dilationHeight,
+            b * info.dilationWidth,
+            info.outHeight,
+            info.outWidth,
+            info.strideHeight,
+            info.strideWidth
+          )
           const product = s.run('Multiply', { a: s.reshape(window, [positions, channels, 1]), b: grads })
           taps.push(s.run('Sum', { x: product }, { axis: 0, keepDims: true }))
         }

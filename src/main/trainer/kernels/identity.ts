@@ -8,7 +8,10 @@ import { callFallback, type WasmKernel, type WasmKernelArgs } from './wasm-scope
 export const identityKernel: WasmKernel = {
   kernelName: Identity,
   kernelFunc: (args: WasmKernelArgs<{ x: TensorInfo }>, fallback) => {
-    const { inputs: { x }, backend } = args
+    const {
+      inputs: { x },
+      backend
+    } = args
     if (x.dtype === 'string') return callFallback(Identity, fallback, args)
     backend.incRef(x.dataId)
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }

@@ -28,7 +28,11 @@ function reduceKernel(kernelName: string, mean: boolean): WasmKernel {
   return {
     kernelName,
     kernelFunc: (args: ReduceArgs, fallback) => {
-      const { inputs: { x }, backend, attrs } = args
+      const {
+        inputs: { x },
+        backend,
+        attrs
+      } = args
       const count = leadingAxes(x.shape, attrs.axis)
       if (x.dtype !== 'float32' || count === 0 || util.sizeFromShape(x.shape) === 0) return callFallback(kernelName, fallback, args)
       return withScope(backend, [x], (s) => reduceLeading(s, x, count, attrs.keepDims ?? false, mean))

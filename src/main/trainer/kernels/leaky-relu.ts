@@ -8,7 +8,11 @@ import { callFallback, withScope, type WasmKernel, type WasmKernelArgs } from '.
 export const leakyReluKernel: WasmKernel = {
   kernelName: LeakyRelu,
   kernelFunc: (args: WasmKernelArgs<{ x: TensorInfo }, LeakyReluAttrs>, fallback) => {
-    const { inputs: { x }, backend, attrs: { alpha } } = args
+    const {
+      inputs: { x },
+      backend,
+      attrs: { alpha }
+    } = args
     if (x.dtype !== 'float32') return callFallback(LeakyRelu, fallback, args)
     return withScope(backend, [x], (s) => s.run('Multiply', { a: x, b: s.run('Step', { x }, { alpha }) }))
   }

@@ -15,7 +15,15 @@ export const flexmatch: SslMethod = {
   metricsOf: (values) => ({ ...pseudoLabelMetrics(Array.from(values).slice(0, 3)), learningEffect: values[3] }),
   createState({ numClasses, unlabeledCount }) {
     const state = createFlexMatchState(numClasses, unlabeledCount)
-    return { ...variableState(new Map([['selectedLabel', state.selectedLabel], ['classwiseAcc', state.classwiseAcc]])), ...state } satisfies State
+    return {
+      ...variableState(
+        new Map([
+          ['selectedLabel', state.selectedLabel],
+          ['classwiseAcc', state.classwiseAcc]
+        ])
+      ),
+      ...state
+    } satisfies State
   },
   step(inputs, state) {
     const { config } = inputs

@@ -17,7 +17,16 @@ export const freematch: SslMethod = {
   metricsOf: (values) => ({ ...pseudoLabelMetrics(Array.from(values).slice(0, 3)), globalThreshold: values[3], lossFairness: values[4] }),
   createState({ numClasses }) {
     const state = createFreeMatchState(numClasses)
-    return { ...variableState(new Map([['timeP', state.timeP], ['pModel', state.pModel], ['labelHist', state.labelHist]])), ...state } satisfies State
+    return {
+      ...variableState(
+        new Map([
+          ['timeP', state.timeP],
+          ['pModel', state.pModel],
+          ['labelHist', state.labelHist]
+        ])
+      ),
+      ...state
+    } satisfies State
   },
   step(inputs, state) {
     const { config } = inputs

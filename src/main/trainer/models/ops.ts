@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core'
 
 // PyTorch's padding=1 pads one pixel on every side, also at stride 2; TF's
 // 'same' would pad (0, 1) there on even sizes and shift the sampling grid.
-const PAD_ONE: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]]
+const PAD_ONE: [[number, number], [number, number], [number, number], [number, number]] = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0]
+]
 
 /** 3x3 convolution padded by 1 on every side; NHWC input, HWIO weight. */
 export function conv3x3(x: tf.Tensor4D, weight: tf.Tensor4D, stride: number): tf.Tensor4D {

@@ -22,8 +22,7 @@ export function torchToTfjs(tensor: TorchTensor): { shape: number[]; values: Flo
     const out = new Float32Array(values.length)
     for (let oo = 0; oo < o; oo++)
       for (let ii = 0; ii < i; ii++)
-        for (let hh = 0; hh < h; hh++)
-          for (let ww = 0; ww < w; ww++) out[((hh * w + ww) * i + ii) * o + oo] = values[((oo * i + ii) * h + hh) * w + ww]
+        for (let hh = 0; hh < h; hh++) for (let ww = 0; ww < w; ww++) out[((hh * w + ww) * i + ii) * o + oo] = values[((oo * i + ii) * h + hh) * w + ww]
     return { shape: [h, w, i, o], values: out }
   }
   if (shape.length === 2) return { shape: [shape[1], shape[0]], values: transpose2d(values, shape[0], shape[1]) }
@@ -38,8 +37,7 @@ export function tfjsToTorch(shape: number[], values: Float32Array): TorchTensor 
     const out = new Float32Array(values.length)
     for (let hh = 0; hh < h; hh++)
       for (let ww = 0; ww < w; ww++)
-        for (let ii = 0; ii < i; ii++)
-          for (let oo = 0; oo < o; oo++) out[((oo * i + ii) * h + hh) * w + ww] = values[((hh * w + ww) * i + ii) * o + oo]
+        for (let ii = 0; ii < i; ii++) for (let oo = 0; oo < o; oo++) out[((oo * i + ii) * h + hh) * w + ww] = values[((hh * w + ww) * i + ii) * o + oo]
     return { shape: [o, i, h, w], values: out }
   }
   if (shape.length === 2) return { shape: [shape[1], shape[0]], values: transpose2d(values, shape[0], shape[1]) }

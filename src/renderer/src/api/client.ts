@@ -20,8 +20,6 @@ export function createLabClient(win: Window = window): Lab {
   const token = readToken({ location: win.location, sessionStorage: win.sessionStorage, history: win.history })
   const client = new HttpLabClient({ baseUrl: win.location.origin, token: token ?? '' })
   client.connect()
-  const problem = token
-    ? undefined
-    : 'This page has no access token. Open the full link that `fixmatch-lab serve` printed (it ends with ?token=...).'
+  const problem = token ? undefined : 'This page has no access token. Open the full link that `fixmatch-lab serve` printed (it ends with ?token=...).'
   return { client, connection: client.connection, mode: 'http', problem }
 }

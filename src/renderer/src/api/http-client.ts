@@ -77,7 +77,9 @@ export class HttpLabClient implements LabClient {
     if (!response.ok) throw errorFrom(response, body)
     this.accepted = true
     if (typeof body !== 'object' || body === null || !('result' in body)) {
-      throw new ApiError(`The lab service answered "${command}" without a result; the page and the service may be different versions.`, { status: response.status })
+      throw new ApiError(`The lab service answered "${command}" without a result; the page and the service may be different versions.`, {
+        status: response.status
+      })
     }
     return (body as { result: Response<C> }).result
   }
@@ -178,10 +180,10 @@ async function readJson(response: globalThis.Response): Promise<unknown> {
 
 /** Why a 401 reached a page whose token worked before, and how to get in again. */
 const TOKEN_REFUSED =
-  'The lab service was restarted and no longer accepts this page\'s access token (each start makes a new one). ' +
+  "The lab service was restarted and no longer accepts this page's access token (each start makes a new one). " +
   'Open the new address `fixmatch-lab serve` printed, the one ending in ?token=..., to get in again.'
 /** A 401 on a page whose token never worked (a mistyped or old link). */
-const TOKEN_WRONG = 'The lab service refused this page\'s access token. Open the address `fixmatch-lab serve` printed, the one ending in ?token=....'
+const TOKEN_WRONG = "The lab service refused this page's access token. Open the address `fixmatch-lab serve` printed, the one ending in ?token=...."
 
 function errorFrom(response: globalThis.Response, body: unknown): ApiError {
   const error = typeof body === 'object' && body !== null ? (body as { error?: { message?: unknown; field?: unknown } }).error : undefined

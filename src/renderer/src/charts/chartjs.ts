@@ -1,17 +1,7 @@
 // chart.js with only the parts the line charts use (smaller bundle), and the
 // options every metric chart shares: no animation, our own decimated points,
 // values on hover.
-import {
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartOptions
-} from 'chart.js'
+import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartOptions } from 'chart.js'
 import { formatStep } from '../util/format.ts'
 import type { LineRole } from './datasets.ts'
 
@@ -51,7 +41,13 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
         display: options.legend ?? true,
         position: 'bottom',
         // one entry per run: its faint raw line is not a run of its own
-        labels: { boxWidth: 18, boxHeight: 2, font: { size: 11 }, color: '#4b5563', filter: (item, data) => roleOf(data.datasets[item.datasetIndex ?? -1]) !== 'raw' }
+        labels: {
+          boxWidth: 18,
+          boxHeight: 2,
+          font: { size: 11 },
+          color: '#4b5563',
+          filter: (item, data) => roleOf(data.datasets[item.datasetIndex ?? -1]) !== 'raw'
+        }
       },
       tooltip: {
         callbacks: {

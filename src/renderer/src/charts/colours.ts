@@ -4,10 +4,9 @@ import type { Variant } from '../../../shared/config.ts'
 import { METHOD_DESCRIPTORS } from '../../../shared/methods/index.ts'
 
 /** Each method's colour, as its descriptor in the registry gives it. */
-export const VARIANT_COLOURS: Readonly<Record<Variant, string>> = Object.fromEntries(METHOD_DESCRIPTORS.map((method) => [method.name, method.colour])) as Record<
-  Variant,
-  string
->
+export const VARIANT_COLOURS: Readonly<Record<Variant, string>> = Object.fromEntries(
+  METHOD_DESCRIPTORS.map((method) => [method.name, method.colour])
+) as Record<Variant, string>
 
 const SEED_DASHES: readonly (readonly number[])[] = [[], [6, 4], [2, 3], [10, 3, 2, 3]]
 

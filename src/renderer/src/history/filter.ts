@@ -17,7 +17,7 @@ export function filterRuns(runs: readonly RunRecord[], experiments: readonly Exp
     if (filter.tag && !run.tags.includes(filter.tag)) return false
     const text = [
       `#${run.id}`,
-      run.experimentId === null ? '' : names.get(run.experimentId) ?? '',
+      run.experimentId === null ? '' : (names.get(run.experimentId) ?? ''),
       run.variant,
       run.status,
       run.config.dataset,
@@ -47,7 +47,7 @@ export function groupByExperiment(runs: readonly RunRecord[], experiments: reado
   const byId = new Map(experiments.map((e) => [e.id, e]))
   return [...groups.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : b - a))
-    .map(([id, list]) => ({ experiment: id === null ? null : byId.get(id) ?? null, runs: list.sort((x, y) => x.id - y.id) }))
+    .map(([id, list]) => ({ experiment: id === null ? null : (byId.get(id) ?? null), runs: list.sort((x, y) => x.id - y.id) }))
 }
 
 export function allTags(runs: readonly RunRecord[]): string[] {
@@ -56,5 +56,12 @@ export function allTags(runs: readonly RunRecord[]): string[] {
 
 /** "baseline, night 1 ,baseline" -> ["baseline", "night 1"] */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))]
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean)
+    )
+  ]
 }

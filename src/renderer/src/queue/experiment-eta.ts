@@ -29,7 +29,9 @@ export function experimentEtas(queue: readonly RunRecord[], progress: ReadonlyMa
   const running = queue.filter((run) => run.status === 'running')
   const waiting = queue.filter((run) => run.status === 'queued')
   // the speed of a run of the same experiment (same config but variant and seed), else of any running run
-  const speeds = running.map((run) => ({ experimentId: run.experimentId, perStep: secondsPerStep(progress.get(run.id)) })).filter((s) => s.perStep !== undefined)
+  const speeds = running
+    .map((run) => ({ experimentId: run.experimentId, perStep: secondsPerStep(progress.get(run.id)) }))
+    .filter((s) => s.perStep !== undefined)
   const speedFor = (run: RunRecord) => (speeds.find((s) => s.experimentId === run.experimentId) ?? speeds[0])?.perStep
 
   // when each slot is next free, in seconds from now (Infinity: not known yet)

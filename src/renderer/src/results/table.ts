@@ -69,7 +69,11 @@ export function resultsTable(results: readonly VariantResult[], options: TableOp
   return {
     header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)],
     rows: [
-      ...topOneRows(variants, results.flatMap((r) => r.runs), options),
+      ...topOneRows(
+        variants,
+        results.flatMap((r) => r.runs),
+        options
+      ),
       { key: 'top-5', label: 'Top-5 (final evaluation)', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
       { key: 'train-time', label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
       { key: 'seeds', label: 'Seeds', cells: results.map(seedsText) }

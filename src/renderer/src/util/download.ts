@@ -18,5 +18,10 @@ export function downloadText(fileName: string, content: string, type = 'text/pla
 
 /** A file-name-safe version of a title: "CIFAR-10 / 40 labels" -> "cifar-10-40-labels". */
 export function fileSlug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'experiment'
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'experiment'
+  )
 }
