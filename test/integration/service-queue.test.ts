@@ -137,6 +137,46 @@ describe('experiments', () => {
   })
 })
 
+describe('executors', () => {
+  const options = { partition: 'gpu', gres: 'gpu:1', timeLimit: '30', account: 'lab', extraLines: ['#SBATCH --mem=8G'] }
+
+  it("keeps an experiment's executor and Slurm options with each of its runs", async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const base = { name: 'on the cluster', config: tinyConfig(), variants: ['S' as const, 'O' as const], seeds: [1] }
+    const experiment = await service.handlers['experiments/create']({ ...base, executor: 'slurm', slurm: options })
+    const runs = await service.handlers['runs/list']({ experimentId: experiment.id })
+    expect(runs).toHaveLength(2)
+    // the options as the schema reads them: the extra line without its #SBATCH, the lead time's default
+    const stored = { ...options, extraLines: ['--mem=8G'], checkpointLeadSeconds: 180 }
+    for (const run of runs) expect(run).toMatchObject({ executor: 'slurm', slurm: stored, slurmJobId: null })
+    const local = await service.handlers['queue/add']({ config: tinyConfig() })
+    expect(local).toMatchObject({ executor: 'local', slurm: null })
+  })
+
+  it('gives its own executor (--executor) to the runs queued without one', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), executor: 'slurm' })
+    expect(await service.handlers['queue/add']({ config: tinyConfig() })).toMatchObject({ executor: 'slurm', slurm: null })
+    expect(await service.handlers['queue/add']({ config: tinyConfig(), executor: 'local' })).toMatchObject({ executor: 'local' })
+    const experiment = await service.handlers['experiments/create']({ name: 'e', config: tinyConfig(), variants: ['S'], seeds: [1] })
+    expect(await service.handlers['runs/get']({ runId: experiment.runIds[0] })).toMatchObject({ executor: 'slurm' })
+  })
+
+  it('refuses a bad executor, bad Slurm options and Slurm options on local runs, naming the field', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), executor: 'cloud' as never })).rejects.toMatchObject({ field: 'executor' })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm', slurm: { partition: 'a b' } as never })).rejects.toMatchObject({
+      field: 'slurm.partition'
+    })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), slurm: options as never })).rejects.toMatchObject({
+      field: 'slurm',
+      message: expect.stringContaining('only for executor slurm')
+    })
+    const base = { name: 'x', config: tinyConfig(), variants: ['O' as const], seeds: [1] }
+    await expect(service.handlers['experiments/create']({ ...base, executor: 'local', slurm: options as never })).rejects.toMatchObject({ field: 'slurm' })
+    expect(await service.handlers['queue/list']()).toEqual([])
+  })
+})
+
 describe('recovery rules', () => {
   it('a trainer that stops sending heartbeats is killed and its run interrupted, keeping what it reported', async () => {
     const launcher = fakeLauncher()

@@ -6,6 +6,7 @@ import type { EventLevel } from '../store/index.ts'
 import type { ServiceEvents } from './events.ts'
 import type { TrainerLauncher } from './launcher.ts'
 import type { SettingsView } from '../../shared/settings.ts'
+import type { Executor } from '../../shared/executor.ts'
 import { apiRuns, queueView, type PendingOf } from './records.ts'
 
 export interface ServiceSettings {
@@ -21,6 +22,8 @@ export interface ServiceSettings {
   /** automatic resumes in a row without a new checkpoint before a run is left for a person */
   maxAutoResumes: number
   appVersion: string
+  /** where runs queued without an executor train (`--executor` of worker and serve) */
+  executor: Executor
 }
 
 export interface ServiceContext {

@@ -76,7 +76,8 @@ export class LabService {
       heartbeatMs: options.heartbeatMs ?? 2000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10 * 60_000,
       maxAutoResumes: options.maxAutoResumes ?? 3,
-      appVersion: options.appVersion ?? appVersion()
+      appVersion: options.appVersion ?? appVersion(),
+      executor: options.executor ?? 'local'
     }
     this.slotPolicy = new SlotPolicy(store, options.homeDir, { saved: saved.slots, override: options.slots })
     const scheduler: SchedulerControl = {
