@@ -93,6 +93,8 @@ export const runRecordSchema = z.object({
   results: runResultsSchema.nullable().optional(),
   /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
   pending: z.enum(['pause', 'cancel']).nullable().optional(),
+  /** why a queued run does not start (e.g. the slurm executor where Slurm's client commands are missing); null when it waits only for its turn */
+  waiting: z.string().nullable().optional(),
   /**
    * for a queued, running, paused or interrupted run past step 0: the step it continues from when
    * (re)started, its newest checkpoint whose file is there whole (the trainer also checks its sha256,

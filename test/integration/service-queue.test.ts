@@ -177,6 +177,63 @@ describe('executors', () => {
   })
 })
 
+describe('the scheduler and executors', () => {
+  const slurmHere = { available: true, missing: [] }
+
+  it("submits slurm runs beside the local ones: they take no slot, and each goes to its executor's launcher", async () => {
+    const local = fakeLauncher()
+    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const service = openService({ homeDir: tempHome(), launcher: local, slurmLauncher: slurm, slurmCommands: slurmHere, slots: 1 })
+    const a = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 1 }) })).id
+    const b = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })).id
+    const options = { partition: 'debug', extraLines: [], checkpointLeadSeconds: 60 }
+    const c = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 3 }), executor: 'slurm', slurm: options })).id
+    const d = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 4 }), executor: 'slurm' })).id
+    service.start()
+    await waitForStatus(service, d, ['running'])
+    // one slot: b waits for a, while both slurm runs were submitted
+    expect(service.store.runs.require(a).status).toBe('running')
+    expect(service.store.runs.require(b).status).toBe('queued')
+    expect(local.trainers.map((t) => t.received[0])).toEqual([expect.objectContaining({ type: 'start', runId: a })])
+    expect(slurm.trainers.map((t) => t.received[0])).toEqual([
+      expect.objectContaining({ type: 'start', runId: c }),
+      expect.objectContaining({ type: 'start', runId: d })
+    ])
+    expect((await service.handlers['settings/get']()).running).toBe(1)
+    local.trainers[0].report({ ...STARTED })
+    local.trainers[0].report({ type: 'finished', step: 10, trainSeconds: 1 })
+    local.trainers[0].exit(0)
+    await waitForStatus(service, b, ['running'])
+    expect(local.trainers).toHaveLength(2)
+  })
+
+  it("leaves slurm runs waiting, with the reason in queue list, where Slurm's commands are missing", async () => {
+    const local = fakeLauncher()
+    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const reason = "Slurm's client commands are missing here (sbatch, squeue, scontrol, scancel not on PATH)"
+    const service = openService({
+      homeDir: tempHome(),
+      launcher: local,
+      slurmLauncher: slurm,
+      slurmCommands: { available: false, missing: ['sbatch', 'squeue', 'scontrol', 'scancel'], reason },
+      slots: 2
+    })
+    const first = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 1 }), executor: 'slurm' })).id
+    const second = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })).id
+    service.start()
+    await waitForStatus(service, second, ['running'])
+    const listed = await service.handlers['queue/list']()
+    expect(listed.find((run) => run.id === first)).toMatchObject({ status: 'queued', waiting: `waiting for a service with Slurm: ${reason}` })
+    expect(listed.find((run) => run.id === second)).toMatchObject({ status: 'running', waiting: null })
+    expect(slurm.trainers).toHaveLength(0)
+    // nothing else can start here: once the local run ends the service is idle, the slurm run still queued
+    local.trainers[0].report({ type: 'stopped', step: 0, trainSeconds: 0 })
+    local.trainers[0].exit(0)
+    await service.whenIdle()
+    expect(service.store.runs.require(first).status).toBe('queued')
+  })
+})
+
 describe('recovery rules', () => {
   it('a trainer that stops sending heartbeats is killed and its run interrupted, keeping what it reported', async () => {
     const launcher = fakeLauncher()

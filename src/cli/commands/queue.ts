@@ -150,8 +150,8 @@ async function listQueue(home: string, json: boolean): Promise<number> {
     return 0
   }
   printTable(
-    ['run', 'status', 'run of', 'step', 'note'],
-    queue.map((run) => [String(run.id), statusText(run), runLabel(run), stepText(run), run.error ?? ''])
+    ['run', 'status', 'run of', 'on', 'step', 'note'],
+    queue.map((run) => [String(run.id), statusText(run), runLabel(run), run.executor ?? 'local', stepText(run), run.error ?? run.waiting ?? ''])
   )
   return 0
 }

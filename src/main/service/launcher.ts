@@ -2,6 +2,7 @@
 // under Node (child_process.fork) and inside Electron (utilityProcess.fork).
 import type { ToTrainer } from '../trainer/protocol.ts'
 import type { RunConfig } from '../../shared/config.ts'
+import type { SlurmJobOptionsInput } from '../../shared/slurm.ts'
 
 export interface TrainerHandle {
   readonly pid: number | undefined
@@ -20,6 +21,8 @@ export interface TrainerHandle {
 export interface LaunchRequest {
   runId: number
   config: RunConfig
+  /** a slurm run's job options (partition, GPUs, time limit, ...), kept with the run */
+  slurm?: SlurmJobOptionsInput | null
 }
 
 /** Starts one trainer per run on a free slot: the seam where another executor (Slurm) starts runs instead. */

@@ -9,7 +9,7 @@ import { StoreFullError, type MetricPoint } from '../store/index.ts'
 import { ConfigError, resolveConfig, type RunConfig } from '../../shared/config.ts'
 import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
 import { checkpointDir, type ServiceContext } from './context.ts'
-import type { TrainerHandle } from './launcher.ts'
+import type { TrainerHandle, TrainerLauncher } from './launcher.ts'
 
 /** disk-full and store-failed: the run is paused and the queue held (the next run would fail the same way) */
 export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed'
@@ -59,6 +59,8 @@ export class RunSession {
   constructor(
     private readonly ctx: ServiceContext,
     readonly runId: number,
+    /** its executor's: a local trainer process, or a Slurm job */
+    private readonly launcher: TrainerLauncher,
     /** after the trainer's 'started' is recorded (its backend known) */
     private readonly whenStarted: () => void = () => {}
   ) {
@@ -82,7 +84,7 @@ export class RunSession {
       return
     }
     try {
-      this.handle = settings.launcher.launch({ runId: this.runId, config: run.config })
+      this.handle = this.launcher.launch({ runId: this.runId, config: run.config, slurm: run.slurm })
     } catch (error) {
       this.killReason = `the trainer process could not be started: ${(error as Error).message}`
       this.onExit(null, null)

@@ -35,11 +35,11 @@ export function placementFrom(
 
 export function queueHandlers(core: ServiceCore): QueueHandlers {
   const { store } = core
-  const one = (runId: number) => apiRuns(store, [runId], core.pendingOf)[0]
+  const one = (runId: number) => apiRuns(store, [runId], core.liveState)[0]
 
   return {
     async 'queue/list'() {
-      return queueView(store, core.pendingOf)
+      return queueView(store, core.liveState)
     },
 
     async 'queue/add'(request) {
