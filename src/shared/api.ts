@@ -106,7 +106,9 @@ export const runRecordSchema = z.object({
   /** a slurm run's partition, GPUs, time limit, account and extra sbatch lines */
   slurm: slurmJobOptionsSchema.nullable().optional(),
   /** a slurm run's current (or last) job id, once sbatch has given one */
-  slurmJobId: z.string().nullable().optional()
+  slurmJobId: z.string().nullable().optional(),
+  /** a running slurm run's job as Slurm last said: PENDING, RUNNING, ..., its node(s), and why it waits */
+  slurmJob: z.object({ state: z.string(), nodes: z.string(), reason: z.string() }).nullable().optional()
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 

@@ -9,7 +9,7 @@ import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
 import type { RunStatus } from '../../src/shared/api.ts'
 import { LabService, type LabServiceOptions } from '../../src/main/service/index.ts'
 import { nodeTrainerLauncher } from '../../src/main/service/node-launcher.ts'
-import type { TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
+import type { JobState, TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
 import type { FromTrainer, ToTrainer } from '../../src/main/trainer/protocol.ts'
 import { deserializeState, type TrainingState } from '../../src/main/checkpoint/format.ts'
 
@@ -146,6 +146,22 @@ export class FakeTrainer implements TrainerHandle {
   }
   exit(code: number | null, signal: string | null = null): void {
     for (const listener of this.exitListeners.splice(0)) listener(code, signal)
+  }
+
+  // as a cluster job's handle: the test says when it is submitted and what state it is in
+  private submittedListeners: ((jobId: string) => void)[] = []
+  private stateListeners: ((state: JobState) => void)[] = []
+  onJobSubmitted(listener: (jobId: string) => void): void {
+    this.submittedListeners.push(listener)
+  }
+  onJobState(listener: (state: JobState) => void): void {
+    this.stateListeners.push(listener)
+  }
+  submitted(jobId: string): void {
+    for (const listener of this.submittedListeners) listener(jobId)
+  }
+  jobState(state: JobState): void {
+    for (const listener of this.stateListeners) listener(state)
   }
 }
 

@@ -201,10 +201,39 @@ describe('the scheduler and executors', () => {
     ])
     expect((await service.handlers['settings/get']()).running).toBe(1)
     local.trainers[0].report({ ...STARTED })
-    local.trainers[0].report({ type: 'finished', step: 10, trainSeconds: 1 })
+    local.trainers[0].report({ type: 'finished', step: 10, trainSeconds: 1, splitHash: STARTED.splitHash })
     local.trainers[0].exit(0)
     await waitForStatus(service, b, ['running'])
+    expect(service.store.runs.require(a).status).toBe('finished')
     expect(local.trainers).toHaveLength(2)
+  })
+
+  it('records the job id when the job is submitted and shows its state and node while it runs', async () => {
+    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), slurmLauncher: slurm, slurmCommands: slurmHere })
+    const runId = (await service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm' })).id
+    service.start()
+    await waitUntil(() => slurm.trainers.length === 1)
+    const job = slurm.trainers[0]!
+    expect((await service.handlers['runs/get']({ runId })).slurmJobId).toBeNull()
+    job.submitted('4711')
+    expect(service.store.runs.require(runId).slurmJobId).toBe('4711')
+    job.jobState({ state: 'PENDING', nodes: '', reason: 'Priority' })
+    const pending = (await service.handlers['queue/list']()).find((run) => run.id === runId)
+    expect(pending).toMatchObject({ slurmJobId: '4711', slurmJob: { state: 'PENDING', nodes: '', reason: 'Priority' } })
+    const announced: string[] = []
+    service.events.on('queue/changed', ({ queue }) => announced.push(queue[0]?.slurmJob?.state ?? ''))
+    job.jobState({ state: 'RUNNING', nodes: 'node1', reason: 'None' })
+    expect(announced).toEqual(['RUNNING'])
+    expect((await service.handlers['queue/list']())[0]).toMatchObject({ slurmJob: { state: 'RUNNING', nodes: 'node1' } })
+    // the job id stays with the run; the live state goes with the session
+    job.report({ ...STARTED })
+    job.report({ type: 'finished', step: 10, trainSeconds: 1, splitHash: STARTED.splitHash })
+    job.exit(0)
+    await waitForStatus(service, runId, ['finished'])
+    const done = await service.handlers['runs/get']({ runId })
+    expect(done.slurmJobId).toBe('4711')
+    expect(done.slurmJob ?? null).toBeNull()
   })
 
   it("leaves slurm runs waiting, with the reason in queue list, where Slurm's commands are missing", async () => {

@@ -4,6 +4,7 @@
 import { VARIANTS, type Variant } from '../../shared/config.ts'
 import { isMethodName } from '../../shared/methods/index.ts'
 import type { RunRecord } from '../../shared/api.ts'
+import { placementText } from '../../shared/executor.ts'
 import { getPreset, presetNames } from '../../shared/presets.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { openStore, StoreMissingError } from '../../main/store/index.ts'
@@ -151,7 +152,7 @@ async function listQueue(home: string, json: boolean): Promise<number> {
   }
   printTable(
     ['run', 'status', 'run of', 'on', 'step', 'note'],
-    queue.map((run) => [String(run.id), statusText(run), runLabel(run), run.executor ?? 'local', stepText(run), run.error ?? run.waiting ?? ''])
+    queue.map((run) => [String(run.id), statusText(run), runLabel(run), placementText(run), stepText(run), run.error ?? run.waiting ?? ''])
   )
   return 0
 }

@@ -109,6 +109,7 @@ export class LabService {
     // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
     const liveState = (run: RunRecord) => ({
       pending: this.sessions.get(run.id)?.pending,
+      job: this.sessions.get(run.id)?.jobState,
       waiting: this.executors.unavailable(run.executor ?? 'local')
     })
     this.core = { ...makeContext(store, this.events, this.settings, liveState), scheduler }

@@ -43,6 +43,8 @@ export interface LiveState {
   pending?: RunRecord['pending']
   /** why a queued run does not start here */
   waiting?: string
+  /** a running run's cluster job: its state and node */
+  job?: NonNullable<RunRecord['slurmJob']>
 }
 
 const RESUMABLE = new Set<RunRecord['status']>(['queued', 'paused', 'interrupted', 'running'])
@@ -62,7 +64,8 @@ function withServiceState(store: RunStore, run: RunRecord, liveState: LiveStateO
   const live = liveState?.(run) ?? {}
   const pending = run.status === 'running' ? (live.pending ?? null) : null
   const waiting = run.status === 'queued' ? (live.waiting ?? null) : null
-  return { ...run, pending, waiting, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
+  const slurmJob = run.status === 'running' ? (live.job ?? null) : null
+  return { ...run, pending, waiting, slurmJob, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
 }
 
 /** Runs by id in the contract's shape, in the order asked (missing ones left out). */

@@ -9,7 +9,7 @@ import { StoreFullError, type MetricPoint } from '../store/index.ts'
 import { ConfigError, resolveConfig, type RunConfig } from '../../shared/config.ts'
 import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
 import { checkpointDir, type ServiceContext } from './context.ts'
-import type { TrainerHandle, TrainerLauncher } from './launcher.ts'
+import type { JobState, TrainerHandle, TrainerLauncher } from './launcher.ts'
 
 /** disk-full and store-failed: the run is paused and the queue held (the next run would fail the same way) */
 export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed'
@@ -55,6 +55,8 @@ export class RunSession {
   private readonly stderrTail: string[] = []
   private outputLines = 0
   private candidateCount = 0
+  /** a cluster job's latest state, for the queue view */
+  private job: JobState | undefined
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -93,6 +95,8 @@ export class RunSession {
     this.handle.onMessage((message) => this.onMessage(message))
     this.handle.onOutput((line, stream) => this.onOutput(line, stream))
     this.handle.onExit((code, signal) => this.onExit(code, signal))
+    this.handle.onJobSubmitted?.((jobId) => this.onJobSubmitted(jobId))
+    this.handle.onJobState?.((state) => this.onJobState(state))
     this.handle.send({
       type: 'start',
       runId: this.runId,
@@ -108,6 +112,11 @@ export class RunSession {
 
   get pid(): number | undefined {
     return this.handle?.pid
+  }
+
+  /** The state of the cluster job it trains in, if it does. */
+  get jobState(): JobState | undefined {
+    return this.job
   }
 
   /** A pause or cancel asked and not yet taken effect (until the run's status for this session is written). */
@@ -340,6 +349,23 @@ export class RunSession {
       // left 'running' in the store: the next service start marks it interrupted
       this.ctx.log(this.runId, 'error', `could not record that the run ended (${(failure as Error).message}): ${error}`, 'status')
     }
+  }
+
+  private onJobSubmitted(jobId: string): void {
+    try {
+      this.ctx.store.runs.setSlurmJobId(this.runId, jobId)
+    } catch (error) {
+      return this.onRecordingError(error)
+    }
+    this.ctx.log(this.runId, 'info', `submitted as Slurm job ${jobId}`, 'slurm', { jobId })
+    this.ctx.runChanged(this.runId)
+  }
+
+  private onJobState(state: JobState): void {
+    this.job = { state: state.state, nodes: state.nodes, reason: state.reason }
+    const where = state.nodes ? ` on ${state.nodes}` : state.reason && state.reason !== 'None' ? ` (${state.reason})` : ''
+    this.ctx.log(this.runId, 'debug', `Slurm job: ${state.state}${where}`, 'slurm', this.job)
+    if (!this.outcome) this.ctx.runChanged(this.runId)
   }
 
   private onOutput(line: string, stream: 'stdout' | 'stderr'): void {

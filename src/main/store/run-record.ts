@@ -13,7 +13,7 @@ import type { RunStatus } from './run-status.ts'
 /** The times the store keeps as milliseconds since the epoch (the contract sends them as ISO text). */
 export type StoredTimes = 'createdAt' | 'startedAt' | 'finishedAt'
 /** Fields the contract's record adds: annotations and summaries (RunListItem), and what only the service knows. */
-type ServiceFields = 'tags' | 'note' | 'summary' | 'results' | 'pending' | 'waiting' | 'resumeStep'
+type ServiceFields = 'tags' | 'note' | 'summary' | 'results' | 'pending' | 'waiting' | 'slurmJob' | 'resumeStep'
 /** Provenance an older service may leave out of the contract's record; every stored row has it. */
 type Provenance = 'appVersion' | 'libraryVersions' | 'os' | 'retryOf'
 /** Where it trains: an older service leaves these out; every stored row has them. */

@@ -49,6 +49,8 @@ export interface SlurmTrainerHandle extends TrainerHandle {
   readonly jobId: string | undefined
   /** each new job state (PENDING, RUNNING on a node, ...), for the queue view */
   onJobState(listener: (state: SlurmJobState) => void): void
+  /** the job id, as soon as sbatch has given it */
+  onJobSubmitted(listener: (jobId: string) => void): void
 }
 
 export interface SlurmTrainerLauncher extends TrainerLauncher {
@@ -175,6 +177,7 @@ class SlurmHandle implements SlurmTrainerHandle {
   private readonly outputListeners: OutputListener[] = []
   private readonly exitListeners: ExitListener[] = []
   private readonly stateListeners: ((state: SlurmJobState) => void)[] = []
+  private readonly submittedListeners: ((jobId: string) => void)[] = []
   /** messages for the trainer until it connects */
   private readonly outbox: ToTrainer[] = []
   private socket: net.Socket | undefined
@@ -228,6 +231,9 @@ class SlurmHandle implements SlurmTrainerHandle {
   onJobState(listener: (state: SlurmJobState) => void): void {
     this.stateListeners.push(listener)
   }
+  onJobSubmitted(listener: (jobId: string) => void): void {
+    this.submittedListeners.push(listener)
+  }
 
   kill(): void {
     if (this.exited) return
@@ -280,6 +286,7 @@ class SlurmHandle implements SlurmTrainerHandle {
       return
     }
     const jobId = this.jobId
+    for (const listener of this.submittedListeners) listener(jobId)
     this.tails = [
       new FileTail(path.join(dir, `job-${jobId}.out`), 'stdout', this.outputListeners),
       new FileTail(path.join(dir, `job-${jobId}.err`), 'stderr', this.outputListeners)
