@@ -147,8 +147,10 @@ export class FakeTrainer implements TrainerHandle {
   exit(code: number | null, signal: string | null = null): void {
     for (const listener of this.exitListeners.splice(0)) listener(code, signal)
   }
+}
 
-  // as a cluster job's handle: the test says when it is submitted and what state it is in
+/** A cluster job's handle as a script: the test also says when it is submitted and what state it is in. */
+export class FakeJob extends FakeTrainer {
   private submittedListeners: ((jobId: string) => void)[] = []
   private stateListeners: ((state: JobState) => void)[] = []
   onJobSubmitted(listener: (jobId: string) => void): void {
@@ -174,6 +176,20 @@ export function fakeLauncher(): TrainerLauncher & { trainers: FakeTrainer[] } {
       trainers.push(trainer)
       return trainer
     }
+  }
+}
+
+/** A stand-in for the slurm launcher: each launch is a scripted job. */
+export function fakeJobLauncher(): TrainerLauncher & { trainers: FakeJob[]; close(): Promise<void> } {
+  const trainers: FakeJob[] = []
+  return {
+    trainers,
+    launch() {
+      const job = new FakeJob()
+      trainers.push(job)
+      return job
+    },
+    close: async () => {}
   }
 }
 

@@ -8,7 +8,7 @@ import { VARIANTS } from '../../src/shared/config.ts'
 import { LabService, ServiceError } from '../../src/main/service/index.ts'
 import { StoreLockedError } from '../../src/main/store/index.ts'
 import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
-import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
+import { fakeJobLauncher, fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
 async function queueThree(service: LabService): Promise<number[]> {
   const ids: number[] = []
@@ -182,7 +182,7 @@ describe('the scheduler and executors', () => {
 
   it("submits slurm runs beside the local ones: they take no slot, and each goes to its executor's launcher", async () => {
     const local = fakeLauncher()
-    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const slurm = fakeJobLauncher()
     const service = openService({ homeDir: tempHome(), launcher: local, slurmLauncher: slurm, slurmCommands: slurmHere, slots: 1 })
     const a = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 1 }) })).id
     const b = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })).id
@@ -209,7 +209,7 @@ describe('the scheduler and executors', () => {
   })
 
   it('records the job id when the job is submitted and shows its state and node while it runs', async () => {
-    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const slurm = fakeJobLauncher()
     const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), slurmLauncher: slurm, slurmCommands: slurmHere })
     const runId = (await service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm' })).id
     service.start()
@@ -238,7 +238,7 @@ describe('the scheduler and executors', () => {
 
   it("leaves slurm runs waiting, with the reason in queue list, where Slurm's commands are missing", async () => {
     const local = fakeLauncher()
-    const slurm = { ...fakeLauncher(), close: async () => {} }
+    const slurm = fakeJobLauncher()
     const reason = "Slurm's client commands are missing here (sbatch, squeue, scontrol, scancel not on PATH)"
     const service = openService({
       homeDir: tempHome(),
@@ -277,6 +277,34 @@ describe('recovery rules', () => {
     const run = service.store.runs.require(a)
     expect(run.error).toMatch(/no heartbeat for \d+ s \(hung\)/)
     expect(service.store.metrics.summary(a).loss.last).toBe(2.5)
+  })
+
+  it('a Slurm job pending longer than the heartbeat timeout is not killed; the clock starts once it runs', async () => {
+    const slurm = fakeJobLauncher()
+    const service = openService({
+      homeDir: tempHome(),
+      launcher: fakeLauncher(),
+      slurmLauncher: slurm,
+      slurmCommands: { available: true, missing: [] },
+      heartbeatTimeoutMs: 200
+    })
+    const runId = (await service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm' })).id
+    service.start()
+    await waitUntil(() => slurm.trainers.length === 1)
+    const job = slurm.trainers[0]!
+    job.submitted('7')
+    job.jobState({ state: 'PENDING', nodes: '', reason: 'Resources' })
+    // five timeouts in the queue of the cluster
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(job.killed).toBe(false)
+    expect(service.store.runs.require(runId).status).toBe('running')
+    const running = Date.now()
+    job.jobState({ state: 'RUNNING', nodes: 'node1', reason: 'None' })
+    // its trainer never speaks: hung, as a local one would be
+    await waitForStatus(service, runId, ['interrupted'])
+    expect(Date.now() - running).toBeGreaterThanOrEqual(200)
+    expect(job.killed).toBe(true)
+    expect(service.store.runs.require(runId).error).toMatch(/no heartbeat for \d+ s \(hung\)/)
   })
 
   it('a trainer that announces a long evaluation may stay silent that long, and no longer', async () => {

@@ -42,6 +42,11 @@ export class RunSession {
   private trainSeconds = 0
   private totalSteps = 0
   private lastHeard = Date.now()
+  /**
+   * the heartbeat clock runs once a trainer can be expected to speak: at once for a local process; for a
+   * cluster job, once it is RUNNING or its trainer has said something (it may be PENDING for hours)
+   */
+  private clockRunning = true
   /** the trainer announced a long synchronous stretch (an evaluation) until then */
   private quietUntil = 0
   private killReason: string | undefined
@@ -96,7 +101,10 @@ export class RunSession {
     this.handle.onOutput((line, stream) => this.onOutput(line, stream))
     this.handle.onExit((code, signal) => this.onExit(code, signal))
     this.handle.onJobSubmitted?.((jobId) => this.onJobSubmitted(jobId))
-    this.handle.onJobState?.((state) => this.onJobState(state))
+    if (this.handle.onJobState) {
+      this.clockRunning = false
+      this.handle.onJobState((state) => this.onJobState(state))
+    }
     this.handle.send({
       type: 'start',
       runId: this.runId,
@@ -150,6 +158,7 @@ export class RunSession {
 
   private onMessage(raw: unknown): void {
     this.lastHeard = Date.now()
+    this.clockRunning = true
     if (this.outcome) return // after the last word nothing more is recorded
     let message: FromTrainer
     try {
@@ -363,6 +372,11 @@ export class RunSession {
 
   private onJobState(state: JobState): void {
     this.job = { state: state.state, nodes: state.nodes, reason: state.reason }
+    if (state.state === 'RUNNING' && !this.clockRunning) {
+      // its trainer starts now: from here on it has the heartbeat timeout to speak
+      this.clockRunning = true
+      this.lastHeard = Date.now()
+    }
     const where = state.nodes ? ` on ${state.nodes}` : state.reason && state.reason !== 'None' ? ` (${state.reason})` : ''
     this.ctx.log(this.runId, 'debug', `Slurm job: ${state.state}${where}`, 'slurm', this.job)
     if (!this.outcome) this.ctx.runChanged(this.runId)
@@ -378,7 +392,7 @@ export class RunSession {
 
   private checkHeartbeat(): void {
     const silentMs = Date.now() - this.lastHeard
-    if (this.outcome || silentMs < this.ctx.settings.heartbeatTimeoutMs || Date.now() < this.quietUntil) return
+    if (this.outcome || !this.clockRunning || silentMs < this.ctx.settings.heartbeatTimeoutMs || Date.now() < this.quietUntil) return
     this.kill(`sent no heartbeat for ${Math.round(silentMs / 1000)} s (hung) and was killed`)
   }
 
