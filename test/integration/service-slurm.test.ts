@@ -9,9 +9,37 @@ import os from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { slurmRunDir, slurmTrainerLauncher, type SlurmTrainerLauncher } from '../../src/main/service/slurm/launcher.ts'
 import { slurmMissing } from './slurm-helpers.ts'
-import { deterministicMetrics, openService, tempHome, tinyConfig } from './service-helpers.ts'
+import type { LabService } from '../../src/main/service/index.ts'
+import {
+  checkpointState,
+  deterministicMetrics,
+  expectSameWeights,
+  openService,
+  slowConfig,
+  tempHome,
+  tinyConfig,
+  waitForStatus,
+  waitUntil
+} from './service-helpers.ts'
 
 const missing = slurmMissing('the slurm executor tests')
+
+/** Long enough (about half a second a step) for a pause or a scancel to land mid-run; periodic checkpoints only at the end. */
+const LONGER = slowConfig({ steps: 16, checkpointEvery: 100 })
+
+/** LONGER trained locally without a break, to compare with (a service the test's cleanup closes). */
+async function uninterrupted(): Promise<{ service: LabService; runId: number }> {
+  const service = openService({ homeDir: tempHome() })
+  const runId = (await service.handlers['queue/add']({ config: LONGER })).id
+  service.start()
+  await service.whenIdle()
+  expect(service.store.runs.require(runId).status).toBe('finished')
+  return { service, runId }
+}
+
+function scontrolJob(jobId: string): string {
+  return execFileSync('scontrol', ['show', 'job', '-o', jobId], { encoding: 'utf8' })
+}
 
 const TIMEOUT = 300_000
 const launchers: SlurmTrainerLauncher[] = []
@@ -63,4 +91,71 @@ describe.skipIf(missing !== undefined)('the slurm executor in the service', () =
       }
     }
   )
+
+  it(
+    'a paused slurm run ends its job; resumed, a new job continues from the checkpoint and ends bit-identical to an uninterrupted run',
+    { timeout: TIMEOUT },
+    async () => {
+      const service = openService({ homeDir: tempHome(), executor: 'slurm', slurmLauncher: nodeLauncher() })
+      const runId = (await service.handlers['queue/add']({ config: LONGER })).id
+      service.start()
+      await waitUntil(() => service.store.runs.require(runId).step >= 3, 180_000, 'the job to train a few steps')
+      const firstJob = service.store.runs.require(runId).slurmJobId!
+      await service.handlers['queue/pause']({ runId })
+      await waitForStatus(service, runId, ['paused'], 120_000)
+      const paused = service.store.runs.require(runId)
+      expect(paused.step).toBeLessThan(LONGER.steps)
+      // the allocation is released: the job ended on its own once the trainer had checkpointed
+      await waitUntil(() => /JobState=COMPLETED/.test(scontrolJob(firstJob)), 60_000, `job ${firstJob} to complete`)
+
+      await service.handlers['queue/resume']({ runId })
+      await waitForStatus(service, runId, ['finished'], 240_000)
+      const secondJob = service.store.runs.require(runId).slurmJobId!
+      expect(secondJob).not.toBe(firstJob)
+      expect(service.store.events.list({ runId }).map((e) => e.message)).toContain(
+        `resumed from the checkpoint at step ${paused.step} on wasm (${service.store.runs.require(runId).device})`
+      )
+      const reference = await uninterrupted()
+      expect(deterministicMetrics(service, runId)).toEqual(deterministicMetrics(reference.service, reference.runId))
+      expectSameWeights(checkpointState(service, runId), checkpointState(reference.service, reference.runId))
+    }
+  )
+
+  it('a scancel by hand leaves the run interrupted; the service resumes it with a new job from its checkpoint', { timeout: TIMEOUT }, async () => {
+    const service = openService({ homeDir: tempHome(), executor: 'slurm', slurmLauncher: nodeLauncher(), autoResume: true })
+    const runId = (await service.handlers['queue/add']({ config: LONGER })).id
+    const statuses: string[] = []
+    service.events.on('run/status', ({ run }) => run.id === runId && statuses.at(-1) !== run.status && statuses.push(run.status))
+    service.start()
+    await waitUntil(() => service.store.runs.require(runId).step >= 3, 180_000, 'the job to train a few steps')
+    const firstJob = service.store.runs.require(runId).slurmJobId!
+    execFileSync('scancel', [firstJob])
+    await waitUntil(() => statuses.includes('interrupted'), 120_000, 'the run to be interrupted')
+    await waitForStatus(service, runId, ['finished'], 240_000)
+    expect(statuses).toEqual(['running', 'interrupted', 'queued', 'running', 'finished'])
+    expect(service.store.runs.require(runId).slurmJobId).not.toBe(firstJob)
+    // SIGTERM made the trainer checkpoint (its periodic ones come later), and the new job continued from there
+    const resumed = service.store.events.list({ runId }).find((e) => e.message.startsWith('resumed from the checkpoint at step '))
+    expect(resumed, 'a resume from a checkpoint').toBeDefined()
+    const reference = await uninterrupted()
+    expect(deterministicMetrics(service, runId)).toEqual(deterministicMetrics(reference.service, reference.runId))
+    expectSameWeights(checkpointState(service, runId), checkpointState(reference.service, reference.runId))
+  })
+
+  it('a cancel from the app cancels the job (scancel) and the run', { timeout: TIMEOUT }, async () => {
+    const service = openService({ homeDir: tempHome(), executor: 'slurm', slurmLauncher: nodeLauncher(), autoResume: true })
+    const runId = (await service.handlers['queue/add']({ config: LONGER })).id
+    service.start()
+    await waitUntil(() => service.store.runs.require(runId).step >= 2, 180_000, 'the job to train a few steps')
+    const jobId = service.store.runs.require(runId).slurmJobId!
+    await service.handlers['queue/cancel']({ runId })
+    await waitForStatus(service, runId, ['cancelled', 'interrupted', 'finished', 'failed'], 120_000)
+    const run = service.store.runs.require(runId)
+    expect(run.status).toBe('cancelled')
+    expect(run.step).toBeLessThan(LONGER.steps)
+    await waitUntil(() => /JobState=CANCELLED/.test(scontrolJob(jobId)), 60_000, `job ${jobId} to be cancelled`)
+    // nothing resubmitted it
+    await service.whenIdle()
+    expect(service.store.runs.require(runId)).toMatchObject({ status: 'cancelled', slurmJobId: jobId })
+  })
 })

@@ -142,11 +142,13 @@ export class RunSession {
     this.handle?.send({ type: 'pause' })
   }
 
-  /** Cancels the run: the trainer stops without a checkpoint; killed if it does not within the grace time. */
+  /** Cancels the run: the trainer stops without a checkpoint (a cluster job is cancelled); killed if it does not within the grace time. */
   stop(): void {
     if (this.outcome || this.wanted === 'stop') return
     this.wanted = 'stop'
     this.handle?.send({ type: 'stop' })
+    // a cluster job is ended by the cluster (scancel): its allocation is released now, whatever its trainer does
+    if (this.handle?.onJobState) this.handle.kill()
     this.armExitTimer('it did not stop when asked')
   }
 
