@@ -1,6 +1,7 @@
 // Flag parsing shared by the sub-commands, on node:util parseArgs.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MAX_SLOTS } from '../shared/settings.ts'
+import { EXECUTORS, type Executor } from '../shared/executor.ts'
 
 /** A user error on the command line: printed without a stack trace, exit status 2. */
 export class CliError extends Error {}
@@ -40,3 +41,10 @@ export function slotsFlag(value: string | undefined): number | undefined {
 }
 
 export const SLOTS_USAGE = `--slots N trains up to N runs at once (default: <home>/settings.json's "slots", else one per core on a CPU backend, one on a GPU)`
+
+/** `--executor local|slurm`: where the runs this service queues without one train (absent: local). */
+export function executorFlag(value: string | undefined): Executor | undefined {
+  return value === undefined ? undefined : oneOf('executor', value, EXECUTORS, 'local')
+}
+
+export const EXECUTOR_USAGE = `--executor slurm submits the runs it queues without an executor as Slurm jobs (default local: trainer processes here)`

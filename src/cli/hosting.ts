@@ -7,6 +7,7 @@ import { startLabServer, type LabServer } from '../main/server/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
 import { SettingsFileError } from '../main/service/settings-file.ts'
 import { CliError } from './args.ts'
+import type { Executor } from '../shared/executor.ts'
 import { publishService, readServiceFile } from './service-file.ts'
 import { printServiceEvents } from './service-output.ts'
 
@@ -19,6 +20,8 @@ export interface HostOptions {
   quiet?: boolean
   /** `--slots`: runs trained at once */
   slots?: number
+  /** `--executor`: where the runs it queues without one train */
+  executor?: Executor
 }
 
 export interface Hosted {
@@ -43,7 +46,7 @@ export function storeInUseError(home: string, error: StoreLockedError): CliError
 export async function hostLab(options: HostOptions): Promise<Hosted> {
   let service: LabService
   try {
-    service = LabService.open({ homeDir: options.home, autoResume: true, slots: options.slots })
+    service = LabService.open({ homeDir: options.home, autoResume: true, slots: options.slots, executor: options.executor })
   } catch (error) {
     if (error instanceof SettingsFileError) throw new CliError(error.message)
     if (!(error instanceof StoreLockedError)) throw error

@@ -8,6 +8,8 @@
 import { z } from 'zod'
 import { VARIANTS, partialConfigSchema, runConfigSchema } from './config.ts'
 import { settingsViewSchema, slotsSchema } from './settings.ts'
+import { EXECUTORS } from './executor.ts'
+import { slurmJobOptionsSchema } from './slurm.ts'
 
 // ---- building blocks, each with the words an error shows after "field: "
 
@@ -91,12 +93,22 @@ export const runRecordSchema = z.object({
   results: runResultsSchema.nullable().optional(),
   /** a running run's pause or cancel that was asked and has not yet taken effect (the trainer finishes its step first) */
   pending: z.enum(['pause', 'cancel']).nullable().optional(),
+  /** why a queued run does not start (e.g. the slurm executor where Slurm's client commands are missing); null when it waits only for its turn */
+  waiting: z.string().nullable().optional(),
   /**
    * for a queued, running, paused or interrupted run past step 0: the step it continues from when
    * (re)started, its newest checkpoint whose file is there whole (the trainer also checks its sha256,
    * and falls back to an older one if that fails); null: no checkpoint left, it restarts from step 0
    */
-  resumeStep: z.number().nullable().optional()
+  resumeStep: z.number().nullable().optional(),
+  /** where it trains: local slots or a Slurm job (older services leave these out: local) */
+  executor: oneOf(EXECUTORS).optional(),
+  /** a slurm run's partition, GPUs, time limit, account and extra sbatch lines */
+  slurm: slurmJobOptionsSchema.nullable().optional(),
+  /** a slurm run's current (or last) job id, once sbatch has given one */
+  slurmJobId: z.string().nullable().optional(),
+  /** a running slurm run's job as Slurm last said: PENDING, RUNNING, ..., its node(s), and why it waits */
+  slurmJob: z.object({ state: z.string(), nodes: z.string(), reason: z.string() }).nullable().optional()
 })
 export type RunRecord = z.infer<typeof runRecordSchema>
 
@@ -148,6 +160,13 @@ export type AppInfo = z.infer<typeof appInfoSchema>
 
 /** The request field that holds a partial run config: its issues name the config key (ConfigError), as the editor and the CLI do. */
 export const CONFIG_FIELD = 'config'
+
+/** Where queued runs train: absent, the service's own executor (`--executor`, default local). */
+const placement = {
+  executor: oneOf(EXECUTORS).nullish(),
+  /** only with executor slurm */
+  slurm: slurmJobOptionsSchema.nullish()
+}
 
 const command = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response })
 const runRef = z.object({ runId: id })
@@ -207,6 +226,7 @@ export const COMMANDS = {
       description: text(10_000).nullish(),
       preset: text(100).nullish(),
       [CONFIG_FIELD]: partialConfigSchema.nullish(),
+      ...placement,
       variants: distinctList(variant, VARIANTS.length),
       seeds: distinctList(
         z
@@ -221,7 +241,7 @@ export const COMMANDS = {
   'experiments/delete': command(z.object({ experimentId: id }), noResult),
   /** the running runs first, then queued, paused and interrupted ones in queue order */
   'queue/list': command(noRequest, z.array(runRecordSchema)),
-  'queue/add': command(z.object({ [CONFIG_FIELD]: partialConfigSchema.nullish(), preset: text(100).nullish() }), runRecordSchema),
+  'queue/add': command(z.object({ [CONFIG_FIELD]: partialConfigSchema.nullish(), preset: text(100).nullish(), ...placement }), runRecordSchema),
   'queue/move': command(z.object({ runId: id, direction: oneOf(['up', 'down', 'top']) }), noResult),
   'queue/pause': command(runRef, noResult),
   'queue/resume': command(runRef, noResult),

@@ -113,11 +113,14 @@ describe('run and compare record their runs', () => {
     ])
   })
 
-  it('--slots and a bad settings.json are refused naming what is wrong, and the file is left as it was', { timeout: TIMEOUT }, async () => {
+  it('--slots, --executor and a bad settings.json are refused naming what is wrong, and the file is left as it was', { timeout: TIMEOUT }, async () => {
     const home = tempHome()
     const flag = startCli(['worker', '--home', home, '--slots', '0'])
     expect((await within(flag.exited, 60_000, 'worker to refuse')).code).toBe(2)
     expect(flag.stderr()).toMatch(/--slots must be an integer from 1 to 256, got "0"/)
+    const executor = startCli(['serve', '--home', home, '--port', '0', '--executor', 'cloud'])
+    expect((await within(executor.exited, 60_000, 'serve to refuse')).code).toBe(2)
+    expect(executor.stderr()).toMatch(/--executor must be one of local, slurm, got "cloud"/)
     const file = path.join(home, 'settings.json')
     fs.writeFileSync(file, '{"slots": -1, "theme": "dark"}')
     const compare = startCli(['compare', '--preset', 'mnist-quick', '--variants', 'S', ...TINY, '--home', home])

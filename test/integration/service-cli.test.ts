@@ -52,7 +52,7 @@ describe('fixmatch-lab queue, runs, export and import', () => {
     expect((await cli('queue', 'resume', '2', '--home', home)).code).toBe(0)
     const table = (await cli('queue', 'list', '--home', home)).out
     expect(table.split('\n')[0]).toMatch(/^run\s+status/)
-    expect(table).toMatch(/2\s+queued\s+S seed 1/)
+    expect(table).toMatch(/2\s+queued\s+S seed 1 \(mnist, 2\/class\)\s+local\s/)
     const bad = await cli('queue', 'add', '--home', home, '--set', 'mu=0')
     expect(bad.code).toBe(2)
     expect(bad.err).toMatch(/mu: 0 is not allowed/)

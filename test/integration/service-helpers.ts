@@ -9,7 +9,7 @@ import { resolveConfig, type RunConfig } from '../../src/shared/config.ts'
 import type { RunStatus } from '../../src/shared/api.ts'
 import { LabService, type LabServiceOptions } from '../../src/main/service/index.ts'
 import { nodeTrainerLauncher } from '../../src/main/service/node-launcher.ts'
-import type { TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
+import type { JobState, TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
 import type { FromTrainer, ToTrainer } from '../../src/main/trainer/protocol.ts'
 import { deserializeState, type TrainingState } from '../../src/main/checkpoint/format.ts'
 
@@ -149,6 +149,24 @@ export class FakeTrainer implements TrainerHandle {
   }
 }
 
+/** A cluster job's handle as a script: the test also says when it is submitted and what state it is in. */
+export class FakeJob extends FakeTrainer {
+  private submittedListeners: ((jobId: string) => void)[] = []
+  private stateListeners: ((state: JobState) => void)[] = []
+  onJobSubmitted(listener: (jobId: string) => void): void {
+    this.submittedListeners.push(listener)
+  }
+  onJobState(listener: (state: JobState) => void): void {
+    this.stateListeners.push(listener)
+  }
+  submitted(jobId: string): void {
+    for (const listener of this.submittedListeners) listener(jobId)
+  }
+  jobState(state: JobState): void {
+    for (const listener of this.stateListeners) listener(state)
+  }
+}
+
 export function fakeLauncher(): TrainerLauncher & { trainers: FakeTrainer[] } {
   const trainers: FakeTrainer[] = []
   return {
@@ -158,6 +176,20 @@ export function fakeLauncher(): TrainerLauncher & { trainers: FakeTrainer[] } {
       trainers.push(trainer)
       return trainer
     }
+  }
+}
+
+/** A stand-in for the slurm launcher: each launch is a scripted job. */
+export function fakeJobLauncher(): TrainerLauncher & { trainers: FakeJob[]; close(): Promise<void> } {
+  const trainers: FakeJob[] = []
+  return {
+    trainers,
+    launch() {
+      const job = new FakeJob()
+      trainers.push(job)
+      return job
+    },
+    close: async () => {}
   }
 }
 

@@ -165,7 +165,7 @@ describe('recovery lines name where the run continues', () => {
     expect(interrupted).toMatchObject({ step: 7 })
     expect(stderr.at(-1)).toMatch(new RegExp(`^run ${runId}: interrupted at step 7/8: .*; a resume continues from its checkpoint at step 4/8$`))
     const table = await cliOut('queue', 'list', '--home', home)
-    expect(table, table).toMatch(new RegExp(`${runId}\\s+interrupted\\s+O seed 1 \\(mnist, 2/class\\)\\s+7/8 \\(resumes from 4\\)`))
+    expect(table, table).toMatch(new RegExp(`${runId}\\s+interrupted\\s+O seed 1 \\(mnist, 2/class\\)\\s+local\\s+7/8 \\(resumes from 4\\)`))
 
     await service.handlers['queue/resume']({ runId })
     expect(service.store.events.list({ runId }).map((e) => e.message)).toContain('resumed by hand: queued, it continues from its checkpoint at step 4')

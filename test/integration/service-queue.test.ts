@@ -8,7 +8,7 @@ import { VARIANTS } from '../../src/shared/config.ts'
 import { LabService, ServiceError } from '../../src/main/service/index.ts'
 import { StoreLockedError } from '../../src/main/store/index.ts'
 import { CheckpointWriteError, removeUnfinishedWrites, writeCheckpointAtomic, type CheckpointFs } from '../../src/main/checkpoint/files.ts'
-import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
+import { fakeJobLauncher, fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
 async function queueThree(service: LabService): Promise<number[]> {
   const ids: number[] = []
@@ -137,6 +137,132 @@ describe('experiments', () => {
   })
 })
 
+describe('executors', () => {
+  const options = { partition: 'gpu', gres: 'gpu:1', timeLimit: '30', account: 'lab', extraLines: ['#SBATCH --mem=8G'] }
+
+  it("keeps an experiment's executor and Slurm options with each of its runs", async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const base = { name: 'on the cluster', config: tinyConfig(), variants: ['S' as const, 'O' as const], seeds: [1] }
+    const experiment = await service.handlers['experiments/create']({ ...base, executor: 'slurm', slurm: options })
+    const runs = await service.handlers['runs/list']({ experimentId: experiment.id })
+    expect(runs).toHaveLength(2)
+    // the options as the schema reads them: the extra line without its #SBATCH, the lead time's default
+    const stored = { ...options, extraLines: ['--mem=8G'], checkpointLeadSeconds: 180 }
+    for (const run of runs) expect(run).toMatchObject({ executor: 'slurm', slurm: stored, slurmJobId: null })
+    const local = await service.handlers['queue/add']({ config: tinyConfig() })
+    expect(local).toMatchObject({ executor: 'local', slurm: null })
+  })
+
+  it('gives its own executor (--executor) to the runs queued without one', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), executor: 'slurm' })
+    expect(await service.handlers['queue/add']({ config: tinyConfig() })).toMatchObject({ executor: 'slurm', slurm: null })
+    expect(await service.handlers['queue/add']({ config: tinyConfig(), executor: 'local' })).toMatchObject({ executor: 'local' })
+    const experiment = await service.handlers['experiments/create']({ name: 'e', config: tinyConfig(), variants: ['S'], seeds: [1] })
+    expect(await service.handlers['runs/get']({ runId: experiment.runIds[0] })).toMatchObject({ executor: 'slurm' })
+  })
+
+  it('refuses a bad executor, bad Slurm options and Slurm options on local runs, naming the field', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), executor: 'cloud' as never })).rejects.toMatchObject({ field: 'executor' })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm', slurm: { partition: 'a b' } as never })).rejects.toMatchObject({
+      field: 'slurm.partition'
+    })
+    await expect(service.handlers['queue/add']({ config: tinyConfig(), slurm: options as never })).rejects.toMatchObject({
+      field: 'slurm',
+      message: expect.stringContaining('only for executor slurm')
+    })
+    const base = { name: 'x', config: tinyConfig(), variants: ['O' as const], seeds: [1] }
+    await expect(service.handlers['experiments/create']({ ...base, executor: 'local', slurm: options as never })).rejects.toMatchObject({ field: 'slurm' })
+    expect(await service.handlers['queue/list']()).toEqual([])
+  })
+})
+
+describe('the scheduler and executors', () => {
+  const slurmHere = { available: true, missing: [] }
+
+  it("submits slurm runs beside the local ones: they take no slot, and each goes to its executor's launcher", async () => {
+    const local = fakeLauncher()
+    const slurm = fakeJobLauncher()
+    const service = openService({ homeDir: tempHome(), launcher: local, slurmLauncher: slurm, slurmCommands: slurmHere, slots: 1 })
+    const a = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 1 }) })).id
+    const b = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })).id
+    const options = { partition: 'debug', extraLines: [], checkpointLeadSeconds: 60 }
+    const c = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 3 }), executor: 'slurm', slurm: options })).id
+    const d = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 4 }), executor: 'slurm' })).id
+    service.start()
+    await waitForStatus(service, d, ['running'])
+    // one slot: b waits for a, while both slurm runs were submitted
+    expect(service.store.runs.require(a).status).toBe('running')
+    expect(service.store.runs.require(b).status).toBe('queued')
+    expect(local.trainers.map((t) => t.received[0])).toEqual([expect.objectContaining({ type: 'start', runId: a })])
+    expect(slurm.trainers.map((t) => t.received[0])).toEqual([
+      expect.objectContaining({ type: 'start', runId: c }),
+      expect.objectContaining({ type: 'start', runId: d })
+    ])
+    expect((await service.handlers['settings/get']()).running).toBe(1)
+    local.trainers[0].report({ ...STARTED })
+    local.trainers[0].report({ type: 'finished', step: 10, trainSeconds: 1, splitHash: STARTED.splitHash })
+    local.trainers[0].exit(0)
+    await waitForStatus(service, b, ['running'])
+    expect(service.store.runs.require(a).status).toBe('finished')
+    expect(local.trainers).toHaveLength(2)
+  })
+
+  it('records the job id when the job is submitted and shows its state and node while it runs', async () => {
+    const slurm = fakeJobLauncher()
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), slurmLauncher: slurm, slurmCommands: slurmHere })
+    const runId = (await service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm' })).id
+    service.start()
+    await waitUntil(() => slurm.trainers.length === 1)
+    const job = slurm.trainers[0]!
+    expect((await service.handlers['runs/get']({ runId })).slurmJobId).toBeNull()
+    job.submitted('4711')
+    expect(service.store.runs.require(runId).slurmJobId).toBe('4711')
+    job.jobState({ state: 'PENDING', nodes: '', reason: 'Priority' })
+    const pending = (await service.handlers['queue/list']()).find((run) => run.id === runId)
+    expect(pending).toMatchObject({ slurmJobId: '4711', slurmJob: { state: 'PENDING', nodes: '', reason: 'Priority' } })
+    const announced: string[] = []
+    service.events.on('queue/changed', ({ queue }) => announced.push(queue[0]?.slurmJob?.state ?? ''))
+    job.jobState({ state: 'RUNNING', nodes: 'node1', reason: 'None' })
+    expect(announced).toEqual(['RUNNING'])
+    expect((await service.handlers['queue/list']())[0]).toMatchObject({ slurmJob: { state: 'RUNNING', nodes: 'node1' } })
+    // the job id stays with the run; the live state goes with the session
+    job.report({ ...STARTED })
+    job.report({ type: 'finished', step: 10, trainSeconds: 1, splitHash: STARTED.splitHash })
+    job.exit(0)
+    await waitForStatus(service, runId, ['finished'])
+    const done = await service.handlers['runs/get']({ runId })
+    expect(done.slurmJobId).toBe('4711')
+    expect(done.slurmJob ?? null).toBeNull()
+  })
+
+  it("leaves slurm runs waiting, with the reason in queue list, where Slurm's commands are missing", async () => {
+    const local = fakeLauncher()
+    const slurm = fakeJobLauncher()
+    const reason = "Slurm's client commands are missing here (sbatch, squeue, scontrol, scancel not on PATH)"
+    const service = openService({
+      homeDir: tempHome(),
+      launcher: local,
+      slurmLauncher: slurm,
+      slurmCommands: { available: false, missing: ['sbatch', 'squeue', 'scontrol', 'scancel'], reason },
+      slots: 2
+    })
+    const first = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 1 }), executor: 'slurm' })).id
+    const second = (await service.handlers['queue/add']({ config: tinyConfig({ seed: 2 }) })).id
+    service.start()
+    await waitForStatus(service, second, ['running'])
+    const listed = await service.handlers['queue/list']()
+    expect(listed.find((run) => run.id === first)).toMatchObject({ status: 'queued', waiting: `waiting for a service with Slurm: ${reason}` })
+    expect(listed.find((run) => run.id === second)).toMatchObject({ status: 'running', waiting: null })
+    expect(slurm.trainers).toHaveLength(0)
+    // nothing else can start here: once the local run ends the service is idle, the slurm run still queued
+    local.trainers[0].report({ type: 'stopped', step: 0, trainSeconds: 0 })
+    local.trainers[0].exit(0)
+    await service.whenIdle()
+    expect(service.store.runs.require(first).status).toBe('queued')
+  })
+})
+
 describe('recovery rules', () => {
   it('a trainer that stops sending heartbeats is killed and its run interrupted, keeping what it reported', async () => {
     const launcher = fakeLauncher()
@@ -151,6 +277,34 @@ describe('recovery rules', () => {
     const run = service.store.runs.require(a)
     expect(run.error).toMatch(/no heartbeat for \d+ s \(hung\)/)
     expect(service.store.metrics.summary(a).loss.last).toBe(2.5)
+  })
+
+  it('a Slurm job pending longer than the heartbeat timeout is not killed; the clock starts once it runs', async () => {
+    const slurm = fakeJobLauncher()
+    const service = openService({
+      homeDir: tempHome(),
+      launcher: fakeLauncher(),
+      slurmLauncher: slurm,
+      slurmCommands: { available: true, missing: [] },
+      heartbeatTimeoutMs: 200
+    })
+    const runId = (await service.handlers['queue/add']({ config: tinyConfig(), executor: 'slurm' })).id
+    service.start()
+    await waitUntil(() => slurm.trainers.length === 1)
+    const job = slurm.trainers[0]!
+    job.submitted('7')
+    job.jobState({ state: 'PENDING', nodes: '', reason: 'Resources' })
+    // five timeouts in the queue of the cluster
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(job.killed).toBe(false)
+    expect(service.store.runs.require(runId).status).toBe('running')
+    const running = Date.now()
+    job.jobState({ state: 'RUNNING', nodes: 'node1', reason: 'None' })
+    // its trainer never speaks: hung, as a local one would be
+    await waitForStatus(service, runId, ['interrupted'])
+    expect(Date.now() - running).toBeGreaterThanOrEqual(200)
+    expect(job.killed).toBe(true)
+    expect(service.store.runs.require(runId).error).toMatch(/no heartbeat for \d+ s \(hung\)/)
   })
 
   it('a trainer that announces a long evaluation may stay silent that long, and no longer', async () => {

@@ -10,26 +10,12 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { FromTrainer } from '../../src/main/trainer/protocol.ts'
-import { slurmCommands } from '../../src/main/service/slurm/client.ts'
 import { slurmRunDir, slurmTrainerLauncher, type SlurmTrainerHandle, type SlurmTrainerLauncher } from '../../src/main/service/slurm/launcher.ts'
 import type { SlurmJobOptionsInput } from '../../src/shared/slurm.ts'
+import { slurmMissing } from './slurm-helpers.ts'
 import { checkpointState, deterministicMetrics, openService, slowConfig, tempHome, tinyConfig, waitForStatus, waitUntil } from './service-helpers.ts'
 
-function slurmAvailability(): string | undefined {
-  const commands = slurmCommands()
-  if (!commands.available) return commands.reason
-  try {
-    const nodes = execFileSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 20_000 }).trim()
-    if (!/idle|mixed|allocated/.test(nodes)) return `sinfo shows no usable node ("${nodes}"): run scripts/slurm-dev.sh up`
-  } catch (error) {
-    return `sinfo failed (${(error as Error).message.split('\n')[0]}): run scripts/slurm-dev.sh up`
-  }
-  return undefined
-}
-
-const missing = slurmAvailability()
-if (missing && process.env.FIXMATCH_REQUIRE_SLURM === '1') throw new Error(`FIXMATCH_REQUIRE_SLURM=1 but Slurm is not usable here: ${missing}`)
-if (missing) console.warn(`skipping the slurm launcher tests: ${missing}`)
+const missing = slurmMissing('the slurm launcher tests')
 
 const TIMEOUT = 240_000
 const launchers: SlurmTrainerLauncher[] = []

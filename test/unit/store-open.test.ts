@@ -61,6 +61,25 @@ describe('migrations', () => {
     expect(migrationRows(home).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
   })
 
+  it('give the runs of a database from before executors the local executor', () => {
+    const home = tempHome()
+    fs.mkdirSync(home, { recursive: true })
+    const db = new Database(dbFile(home))
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 4)
+    )
+    db.prepare("INSERT INTO runs (config, config_hash, variant, seed, status, created_at, total_steps) VALUES ('{}', 'h', 'S', 0, 'finished', 1, 10)").run()
+    db.close()
+
+    const store = open(home)
+    expect(store.runs.list()).toEqual([expect.objectContaining({ executor: 'local', slurm: null, slurmJobId: null })])
+    // the column accepts only the executors there are
+    const check = raw(home)
+    expect(() => check.prepare("UPDATE runs SET executor = 'cloud'").run()).toThrow(/CHECK constraint/)
+    check.close()
+  })
+
   it('refuse a database from a newer app and leave it byte for byte', () => {
     const home = tempHome()
     open(home).close()

@@ -132,3 +132,27 @@ describe('the queue', () => {
     expect(store.queue.enqueue({ config: run.config }).configHash).toBe(run.configHash)
   })
 })
+
+describe("a run's executor", () => {
+  it('is local unless given; a slurm run keeps its options, and a retry keeps both', () => {
+    const store = open(tempHome())
+    const local = store.queue.enqueue({ config: {} })
+    expect(local).toMatchObject({ executor: 'local', slurm: null, slurmJobId: null })
+    const options = { partition: 'gpu', gres: 'gpu:1', timeLimit: '01:00:00', extraLines: ['--mem=16G'], checkpointLeadSeconds: 120 }
+    const slurm = store.queue.enqueue({ config: { seed: 2 }, executor: 'slurm', slurm: options })
+    expect(store.runs.require(slurm.id)).toMatchObject({ executor: 'slurm', slurm: options, slurmJobId: null })
+    expect(store.runs.list({ ids: [slurm.id] })[0]).toMatchObject({ executor: 'slurm', slurm: options })
+    store.queue.setStatus(slurm.id, 'running')
+    store.queue.setStatus(slurm.id, 'failed', { error: 'x' })
+    expect(store.queue.retry(slurm.id)).toMatchObject({ executor: 'slurm', slurm: options, retryOf: slurm.id })
+  })
+
+  it('refuses an unknown executor and Slurm options on a local run, naming the field', () => {
+    const store = open(tempHome())
+    expect(() => store.queue.enqueue({ config: {}, executor: 'cloud' as never })).toThrow(expect.objectContaining({ field: 'executor' }))
+    expect(() => store.queue.enqueue({ config: {}, slurm: { extraLines: [], checkpointLeadSeconds: 180 } })).toThrow(
+      expect.objectContaining({ field: 'slurm' })
+    )
+    expect(store.queue.list()).toHaveLength(0)
+  })
+})

@@ -4,6 +4,7 @@
 import { VARIANTS, type Variant } from '../../shared/config.ts'
 import { isMethodName } from '../../shared/methods/index.ts'
 import type { RunRecord } from '../../shared/api.ts'
+import { placementText } from '../../shared/executor.ts'
 import { getPreset, presetNames } from '../../shared/presets.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { openStore, StoreMissingError } from '../../main/store/index.ts'
@@ -150,8 +151,8 @@ async function listQueue(home: string, json: boolean): Promise<number> {
     return 0
   }
   printTable(
-    ['run', 'status', 'run of', 'step', 'note'],
-    queue.map((run) => [String(run.id), statusText(run), runLabel(run), stepText(run), run.error ?? ''])
+    ['run', 'status', 'run of', 'on', 'step', 'note'],
+    queue.map((run) => [String(run.id), statusText(run), runLabel(run), placementText(run), stepText(run), run.error ?? run.waiting ?? ''])
   )
   return 0
 }

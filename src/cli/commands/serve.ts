@@ -3,23 +3,31 @@
 // How a GPU box without a display is driven, from a browser.
 import { inPackage } from '../../main/package-root.ts'
 import { resolveHome } from '../../main/paths.ts'
-import { CliError, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
+import { CliError, executorFlag, EXECUTOR_USAGE, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
 import { hostLab } from '../hosting.ts'
 
 const DEFAULT_PORT = 4310
 
-const USAGE = `Usage: fixmatch-lab serve [--port P] [--host 127.0.0.1] [--slots N] [--home DIR]
+const USAGE = `Usage: fixmatch-lab serve [--port P] [--host 127.0.0.1] [--slots N] [--executor local|slurm] [--home DIR]
 
 Serves the app (the built renderer, \`npm run build\`) and its API at
 http://HOST:PORT (port ${DEFAULT_PORT} unless given; 0 picks a free one) and
 works the queue. Open the printed link: it carries this start's access
 token, which every API and event call needs. Ctrl-C pauses the running runs
-with a checkpoint and stops. ${SLOTS_USAGE}; the queue view shows and changes it.`
+with a checkpoint and stops. ${SLOTS_USAGE}; the queue view shows and changes it.
+${EXECUTOR_USAGE}.`
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { port: { type: 'string' }, host: { type: 'string' }, home: { type: 'string' }, quiet: { type: 'boolean' }, slots: { type: 'string' } },
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      home: { type: 'string' },
+      quiet: { type: 'boolean' },
+      slots: { type: 'string' },
+      executor: { type: 'string' }
+    },
     USAGE
   )
   if (values.help) {
@@ -31,7 +39,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1'
   const home = resolveHome(values.home)
   const rendererDir = inPackage('out', 'renderer')
-  const hosted = await hostLab({ home, mode: 'serve', host, port, rendererDir, quiet: values.quiet, slots: slotsFlag(values.slots) })
+  const hosted = await hostLab({
+    home,
+    mode: 'serve',
+    host,
+    port,
+    rendererDir,
+    quiet: values.quiet,
+    slots: slotsFlag(values.slots),
+    executor: executorFlag(values.executor)
+  })
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     process.stderr.write(`warning: listening on ${host}: anyone who can reach this port and learns the token controls this lab (plain HTTP, no TLS)\n`)
   }

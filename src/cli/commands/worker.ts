@@ -2,23 +2,31 @@
 // mode): up to `slots` runs at once, each in its own trainer process, interrupted runs
 // resumed from their last checkpoint, progress on stderr.
 import { resolveHome } from '../../main/paths.ts'
-import { CliError, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
+import { CliError, executorFlag, EXECUTOR_USAGE, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
 import { hostLab } from '../hosting.ts'
 
-const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--slots N] [--quiet] [--home DIR]
+const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--slots N] [--executor local|slurm] [--quiet] [--home DIR]
 
 Trains the queued runs in order, several at once, then exits when nothing is left to
 start (--watch: keeps waiting for new work; --once: one run, then exits).
 Runs interrupted by a crash resume from their last checkpoint. Ctrl-C pauses
 the running runs with a checkpoint and puts them first in line for next time.
 ${SLOTS_USAGE}.
+${EXECUTOR_USAGE}.
 While it works, \`fixmatch-lab queue ...\` commands on the same home go
 through its API (its address and token are in <home>/service.json).`
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { once: { type: 'boolean' }, watch: { type: 'boolean' }, quiet: { type: 'boolean' }, home: { type: 'string' }, slots: { type: 'string' } },
+    {
+      once: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      home: { type: 'string' },
+      slots: { type: 'string' },
+      executor: { type: 'string' }
+    },
     USAGE
   )
   if (values.help) {
@@ -27,7 +35,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   }
   if (values.once && values.watch) throw new CliError('--once and --watch exclude each other: one run, or keep waiting for more')
   const home = resolveHome(values.home)
-  const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet, slots: slotsFlag(values.slots) })
+  const hosted = await hostLab({ home, mode: 'worker', port: 0, quiet: values.quiet, slots: slotsFlag(values.slots), executor: executorFlag(values.executor) })
   const { service } = hosted
   const queued = service.store.queue.list().filter((run) => run.status === 'queued').length
   const slots = await service.handlers['settings/get']()

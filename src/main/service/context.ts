@@ -6,7 +6,8 @@ import type { EventLevel } from '../store/index.ts'
 import type { ServiceEvents } from './events.ts'
 import type { TrainerLauncher } from './launcher.ts'
 import type { SettingsView } from '../../shared/settings.ts'
-import { apiRuns, queueView, type PendingOf } from './records.ts'
+import type { Executor } from '../../shared/executor.ts'
+import { apiRuns, queueView, type LiveStateOf } from './records.ts'
 
 export interface ServiceSettings {
   homeDir: string
@@ -21,14 +22,16 @@ export interface ServiceSettings {
   /** automatic resumes in a row without a new checkpoint before a run is left for a person */
   maxAutoResumes: number
   appVersion: string
+  /** where runs queued without an executor train (`--executor` of worker and serve) */
+  executor: Executor
 }
 
 export interface ServiceContext {
   readonly store: RunStore
   readonly events: ServiceEvents
   readonly settings: ServiceSettings
-  /** a running run's pause or cancel that has not yet taken effect */
-  readonly pendingOf: PendingOf
+  /** what only this service knows of a run: a pause or cancel not yet taken effect, why a queued run waits */
+  readonly liveState: LiveStateOf
   log(runId: number | null, level: EventLevel, message: string, kind?: string, data?: unknown): void
   /** emits the runs' new records, then the queue once */
   runChanged(runIds: number | number[]): void
@@ -40,13 +43,13 @@ export function checkpointDir(homeDir: string, runId: number): string {
 }
 
 /** The context's shared actions over a store and an event fan-out. */
-export function makeContext(store: RunStore, events: ServiceEvents, settings: ServiceSettings, pendingOf: PendingOf = () => undefined): ServiceContext {
-  const queueChanged = () => events.emit('queue/changed', { queue: queueView(store, pendingOf) })
+export function makeContext(store: RunStore, events: ServiceEvents, settings: ServiceSettings, liveState: LiveStateOf = () => ({})): ServiceContext {
+  const queueChanged = () => events.emit('queue/changed', { queue: queueView(store, liveState) })
   return {
     store,
     events,
     settings,
-    pendingOf,
+    liveState,
     log(runId, level, message, kind = 'log', data) {
       try {
         store.events.log({ runId, level, kind, message, data })
@@ -57,7 +60,7 @@ export function makeContext(store: RunStore, events: ServiceEvents, settings: Se
       if (level !== 'debug') events.emit('log', { runId, level, message, time: new Date().toISOString() })
     },
     runChanged(runIds) {
-      for (const run of apiRuns(store, Array.isArray(runIds) ? runIds : [runIds], pendingOf)) events.emit('run/status', { run })
+      for (const run of apiRuns(store, Array.isArray(runIds) ? runIds : [runIds], liveState)) events.emit('run/status', { run })
       queueChanged()
     },
     queueChanged

@@ -19,6 +19,10 @@ import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
 import { readLabSettings } from './settings-file.ts'
 import type { LabSettings } from '../../shared/settings.ts'
+import type { RunRecord } from '../../shared/api.ts'
+import type { RunRecord as StoreRunRecord } from '../store/index.ts'
+import { Executors, type JobLauncher } from './executors.ts'
+import type { SlurmCommands } from './slurm/client.ts'
 
 export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
   homeDir: string
@@ -26,6 +30,10 @@ export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDi
   slots?: number
   /** the store's clock (tests pin it) */
   now?: () => number
+  /** starts slurm runs' jobs (default: sbatch here, with the run's Slurm options) */
+  slurmLauncher?: JobLauncher
+  /** whether Slurm's client commands are here (default: looked up on PATH) */
+  slurmCommands?: SlurmCommands
 }
 
 export interface CloseOptions {
@@ -43,6 +51,9 @@ export class LabService {
   private readonly core: ServiceCore
   private readonly slotPolicy: SlotPolicy
   private readonly sessions = new Map<number, RunSession>()
+  private readonly executors: Executors
+  /** the running runs that take a local slot (slurm runs take none) */
+  private readonly onSlots = new Set<number>()
   /** consecutive interruptions without a new checkpoint, per run */
   private readonly failedResumes = new Map<number, number>()
   private readonly idleWaiters: (() => void)[] = []
@@ -76,8 +87,10 @@ export class LabService {
       heartbeatMs: options.heartbeatMs ?? 2000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10 * 60_000,
       maxAutoResumes: options.maxAutoResumes ?? 3,
-      appVersion: options.appVersion ?? appVersion()
+      appVersion: options.appVersion ?? appVersion(),
+      executor: options.executor ?? 'local'
     }
+    this.executors = new Executors({ local: this.settings.launcher, slurm: options.slurmLauncher, slurmCommands: options.slurmCommands })
     this.slotPolicy = new SlotPolicy(store, options.homeDir, { saved: saved.slots, override: options.slots })
     const scheduler: SchedulerControl = {
       session: (runId) => this.sessions.get(runId),
@@ -85,16 +98,21 @@ export class LabService {
         if (kickOptions?.clearHold) this.hold = undefined
         this.kick()
       },
-      slots: () => this.slotPolicy.view(this.sessions.size),
+      slots: () => this.slotPolicy.view(this.onSlots.size),
       setSlots: (slots) => {
         this.slotPolicy.set(slots)
         this.core.log(null, 'info', `slots set to ${this.slotPolicy.slots} (${slots === null ? 'the default' : 'saved in the settings file'})`, 'scheduler')
         this.kick()
-        return this.slotPolicy.view(this.sessions.size)
+        return this.slotPolicy.view(this.onSlots.size)
       }
     }
     // a pending pause or cancel lives as long as its session: if this service dies, so does the trainer (its watchdog), and the request is moot
-    this.core = { ...makeContext(store, this.events, this.settings, (runId) => this.sessions.get(runId)?.pending), scheduler }
+    const liveState = (run: RunRecord) => ({
+      pending: this.sessions.get(run.id)?.pending,
+      job: this.sessions.get(run.id)?.jobState,
+      waiting: this.executors.unavailable(run.executor ?? 'local')
+    })
+    this.core = { ...makeContext(store, this.events, this.settings, liveState), scheduler }
     this.handlers = parsedAtTheEdge({
       ...appHandlers(this.core),
       ...runHandlers(this.core),
@@ -169,6 +187,7 @@ export class LabService {
       await ended
     }
     clearTimeout(timer)
+    await this.executors.close()
     this.store.close()
     this.checkIdle()
   }
@@ -196,14 +215,15 @@ export class LabService {
     if (!this.started || this.closing || this.scheduling) return
     this.scheduling = true
     try {
-      while (this.sessions.size < this.slotPolicy.slots && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
+      while (!this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit)) {
         const next = this.nextToStart()
         if (!next) break
         this.store.queue.setStatus(next.id, 'running')
         this.runsStarted++
         // the first trainer to report its backend settles the default slots: there may be room for more
-        const session = new RunSession(this.core, next.id, () => this.kick())
+        const session = new RunSession(this.core, next.id, this.executors.launcher(next.executor), () => this.kick())
         this.sessions.set(next.id, session)
+        if (this.executors.takesSlot(next.executor)) this.onSlots.add(next.id)
         void session.ended.then((end) => this.onSessionEnd(end))
         this.core.runChanged(next.id)
         session.start()
@@ -218,6 +238,7 @@ export class LabService {
 
   private onSessionEnd(end: SessionEnd): void {
     this.sessions.delete(end.runId)
+    this.onSlots.delete(end.runId)
     if (this.closing) return this.checkIdle()
     try {
       if (end.outcome === 'interrupted' && this.settings.autoResume) this.autoResume(end)
@@ -253,10 +274,18 @@ export class LabService {
     this.core.runChanged(end.runId)
   }
 
-  private nextToStart() {
+  /** The first queued run that can start now: a local one while a slot is free, a slurm one where Slurm is. */
+  private nextToStart(): StoreRunRecord | undefined {
     const only = this.onlyRuns
-    if (!only) return this.store.queue.nextQueued()
-    return this.store.queue.list().find((run) => run.status === 'queued' && only.has(run.id))
+    const slotFree = this.onSlots.size < this.slotPolicy.slots
+    return this.store.queue
+      .list()
+      .find(
+        (run) =>
+          run.status === 'queued' &&
+          (!only || only.has(run.id)) &&
+          (this.executors.takesSlot(run.executor) ? slotFree : this.executors.unavailable(run.executor) === undefined)
+      )
   }
 
   private checkIdle(): void {

@@ -2,6 +2,7 @@
 // under Node (child_process.fork) and inside Electron (utilityProcess.fork).
 import type { ToTrainer } from '../trainer/protocol.ts'
 import type { RunConfig } from '../../shared/config.ts'
+import type { SlurmJobOptionsInput } from '../../shared/slurm.ts'
 
 export interface TrainerHandle {
   readonly pid: number | undefined
@@ -14,12 +15,27 @@ export interface TrainerHandle {
   onExit(listener: (code: number | null, signal: string | null) => void): void
   /** ends the process at once (SIGKILL where there are signals) */
   kill(): void
+  /** a trainer run as a cluster job: its job id, once the cluster has accepted the job */
+  onJobSubmitted?(listener: (jobId: string) => void): void
+  /** a trainer run as a cluster job: each new state of its job (PENDING, RUNNING on a node, ...) */
+  onJobState?(listener: (state: JobState) => void): void
+}
+
+/** A cluster job's state as the queue shows it. */
+export interface JobState {
+  state: string
+  /** the nodes it runs on (empty while pending) */
+  nodes: string
+  /** why it is pending or how it ended, in the cluster's words */
+  reason: string
 }
 
 /** The run a trainer is started for: an executor may place it by its config (a local fork, a cluster job). */
 export interface LaunchRequest {
   runId: number
   config: RunConfig
+  /** a slurm run's job options (partition, GPUs, time limit, ...), kept with the run */
+  slurm?: SlurmJobOptionsInput | null
 }
 
 /** Starts one trainer per run on a free slot: the seam where another executor (Slurm) starts runs instead. */

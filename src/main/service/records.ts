@@ -35,7 +35,17 @@ export function toApiExperiment(item: ExperimentListItem): ExperimentRecord {
 }
 
 /** A running run's pause or cancel not yet taken effect, as the service running it knows (none without a service). */
-export type PendingOf = (runId: number) => RunRecord['pending'] | undefined
+export type LiveStateOf = (run: RunRecord) => LiveState
+
+/** What only the service working the queue knows of a run, none of it stored. */
+export interface LiveState {
+  /** a running run's pause or cancel not yet taken effect */
+  pending?: RunRecord['pending']
+  /** why a queued run does not start here */
+  waiting?: string
+  /** a running run's cluster job: its state and node */
+  job?: NonNullable<RunRecord['slurmJob']>
+}
 
 const RESUMABLE = new Set<RunRecord['status']>(['queued', 'paused', 'interrupted', 'running'])
 
@@ -50,30 +60,33 @@ export function resumeWords(resumeStep: number | null, totalSteps?: number): str
   return `continues from its checkpoint at step ${resumeStep}${totalSteps === undefined ? '' : `/${totalSteps}`}`
 }
 
-function withServiceState(store: RunStore, run: RunRecord, pendingOf: PendingOf | undefined): RunRecord {
-  const pending = run.status === 'running' ? (pendingOf?.(run.id) ?? null) : null
-  return { ...run, pending, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
+function withServiceState(store: RunStore, run: RunRecord, liveState: LiveStateOf | undefined): RunRecord {
+  const live = liveState?.(run) ?? {}
+  const pending = run.status === 'running' ? (live.pending ?? null) : null
+  const waiting = run.status === 'queued' ? (live.waiting ?? null) : null
+  const slurmJob = run.status === 'running' ? (live.job ?? null) : null
+  return { ...run, pending, waiting, slurmJob, ...(RESUMABLE.has(run.status) && run.step > 0 ? { resumeStep: resumeStepOf(store, run.id) } : {}) }
 }
 
 /** Runs by id in the contract's shape, in the order asked (missing ones left out). */
-export function apiRuns(store: RunStore, ids: number[], pendingOf?: PendingOf): RunRecord[] {
+export function apiRuns(store: RunStore, ids: number[], liveState?: LiveStateOf): RunRecord[] {
   if (ids.length === 0) return []
   const byId = new Map(store.runs.list({ ids }).map((item) => [item.id, item]))
   return ids.flatMap((runId) => {
     const item = byId.get(runId)
-    return item ? [withServiceState(store, toApiRun(store, item), pendingOf)] : []
+    return item ? [withServiceState(store, toApiRun(store, item), liveState)] : []
   })
 }
 
 /** What 'queue/list' answers: running runs first, then the queue in order. */
-export function queueView(store: RunStore, pendingOf?: PendingOf): RunRecord[] {
-  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(store, item), pendingOf))
+export function queueView(store: RunStore, liveState?: LiveStateOf): RunRecord[] {
+  const running = store.runs.list({ status: 'running', order: 'oldest' }).map((item) => withServiceState(store, toApiRun(store, item), liveState))
   return [
     ...running,
     ...apiRuns(
       store,
       store.queue.list().map((run) => run.id),
-      pendingOf
+      liveState
     )
   ]
 }

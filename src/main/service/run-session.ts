@@ -9,7 +9,7 @@ import { StoreFullError, type MetricPoint } from '../store/index.ts'
 import { ConfigError, resolveConfig, type RunConfig } from '../../shared/config.ts'
 import { parseFromTrainer, type FromTrainer } from '../trainer/protocol.ts'
 import { checkpointDir, type ServiceContext } from './context.ts'
-import type { TrainerHandle } from './launcher.ts'
+import type { JobState, TrainerHandle, TrainerLauncher } from './launcher.ts'
 
 /** disk-full and store-failed: the run is paused and the queue held (the next run would fail the same way) */
 export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed'
@@ -42,6 +42,11 @@ export class RunSession {
   private trainSeconds = 0
   private totalSteps = 0
   private lastHeard = Date.now()
+  /**
+   * the heartbeat clock runs once a trainer can be expected to speak: at once for a local process; for a
+   * cluster job, once it is RUNNING or its trainer has said something (it may be PENDING for hours)
+   */
+  private clockRunning = true
   /** the trainer announced a long synchronous stretch (an evaluation) until then */
   private quietUntil = 0
   private killReason: string | undefined
@@ -55,10 +60,14 @@ export class RunSession {
   private readonly stderrTail: string[] = []
   private outputLines = 0
   private candidateCount = 0
+  /** a cluster job's latest state, for the queue view */
+  private job: JobState | undefined
 
   constructor(
     private readonly ctx: ServiceContext,
     readonly runId: number,
+    /** its executor's: a local trainer process, or a Slurm job */
+    private readonly launcher: TrainerLauncher,
     /** after the trainer's 'started' is recorded (its backend known) */
     private readonly whenStarted: () => void = () => {}
   ) {
@@ -82,7 +91,7 @@ export class RunSession {
       return
     }
     try {
-      this.handle = settings.launcher.launch({ runId: this.runId, config: run.config })
+      this.handle = this.launcher.launch({ runId: this.runId, config: run.config, slurm: run.slurm })
     } catch (error) {
       this.killReason = `the trainer process could not be started: ${(error as Error).message}`
       this.onExit(null, null)
@@ -91,6 +100,11 @@ export class RunSession {
     this.handle.onMessage((message) => this.onMessage(message))
     this.handle.onOutput((line, stream) => this.onOutput(line, stream))
     this.handle.onExit((code, signal) => this.onExit(code, signal))
+    this.handle.onJobSubmitted?.((jobId) => this.onJobSubmitted(jobId))
+    if (this.handle.onJobState) {
+      this.clockRunning = false
+      this.handle.onJobState((state) => this.onJobState(state))
+    }
     this.handle.send({
       type: 'start',
       runId: this.runId,
@@ -108,6 +122,11 @@ export class RunSession {
     return this.handle?.pid
   }
 
+  /** The state of the cluster job it trains in, if it does. */
+  get jobState(): JobState | undefined {
+    return this.job
+  }
+
   /** A pause or cancel asked and not yet taken effect (until the run's status for this session is written). */
   get pending(): 'pause' | 'cancel' | undefined {
     if (this.outcome || !this.wanted) return undefined
@@ -123,11 +142,13 @@ export class RunSession {
     this.handle?.send({ type: 'pause' })
   }
 
-  /** Cancels the run: the trainer stops without a checkpoint; killed if it does not within the grace time. */
+  /** Cancels the run: the trainer stops without a checkpoint (a cluster job is cancelled); killed if it does not within the grace time. */
   stop(): void {
     if (this.outcome || this.wanted === 'stop') return
     this.wanted = 'stop'
     this.handle?.send({ type: 'stop' })
+    // a cluster job is ended by the cluster (scancel): its allocation is released now, whatever its trainer does
+    if (this.handle?.onJobState) this.handle.kill()
     this.armExitTimer('it did not stop when asked')
   }
 
@@ -139,6 +160,7 @@ export class RunSession {
 
   private onMessage(raw: unknown): void {
     this.lastHeard = Date.now()
+    this.clockRunning = true
     if (this.outcome) return // after the last word nothing more is recorded
     let message: FromTrainer
     try {
@@ -340,6 +362,28 @@ export class RunSession {
     }
   }
 
+  private onJobSubmitted(jobId: string): void {
+    try {
+      this.ctx.store.runs.setSlurmJobId(this.runId, jobId)
+    } catch (error) {
+      return this.onRecordingError(error)
+    }
+    this.ctx.log(this.runId, 'info', `submitted as Slurm job ${jobId}`, 'slurm', { jobId })
+    this.ctx.runChanged(this.runId)
+  }
+
+  private onJobState(state: JobState): void {
+    this.job = { state: state.state, nodes: state.nodes, reason: state.reason }
+    if (state.state === 'RUNNING' && !this.clockRunning) {
+      // its trainer starts now: from here on it has the heartbeat timeout to speak
+      this.clockRunning = true
+      this.lastHeard = Date.now()
+    }
+    const where = state.nodes ? ` on ${state.nodes}` : state.reason && state.reason !== 'None' ? ` (${state.reason})` : ''
+    this.ctx.log(this.runId, 'debug', `Slurm job: ${state.state}${where}`, 'slurm', this.job)
+    if (!this.outcome) this.ctx.runChanged(this.runId)
+  }
+
   private onOutput(line: string, stream: 'stdout' | 'stderr'): void {
     if (stream === 'stderr') {
       this.stderrTail.push(line.slice(0, 300))
@@ -350,7 +394,7 @@ export class RunSession {
 
   private checkHeartbeat(): void {
     const silentMs = Date.now() - this.lastHeard
-    if (this.outcome || silentMs < this.ctx.settings.heartbeatTimeoutMs || Date.now() < this.quietUntil) return
+    if (this.outcome || !this.clockRunning || silentMs < this.ctx.settings.heartbeatTimeoutMs || Date.now() < this.quietUntil) return
     this.kill(`sent no heartbeat for ${Math.round(silentMs / 1000)} s (hung) and was killed`)
   }
 

@@ -142,6 +142,18 @@ export const MIGRATIONS: readonly Migration[] = [
       // listing and paging walk this index instead of sorting every run
       db.exec('CREATE INDEX runs_by_created_at ON runs(created_at, id)')
     }
+  },
+  {
+    version: 5,
+    name: 'each run has an executor',
+    up(db) {
+      // a run trains where its executor puts it: a local trainer process, or a Slurm job (its options and job id kept with it)
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local' CHECK (executor IN ('local', 'slurm'));
+        ALTER TABLE runs ADD COLUMN slurm_options TEXT;
+        ALTER TABLE runs ADD COLUMN slurm_job_id TEXT;
+      `)
+    }
   }
 ]
 

@@ -9,6 +9,8 @@ import { InvalidTransitionError, NotFoundError, StoreInputError } from './errors
 import { configHash, RUN_SELECT, RunLookup, toRunRecord, type RunRecord } from './run-record.ts'
 import { FINAL_STATUSES, QUEUE_STATUSES, TRANSITIONS, isRunStatus, type RunStatus } from './run-status.ts'
 import { rowId } from './rows.ts'
+import { EXECUTORS, type Executor } from '../../shared/executor.ts'
+import type { SlurmJobOptions } from '../../shared/slurm.ts'
 
 export interface NewRun {
   /** a full or partial config; resolved over the defaults and checked */
@@ -17,6 +19,9 @@ export interface NewRun {
   splitHash?: string | null
   /** where in the queue; the end unless 'top' */
   at?: 'top' | 'bottom'
+  /** where it trains (default local); slurm runs keep their job options */
+  executor?: Executor
+  slurm?: SlurmJobOptions | null
 }
 
 export interface StatusDetails {
@@ -47,8 +52,10 @@ export class Queue {
     const db = ctx.db
     this.lookup = new RunLookup(db)
     this.insert = db.prepare(`
-      INSERT INTO runs (experiment_id, retry_of, config, config_hash, variant, seed, split_hash, status, queue_position, created_at, total_steps)
-      VALUES (@experimentId, @retryOf, @config, @configHash, @variant, @seed, @splitHash, 'queued', @position, @now, @totalSteps)`)
+      INSERT INTO runs (experiment_id, retry_of, config, config_hash, variant, seed, split_hash, status, queue_position, created_at, total_steps,
+        executor, slurm_options)
+      VALUES (@experimentId, @retryOf, @config, @configHash, @variant, @seed, @splitHash, 'queued', @position, @now, @totalSteps,
+        @executor, @slurmOptions)`)
     this.experimentExists = db.prepare('SELECT 1 FROM experiments WHERE id = ?')
     this.firstPosition = db.prepare('SELECT min(queue_position) FROM runs').pluck()
     this.lastPosition = db.prepare('SELECT max(queue_position) FROM runs').pluck()
@@ -71,6 +78,9 @@ export class Queue {
       const config = resolveConfig(input.config as Record<string, unknown>)
       const experimentId = input.experimentId ?? null
       if (experimentId !== null && !this.experimentExists.get(experimentId)) throw new NotFoundError('experiment', experimentId)
+      const executor = input.executor ?? 'local'
+      if (!EXECUTORS.includes(executor)) throw new StoreInputError('executor', `expected one of ${EXECUTORS.join(', ')}, got "${String(executor)}"`)
+      if (executor !== 'slurm' && input.slurm) throw new StoreInputError('slurm', `Slurm options are for executor slurm, not ${executor}`)
       const result = this.insert.run({
         experimentId,
         retryOf,
@@ -81,7 +91,9 @@ export class Queue {
         splitHash: input.splitHash ?? null,
         position: input.at === 'top' ? this.topPosition() : this.bottomPosition(),
         now: this.ctx.now(),
-        totalSteps: config.steps
+        totalSteps: config.steps,
+        executor,
+        slurmOptions: input.slurm ? JSON.stringify(input.slurm) : null
       })
       return this.lookup.require(rowId(result.lastInsertRowid))
     })()
@@ -150,7 +162,7 @@ export class Queue {
       if (!FINAL_STATUSES.includes(run.status)) {
         throw new StoreInputError('id', `run ${id} is ${run.status}: ${run.status === 'running' ? 'it is running' : 'resume it instead of retrying'}`)
       }
-      const copy = this.enqueue({ config: run.config, experimentId: run.experimentId }, id)
+      const copy = this.enqueue({ config: run.config, experimentId: run.experimentId, executor: run.executor, slurm: run.slurm }, id)
       this.copyTags.run(copy.id, id)
       return copy
     })()

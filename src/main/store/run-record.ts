@@ -4,6 +4,8 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { RunRecord as ApiRunRecord } from '../../shared/api.ts'
 import { canonicalConfig, type RunConfig, type Variant } from '../../shared/config.ts'
 import { storedConfig } from '../../shared/stored-config.ts'
+import type { Executor } from '../../shared/executor.ts'
+import type { SlurmJobOptions } from '../../shared/slurm.ts'
 import { NotFoundError } from './errors.ts'
 import { parseJsonColumn } from './rows.ts'
 import type { RunStatus } from './run-status.ts'
@@ -11,13 +13,15 @@ import type { RunStatus } from './run-status.ts'
 /** The times the store keeps as milliseconds since the epoch (the contract sends them as ISO text). */
 export type StoredTimes = 'createdAt' | 'startedAt' | 'finishedAt'
 /** Fields the contract's record adds: annotations and summaries (RunListItem), and what only the service knows. */
-type ServiceFields = 'tags' | 'note' | 'summary' | 'results' | 'pending' | 'resumeStep'
+type ServiceFields = 'tags' | 'note' | 'summary' | 'results' | 'pending' | 'waiting' | 'slurmJob' | 'resumeStep'
 /** Provenance an older service may leave out of the contract's record; every stored row has it. */
 type Provenance = 'appVersion' | 'libraryVersions' | 'os' | 'retryOf'
+/** Where it trains: an older service leaves these out; every stored row has them. */
+type Placement = 'executor' | 'slurm' | 'slurmJobId'
 
 /** A run row: the contract's RunRecord (shared/api.ts) with times in milliseconds and the heartbeat. */
-export type RunRecord = Omit<ApiRunRecord, StoredTimes | ServiceFields | Provenance> &
-  Required<Pick<ApiRunRecord, Provenance>> & {
+export type RunRecord = Omit<ApiRunRecord, StoredTimes | ServiceFields | Provenance | Placement> &
+  Required<Pick<ApiRunRecord, Provenance | Placement>> & {
     /** milliseconds since the epoch, like every *At field */
     createdAt: number
     startedAt: number | null
@@ -51,7 +55,10 @@ const RUN_COLUMNS = [
   'library_versions',
   'os',
   'error',
-  'last_heartbeat_at'
+  'last_heartbeat_at',
+  'executor',
+  'slurm_options',
+  'slurm_job_id'
 ] as const
 
 /** The run columns of alias r, in the order toRunRecord reads them. */
@@ -60,7 +67,7 @@ export const RUN_COLUMN_COUNT = RUN_COLUMNS.length
 
 type N = number | null
 type S = string | null
-type RunValues = [number, N, N, string, string, string, number, S, string, N, number, N, N, number, number, number, S, S, S, string, S, S, N]
+type RunValues = [number, N, N, string, string, string, number, S, string, N, number, N, N, number, number, number, S, S, S, string, S, S, N, string, S, S]
 
 /** A raw row that starts with RUN_SELECT's columns (extra columns after them are ignored). */
 export function toRunRecord(values: unknown[]): RunRecord {
@@ -87,7 +94,10 @@ export function toRunRecord(values: unknown[]): RunRecord {
     libraryVersions,
     os,
     error,
-    lastHeartbeatAt
+    lastHeartbeatAt,
+    executor,
+    slurmOptions,
+    slurmJobId
   ] = values as RunValues
   return {
     id,
@@ -114,7 +124,11 @@ export function toRunRecord(values: unknown[]): RunRecord {
     libraryVersions: parseJsonColumn<Record<string, string>>(libraryVersions, `runs.library_versions of run ${id}`) ?? {},
     os,
     error,
-    lastHeartbeatAt
+    lastHeartbeatAt,
+    // the CHECK constraint keeps this one of EXECUTORS
+    executor: executor as Executor,
+    slurm: parseJsonColumn<SlurmJobOptions>(slurmOptions, `runs.slurm_options of run ${id}`) ?? null,
+    slurmJobId
   }
 }
 

@@ -72,6 +72,7 @@ export class Runs {
   private readonly updateInfo: Statement
   private readonly updateProgress: Statement
   private readonly updateExperiment: Statement
+  private readonly updateJobId: Statement
   private readonly experimentExists: Statement
   private readonly checkpointPaths: Statement<unknown[], unknown>
   private readonly deleteRow: Statement
@@ -93,6 +94,7 @@ export class Runs {
       WHERE id = @id`)
     this.updateProgress = db.prepare('UPDATE runs SET step = ?, train_seconds = ?, last_heartbeat_at = ? WHERE id = ?')
     this.updateExperiment = db.prepare('UPDATE runs SET experiment_id = ? WHERE id = ?')
+    this.updateJobId = db.prepare('UPDATE runs SET slurm_job_id = ? WHERE id = ?')
     this.experimentExists = db.prepare('SELECT 1 FROM experiments WHERE id = ?')
     this.checkpointPaths = db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY step').pluck()
     this.deleteRow = db.prepare('DELETE FROM runs WHERE id = ?')
@@ -104,6 +106,11 @@ export class Runs {
 
   require(id: number): RunRecord {
     return this.lookup.require(id)
+  }
+
+  /** Records the Slurm job a slurm run trains in now (each resume is a new job). */
+  setSlurmJobId(id: number, jobId: string): void {
+    if (this.updateJobId.run(jobId, id).changes === 0) throw new NotFoundError('run', id)
   }
 
   /** Runs with their tags, notes and metric summaries: reads runs, run_summary, tags and notes, never metrics. */

@@ -262,4 +262,23 @@ describe('QueueView', () => {
     expect(lab.callsOf('queue/pause')).toEqual([{ runId: 11 }])
     expect(row(wrapper, 12).find('[data-testid="queue-pending"]').exists()).toBe(false)
   })
+
+  it("shows a slurm run's job, its state and node, and why a slurm run waits", async () => {
+    const onCluster = makeRun({
+      id: 7,
+      status: 'running',
+      executor: 'slurm',
+      slurmJobId: '42',
+      slurmJob: { state: 'RUNNING', nodes: 'gpu-node-3', reason: 'None' }
+    })
+    const waiting = makeRun({ id: 8, status: 'queued', queuePosition: 1, executor: 'slurm', waiting: 'waiting for a service with Slurm: sbatch not on PATH' })
+    const local = makeRun({ id: 9, status: 'queued', queuePosition: 2 })
+    const { wrapper } = mountQueue([waiting, local], [onCluster])
+    await settle()
+    expect(row(wrapper, 7).get('[data-testid="queue-placement"]').text()).toBe('slurm job 42 RUNNING on gpu-node-3')
+    expect(row(wrapper, 8).get('[data-testid="queue-placement"]').text()).toBe('slurm')
+    expect(row(wrapper, 8).get('[data-testid="queue-waiting"]').text()).toBe('waiting for a service with Slurm: sbatch not on PATH')
+    expect(row(wrapper, 9).find('[data-testid="queue-placement"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
 })

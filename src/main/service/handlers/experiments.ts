@@ -4,7 +4,7 @@ import type { ParsedHandlers } from '../../../shared/api.ts'
 import { ServiceError } from '../errors.ts'
 import type { ServiceCore } from '../context.ts'
 import { toApiExperiment } from '../records.ts'
-import { configFrom } from './queue.ts'
+import { configFrom, placementFrom } from './queue.ts'
 import { refuseRunning, removeRunFiles } from './runs.ts'
 
 type ExperimentHandlers = Pick<ParsedHandlers, 'experiments/list' | 'experiments/create' | 'experiments/delete'>
@@ -17,14 +17,17 @@ export function experimentHandlers(core: ServiceCore): ExperimentHandlers {
       return store.experiments.list().map(toApiExperiment)
     },
 
-    async 'experiments/create'({ name, description, preset, config, variants, seeds }) {
+    async 'experiments/create'(request) {
+      const { name, description, preset, config, variants, seeds } = request
       const baseConfig = config ?? {}
       // checked once up front: one bad key fails the whole experiment before anything is queued
       const base = configFrom(preset, baseConfig)
+      const placement = placementFrom(core, request)
       const experiment = store.transaction(() => {
         const created = store.experiments.create({ name, description: description ?? '', preset: preset ?? null, baseConfig })
         // seed by seed, so the first results morning-after already cover every variant
-        for (const s of seeds) for (const v of variants) store.queue.enqueue({ config: { ...base, variant: v, seed: s }, experimentId: created.id })
+        for (const s of seeds)
+          for (const v of variants) store.queue.enqueue({ config: { ...base, variant: v, seed: s }, experimentId: created.id, ...placement })
         return created
       })
       const item = store.experiments.list().find((e) => e.id === experiment.id)!

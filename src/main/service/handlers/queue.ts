@@ -5,6 +5,8 @@ import { resolveConfig } from '../../../shared/config.ts'
 import { ServiceError } from '../errors.ts'
 import { apiRuns, queueView, resumeStepOf, resumeWords } from '../records.ts'
 import type { ServiceCore } from '../context.ts'
+import type { Executor } from '../../../shared/executor.ts'
+import type { SlurmJobOptions } from '../../../shared/slurm.ts'
 
 type QueueHandlers = Pick<ParsedHandlers, 'queue/list' | 'queue/add' | 'queue/move' | 'queue/pause' | 'queue/resume' | 'queue/cancel' | 'queue/retry'>
 
@@ -21,19 +23,34 @@ export function configFrom(presetName: string | null | undefined, config: Record
   return resolveConfig(base, config ?? {})
 }
 
+/** Where runs of a request train: its executor, else the service's; Slurm options only for slurm. */
+export function placementFrom(
+  core: ServiceCore,
+  request: { executor?: Executor | null; slurm?: SlurmJobOptions | null }
+): { executor: Executor; slurm: SlurmJobOptions | null } {
+  const executor = request.executor ?? core.settings.executor
+  if (request.slurm && executor !== 'slurm') throw new ServiceError(`Slurm options are only for executor slurm, and these runs are ${executor}`, 'slurm')
+  return { executor, slurm: executor === 'slurm' ? (request.slurm ?? null) : null }
+}
+
 export function queueHandlers(core: ServiceCore): QueueHandlers {
   const { store } = core
-  const one = (runId: number) => apiRuns(store, [runId], core.pendingOf)[0]
+  const one = (runId: number) => apiRuns(store, [runId], core.liveState)[0]
 
   return {
     async 'queue/list'() {
-      return queueView(store, core.pendingOf)
+      return queueView(store, core.liveState)
     },
 
     async 'queue/add'(request) {
       const config = configFrom(request.preset, request.config)
-      const run = store.queue.enqueue({ config })
-      core.log(run.id, 'info', `queued: variant ${run.variant}, seed ${run.seed}, ${run.totalSteps} steps`, 'status')
+      const run = store.queue.enqueue({ config, ...placementFrom(core, request) })
+      core.log(
+        run.id,
+        'info',
+        `queued: variant ${run.variant}, seed ${run.seed}, ${run.totalSteps} steps${run.executor === 'slurm' ? ', as a Slurm job' : ''}`,
+        'status'
+      )
       core.runChanged(run.id)
       core.scheduler.kick({ clearHold: true })
       return one(run.id)

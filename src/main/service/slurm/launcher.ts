@@ -23,7 +23,7 @@ import { StringDecoder } from 'node:string_decoder'
 import type { SlurmJobOptionsInput } from '../../../shared/slurm.ts'
 import { CONNECT_FILE_ENV, helloSchema, readJsonLines, writeConnectFile, writeJsonLine } from '../../trainer/socket-link.ts'
 import type { FromTrainer, StartMessage, ToTrainer } from '../../trainer/protocol.ts'
-import { lineSplitter, type TrainerHandle, type TrainerLauncher } from '../launcher.ts'
+import { lineSplitter, type LaunchRequest, type TrainerHandle, type TrainerLauncher } from '../launcher.ts'
 import { trainerEntry } from '../node-launcher.ts'
 import { SlurmClient, type SlurmJobState } from './client.ts'
 import { DEFAULT_POLL, watchJob, type JobWatch, type PollTiming } from './watch-job.ts'
@@ -35,7 +35,7 @@ export interface SlurmLauncherOptions {
   connectHost?: string
   /** default: any free port */
   port?: number
-  /** the Slurm options of a run (partition, GPUs, time limit, account, extra lines) */
+  /** the Slurm options of a run launched without its own (partition, GPUs, time limit, account, extra lines) */
   jobOptions?: (runId: number) => SlurmJobOptionsInput
   /** the Slurm commands (tests hand in a fake) */
   client?: SlurmJobs
@@ -49,10 +49,13 @@ export interface SlurmTrainerHandle extends TrainerHandle {
   readonly jobId: string | undefined
   /** each new job state (PENDING, RUNNING on a node, ...), for the queue view */
   onJobState(listener: (state: SlurmJobState) => void): void
+  /** the job id, as soon as sbatch has given it */
+  onJobSubmitted(listener: (jobId: string) => void): void
 }
 
 export interface SlurmTrainerLauncher extends TrainerLauncher {
-  launch(): SlurmTrainerHandle
+  /** run: its Slurm options (else jobOptions of the launcher's options) */
+  launch(run?: LaunchRequest): SlurmTrainerHandle
   /** stops listening (handles still open lose their trainers' connections) */
   close(): Promise<void>
 }
@@ -130,8 +133,8 @@ export function slurmTrainerLauncher(options: SlurmLauncherOptions = {}): SlurmT
   }
 
   return {
-    launch() {
-      const handle = new SlurmHandle(settings)
+    launch(run) {
+      const handle = new SlurmHandle(settings, run?.slurm ?? undefined)
       waiting.set(handle.key, handle)
       return handle
     },
@@ -174,6 +177,7 @@ class SlurmHandle implements SlurmTrainerHandle {
   private readonly outputListeners: OutputListener[] = []
   private readonly exitListeners: ExitListener[] = []
   private readonly stateListeners: ((state: SlurmJobState) => void)[] = []
+  private readonly submittedListeners: ((jobId: string) => void)[] = []
   /** messages for the trainer until it connects */
   private readonly outbox: ToTrainer[] = []
   private socket: net.Socket | undefined
@@ -187,7 +191,11 @@ class SlurmHandle implements SlurmTrainerHandle {
   private connectFile: string | undefined
   private tails: FileTail[] = []
 
-  constructor(private readonly settings: HandleSettings) {
+  constructor(
+    private readonly settings: HandleSettings,
+    /** the run's own job options, if it came with them */
+    private readonly jobOptions: SlurmJobOptionsInput | undefined
+  ) {
     this.key = tokenKey(this.token)
   }
 
@@ -222,6 +230,9 @@ class SlurmHandle implements SlurmTrainerHandle {
   }
   onJobState(listener: (state: SlurmJobState) => void): void {
     this.stateListeners.push(listener)
+  }
+  onJobSubmitted(listener: (jobId: string) => void): void {
+    this.submittedListeners.push(listener)
   }
 
   kill(): void {
@@ -262,7 +273,7 @@ class SlurmHandle implements SlurmTrainerHandle {
       this.jobId = await this.settings.client.submit({
         script: jobScript(start.runId, this.connectFile, this.settings.command),
         scriptPath: path.join(dir, `job-${name}.sh`),
-        options: this.settings.jobOptions(start.runId),
+        options: this.jobOptions ?? this.settings.jobOptions(start.runId),
         jobName: `fixmatch-lab-run-${start.runId}`,
         stdoutPath,
         stderrPath,
@@ -275,6 +286,7 @@ class SlurmHandle implements SlurmTrainerHandle {
       return
     }
     const jobId = this.jobId
+    for (const listener of this.submittedListeners) listener(jobId)
     this.tails = [
       new FileTail(path.join(dir, `job-${jobId}.out`), 'stdout', this.outputListeners),
       new FileTail(path.join(dir, `job-${jobId}.err`), 'stderr', this.outputListeners)
