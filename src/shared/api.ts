@@ -123,6 +123,15 @@ export const experimentRecordSchema = z.object({
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>
 
 export const metricPointSchema = z.object({ step: z.number(), value: z.number() })
+
+/** A small image for the renderer to draw: row-major height x width x channels bytes (1: grey, 3: RGB), base64. */
+export const pixelImageSchema = z.object({
+  width: z.int().min(1),
+  height: z.int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  pixels: z.string()
+})
+export type PixelImage = z.infer<typeof pixelImageSchema>
 export type MetricPoint = z.infer<typeof metricPointSchema>
 
 export const progressSchema = z.object({
