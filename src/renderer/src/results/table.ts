@@ -1,11 +1,12 @@
 // The study's table for one experiment: a column per variant with the top-1 rows
 // (shared/results/table-rows.ts: the chosen statistic, per seed on demand, the
 // paired difference from a reference), top-5, the mean train time; and its CSV text.
-import type { RunRecord, RunResults } from '../../../shared/api.ts'
+import type { RunRecord } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../../shared/format.ts'
 import { methodDescriptor } from '../../../shared/methods/index.ts'
 import type { SeedResult } from '../../../shared/results/comparison.ts'
+import { recordResults } from '../../../shared/results/run-results.ts'
 import { topOneRows, type TableOptions, type TableRow } from '../../../shared/results/table-rows.ts'
 
 export interface VariantResult {
@@ -26,12 +27,6 @@ export interface VariantResult {
 
 const PENDING = new Set(['queued', 'running', 'paused', 'interrupted'])
 
-/** A service older than the results field: final and best from the summary, no median (its seeds are left out of it). */
-function resultsOf(run: RunRecord): RunResults {
-  const top1 = run.summary['eval/top1']!
-  return run.results ?? { final: top1.last, best: top1.best, medianLast20: { value: NaN, n: 0 } }
-}
-
 export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
   const results: VariantResult[] = []
   for (const variant of VARIANTS) {
@@ -51,7 +46,7 @@ export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
       top1: counted.map((run) => run.summary['eval/top1']!.last),
       top5: counted.filter((run) => run.summary['eval/top5']).map((run) => run.summary['eval/top5']!.last),
       trainSeconds: counted.map((run) => run.trainSeconds),
-      runs: counted.map((run) => ({ variant, seed: run.seed, splitHash: run.splitHash, results: resultsOf(run) })),
+      runs: counted.map((run) => ({ variant, seed: run.seed, splitHash: run.splitHash, results: recordResults(run)! })),
       pending: mine.filter((run) => PENDING.has(run.status)).length,
       failed: mine.filter((run) => run.status === 'failed' || run.status === 'cancelled').length
     })
