@@ -12,6 +12,8 @@ export interface RunColumn {
   /** the name a filter expression and the column chooser use ("top1", "lr") */
   key: string
   title: string
+  /** the header's tooltip, where the title is short */
+  hint?: string
   value: (run: RunRecord, experiments: ReadonlyMap<number, string>) => CellValue
   text?: (value: CellValue) => string
 }
@@ -27,15 +29,34 @@ export const BASE_COLUMNS: readonly RunColumn[] = [
   { key: 'seed', title: 'Seed', value: (run) => run.seed },
   { key: 'experiment', title: 'Experiment', value: (run, names) => (run.experimentId === null ? null : (names.get(run.experimentId) ?? null)) },
   { key: 'dataset', title: 'Dataset', value: (run) => run.config.dataset },
-  { key: 'labels', title: 'Labels/class', value: (run) => run.config.labelsPerClass },
-  { key: 'steps', title: 'Steps', value: (run) => run.step, text: (value) => (typeof value === 'number' ? value.toLocaleString('en-US') : '-') },
+  { key: 'labels', title: 'Labels', hint: 'labeled images per class', value: (run) => run.config.labelsPerClass },
+  {
+    key: 'steps',
+    title: 'Steps',
+    hint: 'steps trained',
+    value: (run) => run.step,
+    text: (value) => (typeof value === 'number' ? value.toLocaleString('en-US') : '-')
+  },
   // top1 is the final evaluation's, the number a run is usually quoted by
-  { key: 'top1', title: 'Top-1 final', value: (run) => finite(recordResults(run)?.final), text: percent },
-  { key: 'best', title: 'Top-1 best', value: (run) => finite(recordResults(run)?.best), text: percent },
-  { key: 'median20', title: 'Top-1 median20', value: (run) => finite(recordResults(run)?.medianLast20.value), text: percent },
+  {
+    key: 'top1',
+    title: 'Top-1',
+    hint: 'top-1 % of the EMA model at the final evaluation (filter: top1)',
+    value: (run) => finite(recordResults(run)?.final),
+    text: percent
+  },
+  { key: 'best', title: 'Best', hint: 'the best top-1 % over all evaluations (filter: best)', value: (run) => finite(recordResults(run)?.best), text: percent },
+  {
+    key: 'median20',
+    title: 'Median 20',
+    hint: 'the median top-1 % of the last 20 evaluations (filter: median20)',
+    value: (run) => finite(recordResults(run)?.medianLast20.value),
+    text: percent
+  },
   {
     key: 'time',
-    title: 'Train time',
+    title: 'Time',
+    hint: 'train time, pauses excluded (filter: time, in seconds)',
     value: (run) => (run.trainSeconds > 0 ? run.trainSeconds : null),
     text: (value) => (typeof value === 'number' ? formatDuration(value) : '-')
   }
