@@ -14,6 +14,8 @@ export interface SeedResult {
   /** the labeled split it trained on; runs pair only on the same split */
   splitHash: string | null
   results: RunResults
+  /** the stored run, where the table links to it */
+  runId?: number
 }
 
 export interface VariantSummary {
@@ -27,13 +29,29 @@ export interface VariantSummary {
   n: number
   /** for the median: how many evaluations each seed's median covers */
   medianCounts: number[]
+  /** the runs behind the values, where known (in seed order) */
+  runIds: number[]
 }
 
 export function summariseVariant(variant: Variant, runs: readonly SeedResult[], stat: ResultStat): VariantSummary {
   const mine = runs.filter((run) => run.variant === variant).sort((a, b) => a.seed - b.seed)
   const values = mine.map((run) => statValue(run.results, stat))
   const { mean, std } = meanAndStd(values)
-  return { variant, seeds: mine.map((run) => run.seed), values, mean, std, n: values.length, medianCounts: mine.map((run) => run.results.medianLast20.n) }
+  return {
+    variant,
+    seeds: mine.map((run) => run.seed),
+    values,
+    mean,
+    std,
+    n: values.length,
+    medianCounts: mine.map((run) => run.results.medianLast20.n),
+    runIds: mine.flatMap((run) => (run.runId === undefined ? [] : [run.runId]))
+  }
+}
+
+/** The runs a statistic can be computed for: a seed without a median (from a service older than the results) is left out of the median's n. */
+export function runsWithStat(runs: readonly SeedResult[], stat: ResultStat): readonly SeedResult[] {
+  return stat === 'median20' ? runs.filter((run) => run.results.medianLast20.n > 0) : runs
 }
 
 export interface PairedComparison {

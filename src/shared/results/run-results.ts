@@ -1,7 +1,7 @@
 // One run's top-1 under each reporting protocol: the final evaluation, the best
 // one (TorchSSL's habit) and the median of the last 20 (the FixMatch paper's),
 // all from the EMA model's eval/top1 series.
-import type { RunResults } from '../api.ts'
+import type { RunRecord, RunResults } from '../api.ts'
 import { median } from './statistics.ts'
 
 /** How many of the last evaluations the median covers (the FixMatch paper's last 20 checkpoints). */
@@ -43,4 +43,14 @@ export function statValue(results: RunResults, stat: ResultStat): number {
   if (stat === 'final') return results.final
   if (stat === 'best') return results.best
   return results.medianLast20.value
+}
+
+/**
+ * A stored run's results; from a service older than the results field, final and best
+ * from its eval/top1 summary and no median (n = 0); null before its first evaluation.
+ */
+export function recordResults(run: Pick<RunRecord, 'results' | 'summary'>): RunResults | null {
+  if (run.results) return run.results
+  const top1 = run.summary['eval/top1']
+  return top1 ? { final: top1.last, best: top1.best, medianLast20: { value: NaN, n: 0 } } : null
 }

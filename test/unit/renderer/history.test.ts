@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { ExperimentRecord } from '../../../src/shared/api.ts'
 import { resolveConfig } from '../../../src/shared/config.ts'
 import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
-import { allTags, filterRuns, groupByExperiment, parseTags } from '../../../src/renderer/src/history/filter.ts'
+import { allTags, filterRuns, parseTags } from '../../../src/renderer/src/history/filter.ts'
 import HistoryView from '../../../src/renderer/src/views/HistoryView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
@@ -31,8 +31,7 @@ describe('history filter', () => {
     expect(ids('nothing like this')).toEqual([])
   })
 
-  it('groups newest experiment first and single runs last; lists tags; parses tag text', () => {
-    expect(groupByExperiment(runs, experiments).map((g) => g.experiment?.id ?? null)).toEqual([2, 1, null])
+  it('lists tags; parses tag text', () => {
     expect(allTags(runs)).toEqual(['baseline', 'quick'])
     expect(parseTags(' a, b ,,a ')).toEqual(['a', 'b'])
   })
@@ -84,8 +83,67 @@ describe('HistoryView', () => {
         .map((r) => (r as { runId: number }).runId)
         .sort()
     ).toEqual([1, 2])
-    // a third box stays disabled until one is unticked
-    expect(row(wrapper, 3).get('[data-testid="compare-select"]').attributes('disabled')).toBeDefined()
+    // any number of runs: a third tick hides the two-run panel and Compare opens the comparison page
+    await row(wrapper, 3).get('[data-testid="compare-select"]').setValue(true)
+    expect(wrapper.find('[data-testid="compare-panel"]').exists()).toBe(false)
+    const compare = wrapper.get('[data-testid="compare-selected"]')
+    expect(compare.text()).toBe('Compare 3 runs')
+    await compare.trigger('click')
+    expect(location.hash).toBe('#/compare?runs=1,2,3')
+    await row(wrapper, 2).get('[data-testid="compare-select"]').setValue(false)
+    await compare.trigger('click')
+    expect(location.hash).toBe('#/compare?runs=1,3')
+  })
+
+  it('shows one table row per run, newest first, each linking to its run page; sorts by a clicked column', async () => {
+    const { wrapper } = mountHistory()
+    await settle()
+    const order = () => wrapper.findAll('[data-testid="run-row"]').map((r) => r.attributes('data-run-id'))
+    expect(order()).toEqual(['4', '3', '2', '1'])
+    expect(row(wrapper, 2).get('[data-testid="run-link"]').attributes('href')).toBe('#/runs/2')
+    await wrapper.get('[data-testid="sort-variant"]').trigger('click')
+    // O, O, S, U; equal variants by id
+    expect(order()).toEqual(['1', '3', '4', '2'])
+    await wrapper.get('[data-testid="sort-variant"]').trigger('click')
+    expect(order()).toEqual(['2', '4', '1', '3'])
+    expect(wrapper.get('[data-testid="sort-variant"]').element.parentElement!.getAttribute('aria-sort')).toBe('descending')
+  })
+
+  it('narrows by a filter expression, together with the search, and says what is wrong with a bad one', async () => {
+    const { wrapper } = mountHistory()
+    await settle()
+    const ids = () => wrapper.findAll('[data-testid="run-row"]').map((r) => r.attributes('data-run-id'))
+    await wrapper.get('[data-testid="history-expression"]').setValue('temperature = 0.2')
+    expect(ids()).toEqual(['2'])
+    await wrapper.get('[data-testid="history-expression"]').setValue('variant = O, tag:baseline')
+    expect(ids()).toEqual(['3', '1'])
+    await wrapper.get('[data-testid="history-search"]').setValue('quick')
+    expect(ids()).toEqual(['3'])
+    await wrapper.get('[data-testid="history-search"]').setValue('')
+    // a half-typed expression says why and keeps the last good filter
+    await wrapper.get('[data-testid="history-expression"]').setValue('variant = O, top1 >')
+    expect(wrapper.get('[data-testid="history-expression-error"]').text()).toBe('“top1 >” needs a value after it.')
+    expect(ids()).toEqual(['3', '1'])
+    await wrapper.get('[data-testid="history-expression"]').setValue('')
+    expect(wrapper.find('[data-testid="history-expression-error"]').exists()).toBe(false)
+    expect(ids()).toHaveLength(4)
+  })
+
+  it('adds a config key as a column from the chooser, and keeps the choice across a reload', async () => {
+    localStorage.clear()
+    const first = mountHistory()
+    await settle()
+    expect(first.wrapper.find('[data-testid="run-cell-temperature"]').exists()).toBe(false)
+    await first.wrapper.get('[data-testid="column-toggle-temperature"]').setValue(true)
+    expect(row(first.wrapper, 2).get('[data-testid="run-cell-temperature"]').text()).toBe('0.2')
+    expect(row(first.wrapper, 1).get('[data-testid="run-cell-temperature"]').text()).toBe(String(resolveConfig({}).temperature))
+    first.wrapper.unmount()
+    const second = mountHistory()
+    await settle()
+    expect(row(second.wrapper, 2).get('[data-testid="run-cell-temperature"]').text()).toBe('0.2')
+    await second.wrapper.get('[data-testid="column-toggle-temperature"]').setValue(false)
+    expect(second.wrapper.find('[data-testid="run-cell-temperature"]').exists()).toBe(false)
+    expect(JSON.parse(localStorage.getItem('fixmatch-lab.history.columns')!)).toEqual([])
   })
 
   it('saves tags and note', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { drawTable, layoutTable } from '../../../src/renderer/src/results/png.ts'
-import { resultsTable, tableCsv, variantResults } from '../../../src/renderer/src/results/table.ts'
+import { resultsCaption, resultsTable, variantResults } from '../../../src/renderer/src/results/table.ts'
+import { bestColumns } from '../../../src/shared/results/best.ts'
+import { resultsCsv } from '../../../src/shared/results/results-csv.ts'
 import { makeRun } from './fake-lab.ts'
 
 const summary = (top1: number, top5?: number) => ({
@@ -47,26 +49,70 @@ describe('variantResults and resultsTable', () => {
   })
 })
 
-describe('tableCsv', () => {
-  it('writes one line per row and quotes cells with commas or quotes', () => {
-    const csv = tableCsv({
-      header: ['Model', 'FixMatch (O)'],
-      rows: [
-        { label: 'Top-1', cells: ['86.0 ± 4.0'] },
-        { label: 'Note', cells: ['a, "b"'] }
-      ]
-    })
-    expect(csv).toBe('Model,FixMatch (O)\r\nTop-1,86.0 ± 4.0\r\nNote,"a, ""b"""\r\n')
+describe('resultsCsv', () => {
+  it('writes numbers, one line per variant and statistic, empty where there is none', () => {
+    const data = variantResults([
+      makeRun({ variant: 'S', seed: 1, summary: summary(40.04, 75), trainSeconds: 59 }),
+      makeRun({ variant: 'O', seed: 1, summary: summary(80, 97), trainSeconds: 100, results: { final: 80, best: 85, medianLast20: { value: 79, n: 20 } } }),
+      makeRun({ variant: 'O', seed: 2, summary: summary(84, 99), trainSeconds: 200, results: { final: 84, best: 86, medianLast20: { value: 83, n: 20 } } }),
+      makeRun({ variant: 'U', seed: 1, status: 'running', summary: summary(10) })
+    ])
+    expect(resultsCsv(data).split('\r\n')).toEqual([
+      'variant,n,top1_mean,top1_std,top5_mean,train_seconds,statistic',
+      // a run from a service without results: final and best from its summary, no median
+      'S,1,40.04,,75,59,final',
+      'S,1,40.04,,75,59,best',
+      'S,0,,,75,59,median20',
+      'O,2,82,2.8284271247461903,98,150,final',
+      'O,2,85.5,0.7071067811865476,98,150,best',
+      'O,2,81,2.8284271247461903,98,150,median20',
+      'U,0,,,,,final',
+      'U,0,,,,,best',
+      'U,0,,,,,median20',
+      ''
+    ])
+  })
+})
+
+describe('bestColumns', () => {
+  it('marks the highest top-1 and the shortest time, every value tied at the precision shown, and none with one value', () => {
+    expect(bestColumns({ values: [81, 83.5, null], better: 'higher', digits: 1 })).toEqual([1])
+    expect(bestColumns({ values: [3600, 1800, 1800], better: 'lower' })).toEqual([1, 2])
+    // 83.46 and 83.54 both show as 83.5: a tie the reader can see
+    expect(bestColumns({ values: [83.46, 83.54, 80], better: 'higher', digits: 1 })).toEqual([0, 1])
+    expect(bestColumns({ values: [83.44, 83.54], better: 'higher', digits: 1 })).toEqual([1])
+    expect(bestColumns({ values: [90, null], better: 'higher', digits: 1 })).toEqual([])
+    expect(bestColumns({ values: [1, 2] })).toEqual([])
   })
 
-  it('exports the table the view shows', () => {
-    const table = resultsTable(variantResults([makeRun({ variant: 'S', seed: 1, summary: summary(40.04), trainSeconds: 59 })]))
-    expect(tableCsv(table).split('\r\n').slice(0, 4)).toEqual([
-      'Model,Supervised (S)',
-      'Top-1 (final evaluation),40.0 (n=1)',
-      'Top-5 (final evaluation),-',
-      'Train time,59s'
+  it('is given for the top-1, per-seed, top-5 and train time rows, not for counts or differences', () => {
+    const table = resultsTable(variantResults(studyRuns()), { perSeed: true, reference: 'O' })
+    const marked = Object.fromEntries(table.rows.map((row) => [row.key, bestColumns(row)]))
+    expect(marked).toEqual({
+      'top-1': [1],
+      'top-1-seed-1': [1],
+      'top-1-seed-2': [1],
+      'top-1-seed-3': [1],
+      paired: [],
+      'paired-verdict': [],
+      // the study runs recorded no top-5
+      'top-5': [],
+      'train-time': [0, 1],
+      seeds: []
+    })
+  })
+})
+
+describe('resultsCaption', () => {
+  it('names the experiment, dataset, labels and steps, and how the numbers were made', () => {
+    const runs = [makeRun({ totalSteps: 40 }), makeRun({ totalSteps: 40 })]
+    expect(resultsCaption('tiny study', runs, 'best')).toEqual([
+      'tiny study · mnist · 4 labels/class · 40 steps',
+      'Top-1 of the EMA model, %: best evaluation; mean ± sample std over n seeds'
     ])
+    expect(resultsCaption('mixed', [makeRun({ totalSteps: 40 }), makeRun({ totalSteps: 1000 })], 'final')[0]).toBe(
+      'mixed · mnist · 4 labels/class · 40/1,000 steps'
+    )
   })
 })
 
@@ -77,6 +123,15 @@ describe('layoutTable', () => {
     expect(layout.columnWidths[1]).toBe(21 * 10 + 28)
     expect(layout.columnX[1]).toBe(layout.columnX[0]! + layout.columnWidths[0]!)
     expect(layout.height).toBe(32 + 2 * layout.rowHeight)
+  })
+
+  it('puts the title lines above the table and widens the image for a long title', () => {
+    const table = { header: ['Model', 'O'], rows: [{ label: 'Top-1', cells: ['80'] }] }
+    const plain = layoutTable(table, (text) => text.length * 10)
+    const titled = layoutTable(table, (text) => text.length * 10, ['a title longer than the whole table', 'second'])
+    expect(titled.tableTop).toBe(plain.tableTop + 2 * 22 + 8)
+    expect(titled.height).toBe(plain.height + 2 * 22 + 8)
+    expect(titled.width).toBe(16 + 35 * 10 + 16)
   })
 })
 
@@ -151,19 +206,20 @@ describe('the statistic, per-seed values and paired differences', () => {
     expect(cells(resultsTable(data, { stat: 'median20' }), 'top-1')).toEqual(['83.0 (n=1)'])
   })
 
-  it('CSV and PNG say the statistic', () => {
+  it('the PNG says the statistic, has its title and draws the best values in bold', () => {
     const table = resultsTable(variantResults(studyRuns()), { stat: 'median20', reference: 'O' })
-    const csv = tableCsv(table).split('\r\n')
-    expect(csv[1]).toBe('Top-1 (median of the last 20 evaluations),81.0 ± 2.0 (n=3),83.3 ± 2.1 (n=3)')
-    expect(csv).toContain('Paired difference vs O (95% CI),reference,"+2.33 [+0.90, +3.77] (n=3)"')
     const drawn: string[] = []
+    const fonts = new Map<string, string>()
     const context = {
       font: '',
       fillStyle: '',
       strokeStyle: '',
       textBaseline: '',
       measureText: (text: string) => ({ width: text.length * 7 }),
-      fillText: (text: string) => drawn.push(text),
+      fillText(text: string) {
+        drawn.push(text)
+        fonts.set(text, this.font)
+      },
       scale() {},
       fillRect() {},
       beginPath() {},
@@ -172,8 +228,15 @@ describe('the statistic, per-seed values and paired differences', () => {
       stroke() {}
     }
     const canvas = { width: 0, height: 0, getContext: () => context } as unknown as HTMLCanvasElement
-    drawTable(canvas, table, ['O', 'U'])
+    drawTable(canvas, table, ['O', 'U'], resultsCaption('study', studyRuns(), 'median20'))
+    expect(drawn.slice(0, 2)).toEqual([
+      'study · mnist · 4 labels/class · 1,000 steps',
+      'Top-1 of the EMA model, %: median of the last 20 evaluations; mean ± sample std over n seeds'
+    ])
     expect(drawn).toContain('Top-1 (median of the last 20 evaluations)')
     expect(drawn).toContain('+2.33 [+0.90, +3.77] (n=3)')
+    // U's 83.3 is the row's best, O's 81.0 is not
+    expect(fonts.get('83.3 ± 2.1 (n=3)')).toMatch(/^600 /)
+    expect(fonts.get('81.0 ± 2.0 (n=3)')).not.toMatch(/^600 /)
   })
 })

@@ -10,10 +10,10 @@ const results = (final: number, best: number, median: number, n = 20) => ({ fina
 
 async function mountView() {
   const runs = [
-    makeRun({ variant: 'O', seed: 1, summary: summary(80), results: results(80, 85, 79) }),
-    makeRun({ variant: 'O', seed: 2, summary: summary(82), results: results(82, 86, 81) }),
-    makeRun({ variant: 'U', seed: 1, summary: summary(82), results: results(82, 86, 81, 9) }),
-    makeRun({ variant: 'U', seed: 2, summary: summary(85), results: results(85, 88, 84) })
+    makeRun({ id: 11, variant: 'O', seed: 1, summary: summary(80), results: results(80, 85, 79) }),
+    makeRun({ id: 12, variant: 'O', seed: 2, summary: summary(82), results: results(82, 86, 81) }),
+    makeRun({ id: 13, variant: 'U', seed: 1, summary: summary(82), results: results(82, 86, 81, 9) }),
+    makeRun({ id: 14, variant: 'U', seed: 2, summary: summary(85), results: results(85, 88, 84) })
   ]
   const lab = fakeLab({
     'experiments/list': () => [
@@ -59,7 +59,7 @@ describe('ResultsView', () => {
     wrapper.unmount()
   })
 
-  it('exports the CSV of the statistic shown, named after it', async () => {
+  it('exports the CSV of numbers under every statistic, whatever the table shows', async () => {
     const blobs: Blob[] = []
     vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => (blobs.push(blob as Blob), 'blob:results'))
     vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
@@ -70,9 +70,27 @@ describe('ResultsView', () => {
     const wrapper = await mountView()
     await wrapper.find('[data-testid="results-stat"]').setValue('median20')
     await wrapper.find('[data-testid="export-csv"]').trigger('click')
-    expect(names).toEqual(['study-results-median20.csv'])
+    expect(names).toEqual(['study-results.csv'])
     const csv = await blobs[0]!.text()
-    expect(csv.split('\r\n')[1]).toBe('Top-1 (median of the last 20 evaluations),80.0 ± 1.4 (n=2),82.5 ± 2.1 (n=2)')
+    expect(csv.split('\r\n')).toContain('U,2,82.5,2.1213203435596424,,3600,median20')
+    wrapper.unmount()
+  })
+
+  it('links each cell to its runs and marks the best value of a row', async () => {
+    const wrapper = await mountView()
+    const cell = (key: string) => wrapper.get(`[data-testid="results-cell-${key}"]`)
+    // final: O 81.0, U 83.5; train time the same for both (a tie marks both)
+    expect(cell('top-1-U').attributes('data-best')).toBe('true')
+    expect(cell('top-1-U').attributes('title')).toContain('best in this row')
+    expect(cell('top-1-O').attributes('data-best')).toBeUndefined()
+    expect(cell('train-time-O').attributes('data-best')).toBe('true')
+    expect(cell('train-time-U').attributes('data-best')).toBe('true')
+    const href = (key: string) => cell(key).get('[data-testid="results-cell-link"]').attributes('href')
+    expect(href('top-1-O')).toBe('#/compare?runs=11,12')
+    expect(href('seeds-U')).toBe('#/compare?runs=13,14')
+    await wrapper.find('[data-testid="results-per-seed"]').setValue(true)
+    expect(href('top-1-seed-2-U')).toBe('#/runs/14')
+    expect(cell('top-1-seed-2-U').attributes('data-best')).toBe('true')
     wrapper.unmount()
   })
 })

@@ -1,5 +1,5 @@
 // History's search: runs matched by experiment name, tag, variant, note,
-// dataset or "#id", then grouped under their experiment.
+// dataset or "#id" (the runs table's filter expressions are in expression.ts).
 import type { ExperimentRecord, RunRecord } from '../../../shared/api.ts'
 import type { Variant } from '../../../shared/config.ts'
 
@@ -29,25 +29,6 @@ export function filterRuns(runs: readonly RunRecord[], experiments: readonly Exp
     // every word must match somewhere: "cifar10 U" narrows, it does not widen
     return words.every((word) => text.includes(word))
   })
-}
-
-export interface RunGroup {
-  experiment: ExperimentRecord | null
-  runs: RunRecord[]
-}
-
-/** Newest experiment first; runs outside any experiment last. */
-export function groupByExperiment(runs: readonly RunRecord[], experiments: readonly ExperimentRecord[]): RunGroup[] {
-  const groups = new Map<number | null, RunRecord[]>()
-  for (const run of runs) {
-    const list = groups.get(run.experimentId) ?? []
-    list.push(run)
-    groups.set(run.experimentId, list)
-  }
-  const byId = new Map(experiments.map((e) => [e.id, e]))
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : b - a))
-    .map(([id, list]) => ({ experiment: id === null ? null : (byId.get(id) ?? null), runs: list.sort((x, y) => x.id - y.id) }))
 }
 
 export function allTags(runs: readonly RunRecord[]): string[] {

@@ -1,11 +1,13 @@
 // The study's table for one experiment: a column per variant with the top-1 rows
 // (shared/results/table-rows.ts: the chosen statistic, per seed on demand, the
-// paired difference from a reference), top-5, the mean train time; and its CSV text.
-import type { RunRecord, RunResults } from '../../../shared/api.ts'
+// paired difference from a reference), top-5, the mean train time; and the PNG's title
+// (the CSV of numbers is shared/results/results-csv.ts).
+import type { RunRecord } from '../../../shared/api.ts'
 import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { formatDuration, formatMeanStd, meanAndStd } from '../../../shared/format.ts'
 import { methodDescriptor } from '../../../shared/methods/index.ts'
 import type { SeedResult } from '../../../shared/results/comparison.ts'
+import { recordResults, STAT_TITLES, type ResultStat } from '../../../shared/results/run-results.ts'
 import { topOneRows, type TableOptions, type TableRow } from '../../../shared/results/table-rows.ts'
 
 export interface VariantResult {
@@ -26,12 +28,6 @@ export interface VariantResult {
 
 const PENDING = new Set(['queued', 'running', 'paused', 'interrupted'])
 
-/** A service older than the results field: final and best from the summary, no median (its seeds are left out of it). */
-function resultsOf(run: RunRecord): RunResults {
-  const top1 = run.summary['eval/top1']!
-  return run.results ?? { final: top1.last, best: top1.best, medianLast20: { value: NaN, n: 0 } }
-}
-
 export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
   const results: VariantResult[] = []
   for (const variant of VARIANTS) {
@@ -51,7 +47,7 @@ export function variantResults(runs: readonly RunRecord[]): VariantResult[] {
       top1: counted.map((run) => run.summary['eval/top1']!.last),
       top5: counted.filter((run) => run.summary['eval/top5']).map((run) => run.summary['eval/top5']!.last),
       trainSeconds: counted.map((run) => run.trainSeconds),
-      runs: counted.map((run) => ({ variant, seed: run.seed, splitHash: run.splitHash, results: resultsOf(run) })),
+      runs: counted.map((run) => ({ variant, seed: run.seed, splitHash: run.splitHash, results: recordResults(run)!, runId: run.id })),
       pending: mine.filter((run) => PENDING.has(run.status)).length,
       failed: mine.filter((run) => run.status === 'failed' || run.status === 'cancelled').length
     })
@@ -66,6 +62,8 @@ export interface ResultsTable {
 
 export function resultsTable(results: readonly VariantResult[], options: TableOptions = {}): ResultsTable {
   const variants = results.map((r) => r.variant)
+  // the counted runs of each column, for its cells' links
+  const runIds = results.map((r) => r.runs.flatMap((run) => (run.runId === undefined ? [] : [run.runId])))
   return {
     header: ['Model', ...results.map((r) => methodDescriptor(r.variant).title)],
     rows: [
@@ -74,9 +72,24 @@ export function resultsTable(results: readonly VariantResult[], options: TableOp
         results.flatMap((r) => r.runs),
         options
       ),
-      { key: 'top-5', label: 'Top-5 (final evaluation)', cells: results.map((r) => formatMeanStd(r.top5, 1)) },
-      { key: 'train-time', label: 'Train time', cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')) },
-      { key: 'seeds', label: 'Seeds', cells: results.map(seedsText) }
+      {
+        key: 'top-5',
+        label: 'Top-5 (final evaluation)',
+        cells: results.map((r) => formatMeanStd(r.top5, 1)),
+        values: results.map((r) => (r.top5.length ? meanAndStd(r.top5).mean : null)),
+        better: 'higher',
+        digits: 1,
+        runIds
+      },
+      {
+        key: 'train-time',
+        label: 'Train time',
+        cells: results.map((r) => (r.trainSeconds.length ? formatDuration(meanAndStd(r.trainSeconds).mean) : '-')),
+        values: results.map((r) => (r.trainSeconds.length ? meanAndStd(r.trainSeconds).mean : null)),
+        better: 'lower',
+        runIds
+      },
+      { key: 'seeds', label: 'Seeds', cells: results.map(seedsText), runIds }
     ]
   }
 }
@@ -88,12 +101,14 @@ function seedsText(result: VariantResult): string {
   return parts.length > 1 ? `${parts[0]} (${parts.slice(1).join(', ')})` : parts[0]!
 }
 
-/** RFC 4180 CSV, one line per table row. */
-export function tableCsv(table: ResultsTable): string {
-  const lines = [table.header, ...table.rows.map((row) => [row.label, ...row.cells])]
-  return lines.map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n'
-}
-
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+/**
+ * The PNG's title lines: what was trained (experiment, dataset, labels, steps; several
+ * values where the runs differ) and how the numbers were made.
+ */
+export function resultsCaption(experimentName: string, runs: readonly RunRecord[], stat: ResultStat): string[] {
+  const distinct = <T>(pick: (run: RunRecord) => T) => [...new Set(runs.map(pick))].join('/')
+  const trained = runs.length
+    ? ` · ${distinct((run) => run.config.dataset)} · ${distinct((run) => run.config.labelsPerClass)} labels/class · ${distinct((run) => run.totalSteps.toLocaleString('en-US'))} steps`
+    : ''
+  return [`${experimentName}${trained}`, `Top-1 of the EMA model, %: ${STAT_TITLES[stat]}; mean ± sample std over n seeds`]
 }
