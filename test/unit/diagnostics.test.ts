@@ -11,6 +11,7 @@ import { PseudoLabelTally } from '../../src/main/trainer/diagnostics.ts'
 import { METHODS, methodFor } from '../../src/main/trainer/methods/index.ts'
 import type { Classifier } from '../../src/main/trainer/models/types.ts'
 import type { TrainBatch } from '../../src/main/trainer/step.ts'
+import type { MethodStepInputs } from '../../src/main/trainer/methods/types.ts'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -64,14 +65,14 @@ describe('evaluate: confusion matrix and per-class accuracy', () => {
 describe('pseudo-label counts', () => {
   const config = resolveConfig({ dataset: 'mnist', model: 'small-cnn', variant: 'O', threshold: 0.9, batchSize: 1, mu: 4 })
   /** One O step's inputs: 1 labeled row, then 4 weak and 4 strong rows of 3 classes. */
-  function stepInputs(weak: number[][]) {
+  function stepInputs(weak: number[][]): MethodStepInputs {
     const u = weak.length
     const batch = {
       labels: Int32Array.from([0]),
       unlabeledTrueLabels: new Int32Array(u).fill(-1),
       unlabeledPositions: Int32Array.from({ length: u }, (_, i) => i)
     } as TrainBatch
-    const logits = tf.tensor2d([[0, 0, 0], ...weak, ...weak.map(() => [0, 0, 0])])
+    const logits = tf.tensor2d([[0, 0, 0], ...weak, ...weak.map(() => [0, 0, 0])]) as tf.Tensor2D
     return { config, batch, logits, labeledCount: 1, unlabeledCount: u, lossLabeled: tf.scalar(0), forward: () => tf.zeros([1, 3]) as tf.Tensor2D }
   }
   // [8, 0, 0] gives p > 0.99 (kept at 0.9); [1, 0, 0] gives p = 0.58 (not kept)
@@ -106,11 +107,11 @@ describe('pseudo-label counts', () => {
   it('every method with unlabeled views reports them through the registry, the supervised one none', () => {
     for (const method of METHODS) {
       const state = method.createState({ config: resolveConfig({ ...config, variant: method.descriptor.name }), numClasses: 3, unlabeledCount: 4 })
-      const inputs = { ...stepInputs(step1), config: resolveConfig({ ...config, variant: method.descriptor.name }) }
+      const inputs: MethodStepInputs = { ...stepInputs(step1), config: resolveConfig({ ...config, variant: method.descriptor.name }) }
       if (method.descriptor.views.simclr) inputs.batch.simclrViews = new Float32Array(0)
       if (method.descriptor.views.simclr) inputs.forward = (_data, count) => tf.randomNormal([count, 3], 0, 1, 'float32', 1) as tf.Tensor2D
       if (!method.descriptor.views.unlabeled) {
-        inputs.logits = tf.tensor2d([[0, 0, 0]])
+        inputs.logits = tf.tensor2d([[0, 0, 0]]) as tf.Tensor2D
         inputs.unlabeledCount = 0
       }
       const outputs = method.step(inputs, state)
