@@ -88,7 +88,7 @@ export class Diagnostics {
         throw new StoreInputError(`pseudoLabels.${key}`, `expected ${classes} counts, got ${pseudoLabels[key].length}`)
     if (!this.runExists.get(runId)) throw new NotFoundError('run', runId)
     const matrix = encodeCounts(confusion, 'confusion')
-    const { correct, images } = classTotals({ classes, counts: decodeCounts(matrix, classes * classes, 'confusion') })
+    const { correct, images } = classTotals({ classes, counts: Uint32Array.from(confusion) })
     this.upsert.run({
       runId,
       step,

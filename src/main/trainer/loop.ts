@@ -193,9 +193,8 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const parts = { model, sgd, ema, config, imageShape, method, methodState }
   const tally = new PseudoLabelTally()
   const probe = probeIndices(pool, unlabeledPool)
-  /** the last evaluation's, for onDiagnostics */
-  let diagnostics: EvalDiagnostics | undefined
-  const runEval = async (): Promise<EvalResult> => {
+  /** top-1 and the rest; the diagnostics where a hook takes them (the pseudo-label tally restarts either way) */
+  const runEval = async (): Promise<{ result: EvalResult; diagnostics?: EvalDiagnostics }> => {
     const target = evalModel && ema ? evalModel : model
     if (evalModel && ema) copyVariables(ema.shadows, new Map([...evalModel.params, ...evalModel.buffers]))
     const { result, confusion, misclassified } = await evaluate(target, dataset.test, imageShape, dataset.normalization, {
@@ -203,11 +202,9 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       limit: config.evalLimit || undefined
     })
     const pseudoLabels = await tally.take()
-    if (hooks.onDiagnostics) {
-      const unlabeled = await unlabeledSamples(target, pool, probe, dataset.normalization)
-      diagnostics = { confusion, misclassified, pseudoLabels, unlabeled }
-    }
-    return result
+    if (!hooks.onDiagnostics) return { result }
+    const unlabeled = await unlabeledSamples(target, pool, probe, dataset.normalization)
+    return { result, diagnostics: { confusion, misclassified, pseudoLabels, unlabeled } }
   }
 
   const started = performance.now()
@@ -270,12 +267,12 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       }
       if (done % config.evalEvery === 0 || done === config.steps) {
         await drain()
-        final = await runEval()
+        const evaluation = await runEval()
+        final = evaluation.result
         latestTop1 = final.top1
         if (!best || final.top1 > best.top1) best = final
         hooks.onEval?.(done, final)
-        if (diagnostics) hooks.onDiagnostics?.(done, diagnostics)
-        diagnostics = undefined
+        if (evaluation.diagnostics) hooks.onDiagnostics?.(done, evaluation.diagnostics)
       }
       const secondsSoFar = (performance.now() - started) / 1000
       const rate = ((done - firstStep) * perStep) / secondsSoFar
