@@ -259,7 +259,50 @@ export const COMMANDS = {
   /** the home's settings: how many runs train at once (slots) */
   'settings/get': command(noRequest, settingsViewSchema),
   /** saves the slots in <home>/settings.json and applies them at once; null: back to the default */
-  'settings/set': command(z.object({ slots: slotsSchema.nullable() }), settingsViewSchema)
+  'settings/set': command(z.object({ slots: slotsSchema.nullable() }), settingsViewSchema),
+  // ---- run diagnostics (per-class accuracy, confusion matrix, pseudo-labels, samples; one record per evaluation)
+  /** a run's diagnostics: every evaluation's per-class accuracy and pseudo-label counts, and the matrix and samples at one step (the latest by default) */
+  'runs/diagnostics': command(
+    z.object({ runId: id, step: intAtLeast(0).nullish() }),
+    z.object({
+      /** the dataset's class names (numbers where its data cannot be read here) */
+      classNames: z.array(z.string()),
+      /** the evaluations recorded, ascending */
+      steps: z.array(z.number()),
+      /** the step the matrix and samples are of; null before the first evaluation */
+      step: z.number().nullable(),
+      /** classes x classes counts at that step, row = true class, column = predicted; null before the first evaluation */
+      confusion: z.array(z.array(z.number())).nullable(),
+      /** per step (values[i] at steps[i]) the top-1 of each class, in percent (null: no test image of the class) */
+      classAccuracy: z.object({ steps: z.array(z.number()), values: z.array(z.array(z.number().nullable())) }),
+      /** per evaluation, over the steps since the one before: per class the pseudo-labels given and the share of them kept by the mask; null for a method without pseudo-labels */
+      pseudoLabels: z
+        .object({
+          steps: z.array(z.number()),
+          /** percent of the pseudo-labels of each class that passed the mask (null: none of that class) */
+          passShare: z.array(z.array(z.number().nullable())),
+          /** how many pseudo-labels each class got */
+          histogram: z.array(z.array(z.number()))
+        })
+        .nullable(),
+      /** images at that step: unlabeled ones with the model's pseudo-label, test images it got wrong; null where the dataset cannot be read here (unavailable says why) */
+      samples: z
+        .object({
+          unlabeled: z.array(
+            z.object({
+              image: pixelImageSchema,
+              pseudoLabel: z.number(),
+              confidence: z.number(),
+              label: z.number().nullable(),
+              correct: z.boolean().nullable()
+            })
+          ),
+          misclassified: z.array(z.object({ image: pixelImageSchema, predicted: z.number(), label: z.number() }))
+        })
+        .nullable(),
+      unavailable: z.string().nullable()
+    })
+  )
 }
 
 // ---- events
@@ -272,7 +315,10 @@ export const EVENTS = {
   'run/progress': progressSchema,
   /** the same list as 'queue/list' */
   'queue/changed': z.object({ queue: z.array(runRecordSchema) }),
-  log: z.object({ runId: z.number().nullable(), level: z.enum(['info', 'warn', 'error']), message: z.string(), time: z.string() })
+  log: z.object({ runId: z.number().nullable(), level: z.enum(['info', 'warn', 'error']), message: z.string(), time: z.string() }),
+  // ---- run diagnostics
+  /** a run's diagnostics at a new evaluation were recorded (fetch them with 'runs/diagnostics') */
+  'run/diagnostics': z.object({ runId: z.number(), step: z.number() })
 }
 
 export type CommandName = keyof typeof COMMANDS

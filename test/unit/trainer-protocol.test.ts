@@ -39,3 +39,29 @@ describe('started message', () => {
     expect(() => parseFromTrainer({ ...started, adapter: { ...adapter, software: 'yes' } })).toThrow(/bad or missing adapter/)
   })
 })
+
+describe('diagnostics message', () => {
+  const diagnostics = {
+    type: 'diagnostics',
+    step: 100,
+    classes: 2,
+    confusion: [3, 1, 0, 2],
+    pseudoLabels: { steps: 100, histogram: [60, 40], passed: [50, 10] },
+    misclassified: [{ index: 4, predicted: 1, label: 0 }],
+    unlabeled: [{ index: 9, pseudoLabel: 0, confidence: 0.97, label: -1 }]
+  }
+
+  it('carries a classes x classes matrix, and null pseudo-labels for a method without', () => {
+    expect(parseFromTrainer(diagnostics)).toEqual(diagnostics)
+    expect(parseFromTrainer({ ...diagnostics, pseudoLabels: null })).toMatchObject({ pseudoLabels: null })
+  })
+
+  it('is refused with a matrix or a histogram of the wrong size, naming the field', () => {
+    expect(() => parseFromTrainer({ ...diagnostics, confusion: [3, 1, 0] })).toThrow(
+      new ProtocolError('trainer message "diagnostics": bad or missing confusion')
+    )
+    expect(() => parseFromTrainer({ ...diagnostics, pseudoLabels: { steps: 1, histogram: [1], passed: [1, 0] } })).toThrow(
+      'trainer message "diagnostics": bad or missing pseudoLabels.histogram'
+    )
+  })
+})

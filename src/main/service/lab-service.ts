@@ -12,6 +12,7 @@ import { resumeStepOf, resumeWords } from './records.ts'
 import { appVersion } from './app-version.ts'
 import { appHandlers } from './handlers/app.ts'
 import { runHandlers } from './handlers/runs.ts'
+import { diagnosticsHandlers } from './handlers/diagnostics.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
@@ -116,6 +117,7 @@ export class LabService {
     this.handlers = parsedAtTheEdge({
       ...appHandlers(this.core),
       ...runHandlers(this.core),
+      ...diagnosticsHandlers(this.core),
       ...experimentHandlers(this.core),
       ...queueHandlers(this.core),
       ...settingsHandlers(this.core)

@@ -184,6 +184,8 @@ export class RunSession {
         return this.bufferPoints(m.step, m.values)
       case 'eval':
         return this.bufferPoints(m.step, { 'eval/top1': m.top1, 'eval/top5': m.top5, 'eval/loss': m.loss })
+      case 'diagnostics':
+        return this.onDiagnostics(m)
       case 'progress':
         return this.onProgress(m)
       case 'heartbeat':
@@ -225,6 +227,7 @@ export class RunSession {
       for (const record of store.checkpoints.list(this.runId)) if (rejectedPaths.has(record.path)) store.checkpoints.remove(record.id)
       // the steps after the checkpoint are trained again and log the same metrics again
       store.metrics.truncateAfter(this.runId, from)
+      store.diagnostics.truncateAfter(this.runId, from)
       store.runs.heartbeat(this.runId, { step: from, trainSeconds: m.trainSeconds })
     })
     for (const rejected of m.rejected) {
@@ -260,6 +263,13 @@ export class RunSession {
     this.bufferedEvents.push({ step, values: finite })
     if (this.buffer.length >= FLUSH_POINTS) this.flush()
     else this.scheduleFlush()
+  }
+
+  /** One evaluation's diagnostics: a record of its own (a matrix is not a metric point), then the event. */
+  private onDiagnostics(m: Extract<FromTrainer, { type: 'diagnostics' }>): void {
+    const { step, classes, confusion, pseudoLabels, misclassified, unlabeled } = m
+    this.ctx.store.diagnostics.record(this.runId, { step, classes, confusion, pseudoLabels, samples: { misclassified, unlabeled } })
+    this.ctx.events.emit('run/diagnostics', { runId: this.runId, step })
   }
 
   private onProgress(m: Extract<FromTrainer, { type: 'progress' }>): void {

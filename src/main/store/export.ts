@@ -6,6 +6,7 @@ import type { Experiments } from './experiments.ts'
 import type { Annotations } from './annotations.ts'
 import type { Checkpoints } from './checkpoints.ts'
 import type { Events } from './events.ts'
+import type { Diagnostics, NewDiagnostics } from './diagnostics.ts'
 import { RunLookup, type RunRecord } from './run-record.ts'
 
 export const RUN_EXPORT_FORMAT = 'fixmatch-lab-run/1' as const
@@ -30,6 +31,8 @@ export interface RunExport {
   note: string | null
   metrics: Record<string, MetricColumns>
   events: { time: number; level: string; kind: string; message: string; data: unknown }[]
+  /** one record per evaluation: the confusion matrix (row-major, row = true class), pseudo-label counts, sample indices */
+  diagnostics: (Omit<NewDiagnostics, 'confusion' | 'wallTime'> & { confusion: number[]; wallTime: number })[]
   /** for reference only: the files stay behind, so an import does not record them */
   checkpoints: { step: number; bytes: number; sha256: string; createdAt: number }[]
 }
@@ -41,7 +44,7 @@ export class RunExporter {
 
   constructor(
     private readonly ctx: StoreContext,
-    private readonly parts: { experiments: Experiments; annotations: Annotations; events: Events; checkpoints: Checkpoints }
+    private readonly parts: { experiments: Experiments; annotations: Annotations; events: Events; checkpoints: Checkpoints; diagnostics: Diagnostics }
   ) {
     const db = ctx.db
     this.lookup = new RunLookup(db)
@@ -87,6 +90,14 @@ export class RunExporter {
         note: this.parts.annotations.note({ runId })?.text ?? null,
         metrics,
         events: this.parts.events.list({ runId, limit: -1 }).map(({ time, level, kind, message, data }) => ({ time, level, kind, message, data })),
+        diagnostics: this.parts.diagnostics.list(runId).map(({ step, classes, confusion, pseudoLabels, samples, wallTime }) => ({
+          step,
+          classes,
+          confusion: Array.from(confusion),
+          pseudoLabels,
+          samples,
+          wallTime
+        })),
         checkpoints: this.parts.checkpoints.list(runId).map(({ step, bytes, sha256, createdAt }) => ({ step, bytes, sha256, createdAt }))
       }
     })()

@@ -40,6 +40,27 @@ const exportedRun = z.object(
   { error: 'expected an object' }
 )
 
+const diagnosticsRecord = z.object(
+  {
+    step: count,
+    classes: count.min(1, { error: 'expected an integer >= 1' }),
+    confusion: z.array(count, { error: 'expected an array of counts' }),
+    pseudoLabels: z
+      .object({
+        steps: count,
+        histogram: z.array(count, { error: 'expected an array of counts' }),
+        passed: z.array(count, { error: 'expected an array of counts' })
+      })
+      .nullable(),
+    samples: z.object({
+      misclassified: z.array(z.object({ index: count, predicted: count, label: count })),
+      unlabeled: z.array(z.object({ index: count, pseudoLabel: count, confidence: z.number(), label: z.int().min(-1) }))
+    }),
+    wallTime: count
+  },
+  { error: 'expected an object' }
+)
+
 const runExportSchema = z.object(
   {
     format: z.literal(RUN_EXPORT_FORMAT, { error: `expected "${RUN_EXPORT_FORMAT}" (a run exported by FixMatch Lab)` }),
@@ -59,7 +80,9 @@ const runExportSchema = z.object(
         ),
         { error: 'expected an array' }
       )
-      .default([])
+      .default([]),
+    /** per evaluation (exports before diagnostics have none); the sizes are checked by the store */
+    diagnostics: z.array(diagnosticsRecord, { error: 'expected an array' }).default([])
   },
   { error: 'expected an object' }
 )

@@ -9,6 +9,7 @@ import { StoreInputError } from './errors.ts'
 import type { Experiments } from './experiments.ts'
 import type { Annotations } from './annotations.ts'
 import type { Events } from './events.ts'
+import type { Diagnostics } from './diagnostics.ts'
 import type { Metrics, MetricPoint } from './metrics.ts'
 import { configHash, RunLookup, type RunRecord } from './run-record.ts'
 import { QUEUE_STATUSES, type RunStatus } from './run-status.ts'
@@ -27,7 +28,7 @@ export class RunImporter {
 
   constructor(
     private readonly ctx: StoreContext,
-    private readonly parts: { experiments: Experiments; annotations: Annotations; events: Events; metrics: Metrics }
+    private readonly parts: { experiments: Experiments; annotations: Annotations; events: Events; metrics: Metrics; diagnostics: Diagnostics }
   ) {
     const db = ctx.db
     this.lookup = new RunLookup(db)
@@ -50,7 +51,9 @@ export class RunImporter {
     if (totalSteps !== config.steps) throw new StoreInputError('run.totalSteps', `${totalSteps} differs from its config's steps (${config.steps})`)
     if (step > totalSteps) throw new StoreInputError('run.step', `${step} is past the run's ${totalSteps} steps`)
     const points = metricPoints(doc.metrics, totalSteps)
-    const { events, tags, note } = doc
+    const { events, tags, note, diagnostics } = doc
+    const pastEnd = diagnostics.findIndex((record) => record.step > totalSteps)
+    if (pastEnd >= 0) throw new StoreInputError(`diagnostics.${pastEnd}.step`, `expected a step from 0 to ${totalSteps}, got ${diagnostics[pastEnd].step}`)
 
     return this.ctx.db.transaction(() => {
       const experimentId = this.experimentFor(doc.experiment, options)
@@ -81,6 +84,15 @@ export class RunImporter {
       const runId = rowId(result.lastInsertRowid)
       if (points.length) this.parts.metrics.append(runId, points)
       if (events.length) this.parts.events.logMany(events.map((e) => ({ ...e, data: e.data ?? undefined, runId })))
+      diagnostics.forEach((record, i) => {
+        try {
+          this.parts.diagnostics.record(runId, record)
+        } catch (error) {
+          // the store names the field inside the record: name the record too
+          if (error instanceof StoreInputError) throw new StoreInputError(`diagnostics.${i}.${error.field}`, error.message.slice(error.field.length + 2))
+          throw error
+        }
+      })
       for (const tag of tags) this.parts.annotations.addTag(runId, tag)
       if (note) this.parts.annotations.setNote({ runId }, note)
       return this.lookup.require(runId)

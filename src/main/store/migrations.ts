@@ -154,6 +154,31 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE runs ADD COLUMN slurm_job_id TEXT;
       `)
     }
+  },
+  {
+    version: 6,
+    name: 'diagnostics per evaluation',
+    up(db) {
+      // one row per evaluation: the confusion matrix is classes^2 counts, too many for the metrics table;
+      // the blobs are uint32 little-endian (count-blob.ts). class_counts: per class the right ones, then the images,
+      // so accuracy over steps reads C-sized blobs, not the matrices. pseudo_counts: per class the pseudo-labels,
+      // then those kept, over pseudo_steps steps (NULL for a method without). samples: JSON of image indices.
+      // A rowid table: its rows are large (WITHOUT ROWID suits small ones).
+      db.exec(`
+        CREATE TABLE run_diagnostics (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          step INTEGER NOT NULL,
+          classes INTEGER NOT NULL CHECK (classes >= 1),
+          confusion BLOB NOT NULL,
+          class_counts BLOB NOT NULL,
+          pseudo_steps INTEGER,
+          pseudo_counts BLOB,
+          samples TEXT NOT NULL DEFAULT '{}',
+          wall_time INTEGER NOT NULL,
+          PRIMARY KEY (run_id, step)
+        );
+      `)
+    }
   }
 ]
 

@@ -18,6 +18,7 @@ import { Metrics } from './metrics.ts'
 import { Events } from './events.ts'
 import { Checkpoints } from './checkpoints.ts'
 import { Annotations } from './annotations.ts'
+import { Diagnostics } from './diagnostics.ts'
 import { RunExporter } from './export.ts'
 import { RunImporter } from './import.ts'
 
@@ -162,6 +163,7 @@ export class RunStore {
   readonly events: Events
   readonly checkpoints: Checkpoints
   readonly annotations: Annotations
+  readonly diagnostics: Diagnostics
   readonly exports: RunExporter
   readonly imports: RunImporter
   private readonly db: Database
@@ -183,6 +185,7 @@ export class RunStore {
     this.events = guard(new Events(ctx), ctx.path, context)
     this.checkpoints = guard(new Checkpoints(ctx), ctx.path, context)
     this.annotations = guard(new Annotations(ctx), ctx.path, context)
+    this.diagnostics = guard(new Diagnostics(ctx), ctx.path, context)
     this.exports = guard(new RunExporter(ctx, this), ctx.path, context)
     this.imports = guard(new RunImporter(ctx, this), ctx.path, context)
   }

@@ -20,6 +20,7 @@ import {
 import { methodFor } from './methods/index.ts'
 import type { SslMethod } from './methods/types.ts'
 import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
+import { probeIndices, PseudoLabelTally, unlabeledSamples, type EvalDiagnostics } from './diagnostics.ts'
 import { EpochOrder } from './data/order.ts'
 import { BatchPrefetcher } from './data/prefetch.ts'
 import type { ImagePool } from './data/batch-job.ts'
@@ -33,6 +34,8 @@ export interface TrainingHooks {
   /** averaged training metrics every logEvery steps */
   onMetrics?(step: number, metrics: Metrics): void
   onEval?(step: number, result: EvalResult): void
+  /** after onEval: the evaluation's confusion matrix, samples and the pseudo-label counts since the last one */
+  onDiagnostics?(step: number, diagnostics: EvalDiagnostics): void
   onProgress?(progress: TrainingProgress): void
   /** asked after every step: 'pause' checkpoints and returns, 'stop' returns at once */
   control?(): 'pause' | 'stop' | undefined
@@ -188,10 +191,20 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   )
 
   const parts = { model, sgd, ema, config, imageShape, method, methodState }
-  const runEval = async (): Promise<EvalResult> => {
+  const tally = new PseudoLabelTally()
+  const probe = probeIndices(pool, unlabeledPool)
+  /** top-1 and the rest; the diagnostics where a hook takes them (the pseudo-label tally restarts either way) */
+  const runEval = async (): Promise<{ result: EvalResult; diagnostics?: EvalDiagnostics }> => {
     const target = evalModel && ema ? evalModel : model
     if (evalModel && ema) copyVariables(ema.shadows, new Map([...evalModel.params, ...evalModel.buffers]))
-    return evaluate(target, dataset.test, imageShape, dataset.normalization, { batchSize: config.evalBatchSize, limit: config.evalLimit || undefined })
+    const { result, confusion, misclassified } = await evaluate(target, dataset.test, imageShape, dataset.normalization, {
+      batchSize: config.evalBatchSize,
+      limit: config.evalLimit || undefined
+    })
+    const pseudoLabels = await tally.take()
+    if (!hooks.onDiagnostics) return { result }
+    const unlabeled = await unlabeledSamples(target, pool, probe, dataset.normalization)
+    return { result, diagnostics: { confusion, misclassified, pseudoLabels, unlabeled } }
   }
 
   const started = performance.now()
@@ -239,6 +252,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       const stepStarted = performance.now()
       const outputs = trainStep(parts, batch, lr)
       pending.push(outputs.metrics)
+      if (outputs.pseudoLabelCounts) tally.add(outputs.pseudoLabelCounts)
       if (pending.full) await pending.settle()
       await settleInFlight()
       throwIfDeviceFault(backend)
@@ -253,10 +267,12 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
       }
       if (done % config.evalEvery === 0 || done === config.steps) {
         await drain()
-        final = await runEval()
+        const evaluation = await runEval()
+        final = evaluation.result
         latestTop1 = final.top1
         if (!best || final.top1 > best.top1) best = final
         hooks.onEval?.(done, final)
+        if (evaluation.diagnostics) hooks.onDiagnostics?.(done, evaluation.diagnostics)
       }
       const secondsSoFar = (performance.now() - started) / 1000
       const rate = ((done - firstStep) * perStep) / secondsSoFar
@@ -277,6 +293,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   } finally {
     inFlight?.loss.dispose()
     pending.dispose()
+    tally.dispose()
     await prefetcher.close()
     methodState?.dispose()
   }

@@ -109,6 +109,16 @@ async function run(start: StartMessage): Promise<void> {
       hooks: {
         onMetrics: (step, values) => void send({ type: 'metrics', step, values }),
         onEval: (step, e) => void send({ type: 'eval', step, top1: e.top1, top5: e.top5, loss: e.loss, count: e.count }),
+        onDiagnostics: (step, d) =>
+          void send({
+            type: 'diagnostics',
+            step,
+            classes: d.confusion.classes,
+            confusion: Array.from(d.confusion.counts),
+            pseudoLabels: d.pseudoLabels ?? null,
+            misclassified: d.misclassified,
+            unlabeled: d.unlabeled
+          }),
         onProgress: (p) => {
           heart.update(p.step, elapsed())
           const quietMs = forecast.afterStep(p.step)

@@ -64,6 +64,26 @@ const webGpuAdapter = z.object({
 const reading = z.number().nullable()
 const stopped = { step: step.optional(), trainSeconds: number.optional() }
 
+/** The diagnostics of one evaluation (trainer/diagnostics.ts); the matrix row-major, row = true class. */
+const diagnosticsMessage = z
+  .object({
+    type: z.literal('diagnostics'),
+    step,
+    classes: count.min(1),
+    confusion: z.array(count),
+    /** null for a method without pseudo-labels */
+    pseudoLabels: z.object({ steps: count, histogram: z.array(count), passed: z.array(count) }).nullable(),
+    misclassified: z.array(z.object({ index: count, predicted: count, label: count })),
+    unlabeled: z.array(z.object({ index: count, pseudoLabel: count, confidence: z.number().min(0), label: z.int().min(-1) }))
+  })
+  .superRefine((m, ctx) => {
+    const cells = m.classes * m.classes
+    if (m.confusion.length !== cells) ctx.addIssue({ code: 'custom', path: ['confusion'], message: `expected ${cells} counts` })
+    for (const key of ['histogram', 'passed'] as const)
+      if (m.pseudoLabels && m.pseudoLabels[key].length !== m.classes)
+        ctx.addIssue({ code: 'custom', path: ['pseudoLabels', key], message: `expected ${m.classes} counts` })
+  })
+
 const fromTrainer = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('started'),
@@ -81,6 +101,7 @@ const fromTrainer = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('metrics'), step, values: z.record(z.string(), reading) }),
   z.object({ type: z.literal('eval'), step, top1: reading, top5: reading, loss: reading, count: reading }),
+  diagnosticsMessage,
   z.object({ type: z.literal('progress'), step, totalSteps, imagesPerSecond: number, etaSeconds: number, latestTop1: number.optional() }),
   z.object({ type: z.literal('checkpoint'), step, path: z.string(), bytes: count, sha256, trainSeconds: number, splitHash: z.string() }),
   /** quietMs: the trainer expects to be silent for up to this long (an evaluation is next), beyond the usual timeout */

@@ -33,6 +33,8 @@ export interface StepOutputs {
   loss: tf.Scalar
   /** [loss, lossLabeled, lossUnlabeled, lossContrastive, ...the method's deviceMetrics] */
   metrics: tf.Tensor1D
+  /** [2, C] per class pseudo-labels made and kept, for a method with pseudo-labels (MethodStepOutputs.pseudoLabelCounts) */
+  pseudoLabelCounts?: tf.Tensor2D
 }
 
 const COMMON_METRICS = ['loss', 'lossLabeled', 'lossUnlabeled', 'lossContrastive'] as const
@@ -87,7 +89,8 @@ export function trainStep(parts: TrainerParts, batch: TrainBatch, lr: number): S
       )
       outputs = {
         loss: tf.keep(tf.clone(terms.loss)),
-        metrics: tf.keep(tf.stack([terms.loss, lossLabeled, terms.lossUnlabeled, terms.lossContrastive, ...terms.metrics]) as tf.Tensor1D)
+        metrics: tf.keep(tf.stack([terms.loss, lossLabeled, terms.lossUnlabeled, terms.lossContrastive, ...terms.metrics]) as tf.Tensor1D),
+        ...(terms.pseudoLabelCounts ? { pseudoLabelCounts: tf.keep(terms.pseudoLabelCounts) } : {})
       }
       return terms.loss
     }, variables)

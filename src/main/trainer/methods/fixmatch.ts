@@ -11,8 +11,8 @@ export const fixmatch: SslMethod = {
   metricsOf: pseudoLabelMetrics,
   createState: () => undefined,
   step(inputs) {
-    const { lossUnlabeled, metrics } = pseudoLabelTerm(inputs, fixedThreshold(inputs.config.threshold))
+    const { lossUnlabeled, metrics, pseudoLabelCounts } = pseudoLabelTerm(inputs, fixedThreshold(inputs.config.threshold))
     const loss = tf.add(inputs.lossLabeled, tf.mul(lossUnlabeled, inputs.config.lambdaU)) as tf.Scalar
-    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics }
+    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics, pseudoLabelCounts }
   }
 }

@@ -31,8 +31,8 @@ export const flexmatch: SslMethod = {
     // the mean effect the step's mask uses (read before the mask updates it)
     const learningEffect = tf.mean(held.classwiseAcc) as tf.Scalar
     const policy = flexMatchThreshold(held, { threshold: config.threshold, threshWarmup: config.threshWarmup })
-    const { lossUnlabeled, metrics } = pseudoLabelTerm(inputs, policy)
+    const { lossUnlabeled, metrics, pseudoLabelCounts } = pseudoLabelTerm(inputs, policy)
     const loss = tf.add(inputs.lossLabeled, tf.mul(lossUnlabeled, config.lambdaU)) as tf.Scalar
-    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics: [...metrics, learningEffect] }
+    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics: [...metrics, learningEffect], pseudoLabelCounts }
   }
 }

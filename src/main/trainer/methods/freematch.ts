@@ -31,11 +31,11 @@ export const freematch: SslMethod = {
   step(inputs, state) {
     const { config } = inputs
     const held = state as State
-    const { strongLogits, lossUnlabeled, mask, metrics } = pseudoLabelTerm(inputs, freeMatchThreshold(held, config.emaP))
+    const { strongLogits, lossUnlabeled, mask, metrics, pseudoLabelCounts } = pseudoLabelTerm(inputs, freeMatchThreshold(held, config.emaP))
     // after the mask: the state this step's mask used (USB's entropy_loss reads the updated p_model and label_hist)
     const globalThreshold = tf.clone(held.timeP) as tf.Scalar
     const lossFairness = freematchFairness(strongLogits, mask, held.pModel as tf.Tensor1D, held.labelHist as tf.Tensor1D)
     const loss = tf.addN([inputs.lossLabeled, tf.mul(lossUnlabeled, config.lambdaU), tf.mul(lossFairness, config.entLossRatio)]) as tf.Scalar
-    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics: [...metrics, globalThreshold, lossFairness] }
+    return { loss, lossUnlabeled, lossContrastive: tf.scalar(0), metrics: [...metrics, globalThreshold, lossFairness], pseudoLabelCounts }
   }
 }

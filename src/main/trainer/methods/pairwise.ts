@@ -16,10 +16,10 @@ export function pairwiseContrastive(descriptor: MethodDescriptor, target: Pairwi
     createState: () => undefined,
     step(inputs) {
       const { config } = inputs
-      const { weakLogits, strongLogits, lossUnlabeled, metrics } = pseudoLabelTerm(inputs, fixedThreshold(config.threshold))
+      const { weakLogits, strongLogits, lossUnlabeled, metrics, pseudoLabelCounts } = pseudoLabelTerm(inputs, fixedThreshold(config.threshold))
       const lossContrastive = simclrPairwise(weakLogits, strongLogits, config.temperature, target)
       const loss = tf.add(inputs.lossLabeled, tf.mul(tf.add(lossUnlabeled, lossContrastive), config.lambdaU)) as tf.Scalar
-      return { loss, lossUnlabeled, lossContrastive, metrics }
+      return { loss, lossUnlabeled, lossContrastive, metrics, pseudoLabelCounts }
     }
   }
 }

@@ -14,10 +14,10 @@ export const simclrBatch: SslMethod = {
   createState: () => undefined,
   step(inputs) {
     const { config, batch, labeledCount: b, unlabeledCount: u } = inputs
-    const { lossUnlabeled, metrics } = pseudoLabelTerm(inputs, fixedThreshold(config.threshold))
+    const { lossUnlabeled, metrics, pseudoLabelCounts } = pseudoLabelTerm(inputs, fixedThreshold(config.threshold))
     if (!batch.simclrViews) throw new Error(`variant ${descriptor.name} needs SimCLR views in the batch`)
     const lossContrastive = simclrInfoNce(inputs.forward(batch.simclrViews, 2 * (b + 2 * u)), config.temperature)
     const loss = tf.add(tf.add(inputs.lossLabeled, tf.mul(lossUnlabeled, config.lambdaU)), lossContrastive) as tf.Scalar
-    return { loss, lossUnlabeled, lossContrastive, metrics }
+    return { loss, lossUnlabeled, lossContrastive, metrics, pseudoLabelCounts }
   }
 }

@@ -28,6 +28,11 @@ export interface MethodStepOutputs {
   lossContrastive: tf.Scalar
   /** the method's own device values, one scalar per name in SslMethod.deviceMetrics */
   metrics: tf.Scalar[]
+  /**
+   * [2, C] for a method with pseudo-labels: per class the step's pseudo-labels (argmax of the weak view)
+   * and of those the ones its mask keeps (PseudoLabelTerm.pseudoLabelCounts); left out by one without
+   */
+  pseudoLabelCounts?: tf.Tensor2D
 }
 
 /** A method's state across steps: on the device or the host, saved into and loaded from checkpoints. */
