@@ -1,6 +1,10 @@
 // The datasets of a home through the service: a CIFAR archive imported with
 // progress events (a 20-image archive made here), then its images per class,
 // the class balance of a config's split and the augmentation preview.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { COMMANDS, EVENTS, type DatasetProgress } from '../../src/shared/api.ts'
@@ -75,5 +79,45 @@ describe('datasets in the service', () => {
       message: expect.stringMatching(/fixmatch-lab data download cifar100/)
     })
     await expect(service.handlers['augment/preview']({ config: { steps: 10 }, step: 10 })).rejects.toMatchObject({ field: 'step' })
+    // one import at a time: both write <home>/datasets/
+    const archive = path.join(home, 'cifar-10-binary.tar.gz')
+    await writeTarGz(archive, cifar10Members())
+    const first = service.handlers['datasets/import']({ path: archive })
+    await expect(service.handlers['datasets/import']({ path: archive })).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringMatching(/being imported/)
+    })
+    await expect(first).resolves.toMatchObject({ name: 'cifar10' })
+  })
+
+  it('downloads an archive from a url with its md5, reporting download then import progress', async () => {
+    const home = tempHome()
+    const archive = path.join(home, 'served.tar.gz')
+    await writeTarGz(archive, cifar10Members())
+    const bytes = await readFile(archive)
+    const md5 = createHash('md5').update(bytes).digest('hex')
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Length': bytes.length })
+      response.end(bytes)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cifar-10-binary.tar.gz`
+      const service = openService({ homeDir: home, launcher: fakeLauncher() })
+      const progress: DatasetProgress[] = []
+      service.events.on('datasets/progress', (p) => void progress.push(p))
+      await expect(service.handlers['datasets/download']({ name: 'cifar10', url, md5: '0'.repeat(32) })).rejects.toThrow(/MD5|checksum/i)
+      progress.length = 0
+      const result = await service.handlers['datasets/download']({ name: 'cifar10', url, md5 })
+      expect(result).toMatchObject({ name: 'cifar10', trainCount: 15, md5 })
+      const stages = [...new Set(progress.map((p) => p.stage))]
+      expect(stages[0]).toBe('download')
+      expect(stages).toContain('import')
+      const downloaded = progress.filter((p) => p.stage === 'download')
+      expect(downloaded[downloaded.length - 1]).toMatchObject({ target: 'cifar10', done: bytes.length, total: bytes.length, unit: 'bytes' })
+      await expect(service.handlers['datasets/download']({ name: 'cifar100', md5 })).rejects.toMatchObject({ field: 'md5' })
+    } finally {
+      server.close()
+    }
   })
 })
