@@ -167,6 +167,9 @@ export type AppInfo = z.infer<typeof appInfoSchema>
 
 // ---- datasets and the augmentation preview (issue 13)
 
+const uploadId = z
+  .string({ error: 'expected an upload id of 8 to 64 letters, digits or dashes' })
+  .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'expected an upload id of 8 to 64 letters, digits or dashes' })
 const md5 = z.string({ error: 'expected an MD5 of 32 hex digits' }).regex(/^[0-9a-fA-F]{32}$/, { error: 'expected an MD5 of 32 hex digits' })
 
 export const datasetImagesSchema = z.object({
@@ -363,6 +366,21 @@ export const COMMANDS = {
     }),
     datasetImportedSchema
   ),
+  /**
+   * a piece of an archive sent from the page (a browser gives no file path): appended to the upload's file at
+   * `offset`, which must be what was received so far; then 'datasets/import-upload' imports it
+   */
+  'datasets/upload': command(
+    z.object({
+      uploadId: uploadId,
+      offset: intAtLeast(0),
+      /** base64, at most 512 KiB of bytes (a request body is at most 1 MiB) */
+      chunk: z.string({ error: 'expected base64 bytes' }).max(700_000, { error: 'at most 512 KiB of bytes (700,000 base64 characters) per piece' })
+    }),
+    z.object({ received: z.number() })
+  ),
+  /** imports an archive sent with 'datasets/upload' and deletes the upload; progress as 'datasets/progress' */
+  'datasets/import-upload': command(z.object({ uploadId: uploadId, fileName: text(255).nullish(), md5: md5.nullish() }), datasetImportedSchema),
   /** downloads the official CIFAR archive (or url with its md5), checks it and imports it; progress as 'datasets/progress' */
   'datasets/download': command(z.object({ name: oneOf(['cifar10', 'cifar100']), url: text(2000).nullish(), md5: md5.nullish() }), datasetImportedSchema),
   /** the weak, strong and SimCLR views of the first `count` unlabeled images of step `step`, as the trainer makes them */

@@ -1,7 +1,8 @@
 // The Datasets view in Chromium: MNIST's images per class, the class balance
 // of a config's split, the augmentation preview (weak, strong with its ops and
 // Cutout box, SimCLR), a deep link from the editor's config, and the import of
-// a CIFAR archive from the page. Screenshots in test-artifacts/e2e/.
+// a CIFAR archive from the page (by path and as a picked file). Screenshots in test-artifacts/e2e/.
+import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CIFAR10_NAMES, cifar10Members, writeTarGz } from '../unit/data-helpers.ts'
@@ -77,6 +78,11 @@ describe.skipIf(skipStories)('datasets in Chromium', { timeout: 300_000 }, () =>
     await page.getByTestId('import-button').click()
     await expect(page.getByTestId('import-done').textContent()).resolves.toMatch(/cifar10: 15 train \/ 5 test images imported/)
     await expect(page.getByTestId('dataset-cifar10').textContent()).resolves.toMatch(/imported/)
+    // a file picked in the page (a browser gives no path): sent in pieces, then imported again
+    const picked = path.join(home, 'picked-cifar-10.tar.gz')
+    await copyFile(archive, picked)
+    await page.getByTestId('import-file').setInputFiles(picked)
+    await page.waitForFunction(() => /imported from picked-cifar-10\.tar\.gz/.test(document.querySelector('[data-testid="import-done"]')?.textContent ?? ''))
     await page.getByTestId('datasets-dataset').selectOption('cifar10')
     await page.getByTestId(`class-images-${CIFAR10_NAMES[9]}`).waitFor()
     await stories.shot('datasets-cifar-imported')

@@ -2,6 +2,7 @@
 // progress events (a 20-image archive made here), then its images per class,
 // the class balance of a config's split and the augmentation preview.
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -119,5 +120,30 @@ describe('datasets in the service', () => {
     } finally {
       server.close()
     }
+  })
+
+  it('imports an archive sent from the page in pieces, in order', async () => {
+    const home = tempHome()
+    const archive = path.join(home, 'picked.tar.gz')
+    await writeTarGz(archive, cifar10Members())
+    const bytes = await readFile(archive)
+    const service = openService({ homeDir: home, launcher: fakeLauncher() })
+    const progress: DatasetProgress[] = []
+    service.events.on('datasets/progress', (p) => void progress.push(p))
+    const uploadId = 'test-upload-1'
+    const third = Math.ceil(bytes.length / 3)
+    let received = 0
+    for (let offset = 0; offset < bytes.length; offset += third) {
+      ;({ received } = await service.handlers['datasets/upload']({ uploadId, offset, chunk: bytes.subarray(offset, offset + third).toString('base64') }))
+      // a piece sent twice is refused: appending it again would corrupt the archive
+      if (offset === 0)
+        await expect(service.handlers['datasets/upload']({ uploadId, offset: 0, chunk: 'AAAA' })).rejects.toMatchObject({ field: 'offset', kind: 'conflict' })
+    }
+    expect(received).toBe(bytes.length)
+    const result = await service.handlers['datasets/import-upload']({ uploadId, fileName: 'picked.tar.gz' })
+    expect(result).toMatchObject({ name: 'cifar10', trainCount: 15, testCount: 5 })
+    expect(progress.some((p) => p.target === 'picked.tar.gz' && p.stage === 'import')).toBe(true)
+    expect(existsSync(path.join(home, 'downloads', `upload-${uploadId}.part`))).toBe(false)
+    await expect(service.handlers['datasets/import-upload']({ uploadId })).rejects.toMatchObject({ field: 'uploadId', kind: 'not-found' })
   })
 })

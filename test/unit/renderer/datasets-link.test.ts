@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { AugmentPreviewView } from '../../../src/shared/api.ts'
 import { changedFrom, datasetsLink, parseDatasetsQuery } from '../../../src/renderer/src/datasets/link.ts'
 import { cutoutStyle, opLines, simclrLine } from '../../../src/renderer/src/datasets/augment-words.ts'
+import { toBase64, UPLOAD_PIECE_BYTES } from '../../../src/renderer/src/datasets/upload.ts'
+import { COMMANDS } from '../../../src/shared/api.ts'
 
 type Item = AugmentPreviewView['items'][number]
 const image = { width: 32, height: 32, channels: 3 as const, pixels: '' }
@@ -69,5 +71,14 @@ describe('augmentation preview words', () => {
     expect(simclrLine({ ...draw, order: ['hue', 'brightness', 'contrast', 'saturation'] })).toBe(
       'jitter hue 0.05, brightness 1.2, contrast 1, saturation 1; grey; blur 3px sigma 0.5'
     )
+  })
+})
+
+describe('upload pieces', () => {
+  it('encode a whole piece as base64 the service decodes, within what datasets/upload takes', () => {
+    const piece = Uint8Array.from({ length: UPLOAD_PIECE_BYTES }, (_, i) => (i * 31 + (i >> 8)) & 255)
+    const text = toBase64(piece)
+    expect(Uint8Array.from(atob(text), (c) => c.charCodeAt(0))).toEqual(piece)
+    expect(COMMANDS['datasets/upload'].request.safeParse({ uploadId: 'abcdefgh', offset: 0, chunk: text }).success).toBe(true)
   })
 })

@@ -3,6 +3,8 @@
 // and report their progress as 'datasets/progress' events; the class balance
 // and the augmentation preview use the trainer's own split and batch code, so
 // they show what a run of the config trains on.
+import { appendFile, mkdir, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
 import type { AugmentPreviewView, DatasetImported, ParsedHandlers, PixelImage, SimclrDrawView } from '../../../shared/api.ts'
 import { CONFIG_FIELD } from '../../../shared/api.ts'
 import type { RunConfig } from '../../../shared/config.ts'
@@ -16,7 +18,10 @@ import type { ServiceCore } from '../context.ts'
 import { ServiceError } from '../errors.ts'
 import { configFrom } from './queue.ts'
 
-type DatasetHandlers = Pick<ParsedHandlers, 'datasets/images' | 'datasets/balance' | 'datasets/import' | 'datasets/download' | 'augment/preview'>
+type DatasetHandlers = Pick<
+  ParsedHandlers,
+  'datasets/images' | 'datasets/balance' | 'datasets/import' | 'datasets/upload' | 'datasets/import-upload' | 'datasets/download' | 'augment/preview'
+>
 
 const JITTER_NAMES = ['brightness', 'contrast', 'saturation', 'hue'] as const
 
@@ -41,6 +46,20 @@ function imported(result: CifarImportResult): DatasetImported {
     testCount: result.testCount,
     md5: result.md5,
     officialMd5: result.officialMd5
+  }
+}
+
+/** Where the pieces of an archive sent from the page are put together (beside the CLI's downloads). */
+function uploadPath(homeDir: string, uploadId: string): string {
+  return path.join(homeDir, 'downloads', `upload-${uploadId}.part`)
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0
+    throw error
   }
 }
 
@@ -125,6 +144,33 @@ export function datasetHandlers(core: ServiceCore): DatasetHandlers {
     async 'datasets/import'(request) {
       const target = request.path.split(/[\\/]/).pop() || request.path
       return exclusive(target, (onProgress) => importCifarArchive(request.path, homeDir, { expectedMd5: request.md5 ?? undefined, onProgress }))
+    },
+
+    async 'datasets/upload'(request) {
+      const file = uploadPath(homeDir, request.uploadId)
+      const received = await sizeOf(file)
+      // pieces in order, each once: a retried or skipped piece would corrupt the archive
+      if (request.offset !== received)
+        throw new ServiceError(`offset: expected ${received} (the bytes received so far), got ${request.offset}`, 'offset', 'conflict')
+      const bytes = Buffer.from(request.chunk, 'base64')
+      await mkdir(path.dirname(file), { recursive: true })
+      await appendFile(file, bytes)
+      return { received: received + bytes.length }
+    },
+
+    async 'datasets/import-upload'(request) {
+      const file = uploadPath(homeDir, request.uploadId)
+      if ((await sizeOf(file)) === 0)
+        throw new ServiceError(`no upload ${request.uploadId}: send its pieces with datasets/upload first`, 'uploadId', 'not-found')
+      // refused while another import runs, the upload stays for a second try; once imported or refused as an archive, it goes
+      if (busy) throw new ServiceError(`${busy} is being imported; wait until it is done`, undefined, 'conflict')
+      try {
+        return await exclusive(request.fileName || 'the uploaded archive', (onProgress) =>
+          importCifarArchive(file, homeDir, { expectedMd5: request.md5 ?? undefined, onProgress })
+        )
+      } finally {
+        await rm(file, { force: true })
+      }
     },
 
     async 'datasets/download'(request) {
