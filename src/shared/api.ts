@@ -165,6 +165,92 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
+// ---- datasets and the augmentation preview (issue 13)
+
+const uploadId = z
+  .string({ error: 'expected an upload id of 8 to 64 letters, digits or dashes' })
+  .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'expected an upload id of 8 to 64 letters, digits or dashes' })
+const md5 = z.string({ error: 'expected an MD5 of 32 hex digits' }).regex(/^[0-9a-fA-F]{32}$/, { error: 'expected an MD5 of 32 hex digits' })
+
+export const datasetImagesSchema = z.object({
+  dataset: z.string(),
+  classes: z.array(z.object({ name: z.string(), trainCount: z.number(), images: z.array(pixelImageSchema) }))
+})
+export type DatasetImages = z.infer<typeof datasetImagesSchema>
+
+export const classBalanceSchema = z.object({
+  dataset: z.string(),
+  labelsPerClass: z.number(),
+  splitSeed: z.number(),
+  splitHash: z.string(),
+  labeledCount: z.number(),
+  unlabeledCount: z.number(),
+  classes: z.array(z.object({ name: z.string(), labeled: z.number(), train: z.number() }))
+})
+export type ClassBalance = z.infer<typeof classBalanceSchema>
+
+export const datasetImportedSchema = z.object({
+  name: z.string(),
+  folder: z.string(),
+  trainCount: z.number(),
+  testCount: z.number(),
+  md5: z.string(),
+  officialMd5: z.boolean()
+})
+export type DatasetImported = z.infer<typeof datasetImportedSchema>
+
+export const datasetProgressSchema = z.object({
+  /** what is being fetched or imported: a dataset name, or the archive's file name */
+  target: z.string(),
+  stage: z.enum(['download', 'import', 'decode', 'load']),
+  done: z.number(),
+  total: z.number().nullable(),
+  unit: z.enum(['bytes', 'images'])
+})
+export type DatasetProgress = z.infer<typeof datasetProgressSchema>
+
+const plannedOpSchema = z.object({ op: z.string(), level: z.number(), applied: z.boolean(), value: z.number() })
+const simclrDrawSchema = z.object({
+  jitter: z.boolean(),
+  /** the order brightness, contrast, saturation, hue were applied in */
+  order: z.array(z.enum(['brightness', 'contrast', 'saturation', 'hue'])),
+  brightness: z.number(),
+  contrast: z.number(),
+  saturation: z.number(),
+  hue: z.number(),
+  grayscale: z.boolean(),
+  kernelSize: z.number(),
+  sigma: z.number()
+})
+export type SimclrDrawView = z.infer<typeof simclrDrawSchema>
+
+export const augmentPreviewSchema = z.object({
+  dataset: z.string(),
+  variant: z.string(),
+  seed: z.number(),
+  step: z.number(),
+  /** the seed of every draw of this step's augmentations (derived from seed and step) */
+  stepSeed: z.number(),
+  /** false: the method trains on no SimCLR view, those shown are what variant L would make of the same batch */
+  simclrUsed: z.boolean(),
+  items: z.array(
+    z.object({
+      datasetIndex: z.number(),
+      className: z.string().nullable(),
+      original: pixelImageSchema,
+      weak: pixelImageSchema,
+      weakDraw: z.object({ flip: z.boolean(), cropX: z.number(), cropY: z.number() }),
+      strong: pixelImageSchema,
+      ops: z.array(plannedOpSchema),
+      /** inclusive pixel corners of the grey Cutout box; null when Cutout is off */
+      cutout: z.object({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() }).nullable(),
+      simclr: z.array(pixelImageSchema),
+      simclrDraws: z.array(simclrDrawSchema)
+    })
+  )
+})
+export type AugmentPreviewView = z.infer<typeof augmentPreviewSchema>
+
 // ---- commands
 
 /** The request field that holds a partial run config: its issues name the config key (ConfigError), as the editor and the CLI do. */
@@ -302,6 +388,53 @@ export const COMMANDS = {
         .nullable(),
       unavailable: z.string().nullable()
     })
+  ),
+  // ---- datasets and the augmentation preview (issue 13)
+  /** a few training images of each class of the config's dataset */
+  'datasets/images': command(
+    z.object({
+      preset: text(100).nullish(),
+      [CONFIG_FIELD]: partialConfigSchema.nullish(),
+      perClass: intAtLeast(1).max(32, { error: 'at most 32 images per class' })
+    }),
+    datasetImagesSchema
+  ),
+  /** the labeled split the config's runs train on (the trainer's split code): labels per class */
+  'datasets/balance': command(z.object({ preset: text(100).nullish(), [CONFIG_FIELD]: partialConfigSchema.nullish() }), classBalanceSchema),
+  /** imports a CIFAR .tar.gz already on this machine; progress comes as 'datasets/progress' */
+  'datasets/import': command(
+    z.object({
+      path: z.string({ error: 'expected the path of a CIFAR .tar.gz archive' }).min(1, { error: 'expected the path of a CIFAR .tar.gz archive' }),
+      md5: md5.nullish()
+    }),
+    datasetImportedSchema
+  ),
+  /**
+   * a piece of an archive sent from the page (a browser gives no file path): appended to the upload's file at
+   * `offset`, which must be what was received so far; then 'datasets/import-upload' imports it
+   */
+  'datasets/upload': command(
+    z.object({
+      uploadId: uploadId,
+      offset: intAtLeast(0),
+      /** base64, at most 512 KiB of bytes (a request body is at most 1 MiB) */
+      chunk: z.string({ error: 'expected base64 bytes' }).max(700_000, { error: 'at most 512 KiB of bytes (700,000 base64 characters) per piece' })
+    }),
+    z.object({ received: z.number() })
+  ),
+  /** imports an archive sent with 'datasets/upload' and deletes the upload; progress as 'datasets/progress' */
+  'datasets/import-upload': command(z.object({ uploadId: uploadId, fileName: text(255).nullish(), md5: md5.nullish() }), datasetImportedSchema),
+  /** downloads the official CIFAR archive (or url with its md5), checks it and imports it; progress as 'datasets/progress' */
+  'datasets/download': command(z.object({ name: oneOf(['cifar10', 'cifar100']), url: text(2000).nullish(), md5: md5.nullish() }), datasetImportedSchema),
+  /** the weak, strong and SimCLR views of the first `count` unlabeled images of step `step`, as the trainer makes them */
+  'augment/preview': command(
+    z.object({
+      preset: text(100).nullish(),
+      [CONFIG_FIELD]: partialConfigSchema.nullish(),
+      step: intAtLeast(0).nullish(),
+      count: intAtLeast(1).max(16, { error: 'at most 16 images' }).nullish()
+    }),
+    augmentPreviewSchema
   )
 }
 
@@ -318,7 +451,10 @@ export const EVENTS = {
   log: z.object({ runId: z.number().nullable(), level: z.enum(['info', 'warn', 'error']), message: z.string(), time: z.string() }),
   // ---- run diagnostics
   /** a run's diagnostics at a new evaluation were recorded (fetch them with 'runs/diagnostics') */
-  'run/diagnostics': z.object({ runId: z.number(), step: z.number() })
+  'run/diagnostics': z.object({ runId: z.number(), step: z.number() }),
+  // ---- datasets (issue 13)
+  /** an import or download under way: the stage and how far it is (total null when unknown) */
+  'datasets/progress': datasetProgressSchema
 }
 
 export type CommandName = keyof typeof COMMANDS

@@ -16,6 +16,7 @@ import { diagnosticsHandlers } from './handlers/diagnostics.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
+import { datasetHandlers } from './handlers/datasets.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
 import { readLabSettings } from './settings-file.ts'
@@ -120,7 +121,8 @@ export class LabService {
       ...diagnosticsHandlers(this.core),
       ...experimentHandlers(this.core),
       ...queueHandlers(this.core),
-      ...settingsHandlers(this.core)
+      ...settingsHandlers(this.core),
+      ...datasetHandlers(this.core)
     })
     this.recover()
   }

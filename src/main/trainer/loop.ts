@@ -5,25 +5,18 @@ import type { RunConfig } from '../../shared/config.ts'
 import { deriveSeed, Rng, STREAMS } from '../../shared/rng.ts'
 import { learningRate } from '../../shared/schedules.ts'
 import type { Dataset } from '../data/types.ts'
-import { makeLabeledSplit } from '../data/split.ts'
 import { initBackend, type BackendInfo } from './backend.ts'
 import { createModel, type Architecture } from './models/index.ts'
 import type { Classifier } from './models/types.ts'
 import { ExponentialMovingAverage, Sgd } from './optim.ts'
 import { stepMetricsOf, stepMetricsWidth, trainStep } from './step.ts'
-import {
-  imagesPerStep as methodImagesPerStep,
-  largestForward as methodLargestForward,
-  methodDescriptor,
-  unlabeledPerStep as methodUnlabeledPerStep
-} from '../../shared/methods/index.ts'
+import { imagesPerStep as methodImagesPerStep, largestForward as methodLargestForward, methodDescriptor } from '../../shared/methods/index.ts'
 import { methodFor } from './methods/index.ts'
 import type { SslMethod } from './methods/types.ts'
 import { copyVariables, evaluate, type EvalResult } from './evaluate.ts'
 import { probeIndices, PseudoLabelTally, unlabeledSamples, type EvalDiagnostics } from './diagnostics.ts'
-import { EpochOrder } from './data/order.ts'
+import { runBatches } from './data/batches.ts'
 import { BatchPrefetcher } from './data/prefetch.ts'
-import type { ImagePool } from './data/batch-job.ts'
 import type { TrainingState } from '../checkpoint/format.ts'
 import { captureState, restoreState } from './state.ts'
 import { checkGpuMemory, readOrFault, throwIfDeviceFault } from './gpu-guard.ts'
@@ -101,19 +94,6 @@ export function checkWasmMemory(config: RunConfig): void {
   }
 }
 
-/** The training images, with any extra unlabeled images appended (label -1). */
-function trainingPool(dataset: Dataset): { pool: ImagePool; extra: number } {
-  const shape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
-  const extra = dataset.extraUnlabeled
-  if (!extra || extra.count === 0) return { pool: { images: dataset.train.images, labels: dataset.train.labels, shape }, extra: 0 }
-  const images = new Uint8Array(dataset.train.images.length + extra.images.length)
-  images.set(dataset.train.images)
-  images.set(extra.images, dataset.train.images.length)
-  const labels = new Int32Array(dataset.train.count + extra.count).fill(-1)
-  labels.set(dataset.train.labels)
-  return { pool: { images, labels, shape }, extra: extra.count }
-}
-
 export async function train(config: RunConfig, dataset: Dataset, options: TrainingOptions = {}): Promise<TrainingResult> {
   const hooks = options.hooks ?? {}
   const backend = await initBackend(config.backend)
@@ -123,15 +103,9 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
   const imageShape: [number, number, number] = [dataset.height, dataset.width, dataset.channels]
   const numClasses = dataset.classNames.length
 
-  // The split: k labels per class with the run's seed; extra unlabeled images join the unlabeled pool.
-  const split = makeLabeledSplit(dataset.train.labels, numClasses, {
-    labelsPerClass: config.labelsPerClass,
-    seed: deriveSeed(config.splitSeed, STREAMS.split),
-    unlabeledMode: config.unlabeledPool,
-    classNames: dataset.classNames
-  })
-  const { pool, extra } = trainingPool(dataset)
-  const unlabeledPool = Int32Array.from([...split.unlabeled, ...Array.from({ length: extra }, (_, i) => dataset.train.count + i)])
+  // The split (k labels per class with the run's seed), the pool and each step's images: shared with the augmentation preview.
+  const method = options.method ?? methodFor(config.variant)
+  const { split, pool, unlabeledPool, prepareOptions, makeJob } = runBatches(config, dataset, method.descriptor)
 
   const modelSpec = { architecture: config.model as Architecture, numClasses, inputShape: imageShape }
   const model = createModel(modelSpec, new Rng(deriveSeed(config.seed, STREAMS.init)))
@@ -141,7 +115,6 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay }
   )
   const ema = config.emaDecay > 0 ? new ExponentialMovingAverage(model.params, model.buffers, config.emaDecay, config.emaBuffers) : undefined
-  const method = options.method ?? methodFor(config.variant)
   const methodState = method.createState({ config, numClasses, unlabeledCount: unlabeledPool.length })
 
   let firstStep = 0
@@ -157,38 +130,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: Traini
     best = options.resumeFrom.best
   }
 
-  const labeledOrder = new EpochOrder(split.labeled, config.seed, STREAMS.labeledOrder)
-  // the order runs over positions in the unlabeled pool (a method's per-image state is indexed by them);
-  // a permutation does not look at the values, so the images drawn are those of an order over the pool itself
-  const unlabeledOrder = new EpochOrder(
-    Int32Array.from(unlabeledPool, (_, position) => position),
-    config.seed,
-    STREAMS.unlabeledOrder
-  )
-  const unlabeledPerStep = methodUnlabeledPerStep(method.descriptor, config)
-  const prefetcher = new BatchPrefetcher(
-    pool,
-    {
-      views: method.descriptor.views,
-      normalization: dataset.normalization,
-      horizontalFlip: dataset.augment.horizontalFlip,
-      randAugmentN: config.randAugmentN,
-      randAugmentM: config.randAugmentM
-    },
-    (step) => {
-      const positions = unlabeledOrder.take(step * unlabeledPerStep, unlabeledPerStep)
-      return {
-        step,
-        labeled: labeledOrder.take(step * config.batchSize, config.batchSize),
-        unlabeled: positions.map((position) => unlabeledPool[position]),
-        unlabeledPositions: positions,
-        seed: deriveSeed(config.seed, STREAMS.augment, step)
-      }
-    },
-    config.steps - 1,
-    firstStep,
-    config.augmentWorkers
-  )
+  const prefetcher = new BatchPrefetcher(pool, prepareOptions, makeJob, config.steps - 1, firstStep, config.augmentWorkers)
 
   const parts = { model, sgd, ema, config, imageShape, method, methodState }
   const tally = new PseudoLabelTally()

@@ -7,6 +7,7 @@ import { createImage8, createImageF } from './image.ts'
 import { padReflectCrop } from './geometry.ts'
 import {
   applyPlan,
+  copyPlan,
   createPlan,
   resolveRandAugmentOptions,
   samplePlan,
@@ -14,7 +15,15 @@ import {
   type RandAugmentPlan,
   type ResolvedRandAugmentOptions
 } from './randaugment.ts'
-import { resolveSimclrOptions, sampleSimclr, simclrColorProgram, SimclrScratch, type ResolvedSimclrOptions, type SimclrOptions } from './simclr.ts'
+import {
+  resolveSimclrOptions,
+  sampleSimclr,
+  simclrColorProgram,
+  SimclrScratch,
+  type ResolvedSimclrOptions,
+  type SimclrDraw,
+  type SimclrOptions
+} from './simclr.ts'
 import { runColorProgram } from './color.ts'
 import { gaussianBlurInto } from './blur.ts'
 import { resolveWeakOptions, sampleWeak, type WeakDraw, type WeakOptions } from './weak.ts'
@@ -32,6 +41,12 @@ export interface BatchAugmentOptions {
   weak?: WeakOptions
   randAugment?: RandAugmentOptions
   simclr?: SimclrOptions
+}
+
+/** What weakStrong drew for one image: the weak crop and flip, then the RandAugment ops and the Cutout box on top. */
+export interface StrongTrace {
+  weak: WeakDraw
+  randAugment: RandAugmentPlan
 }
 
 export class BatchAugmenter {
@@ -97,7 +112,9 @@ export class BatchAugmenter {
   /**
    * Weak view and, on top of it, the strong view of every image (both share
    * crop and flip). `bytes` optionally receives the uint8 views as well (e.g.
-   * to take SimCLR views of them without undoing the normalisation).
+   * to take SimCLR views of them without undoing the normalisation). `trace`
+   * optionally receives a copy of each image's draws; it reads them after they
+   * are drawn and takes nothing from `rng`, so the views are the same with or without it.
    */
   weakStrong(
     images: Uint8Array,
@@ -105,7 +122,8 @@ export class BatchAugmenter {
     rng: Rng,
     weakOut: Float32Array,
     strongOut: Float32Array,
-    bytes?: { weak?: Uint8Array; strong?: Uint8Array }
+    bytes?: { weak?: Uint8Array; strong?: Uint8Array },
+    trace?: StrongTrace[]
   ): void {
     this.checkBatch(images, count, weakOut, 'weakOut')
     this.checkBatch(images, count, strongOut, 'strongOut')
@@ -121,13 +139,14 @@ export class BatchAugmenter {
       strong.data.set(this.weakImage.data)
       samplePlan(rng, width, height, this.randOptions, this.plan)
       applyPlan(strong, this.plan, this.randOptions.cutoutFill)
+      trace?.push({ weak: { ...this.weakDraw }, randAugment: copyPlan(this.plan) })
       this.writeBytes(strong.data, strongOut, n * size)
       bytes?.strong?.set(strong.data, n * size)
     }
   }
 
-  /** One SimCLR view of every image (call twice for two views). */
-  simclr(images: Uint8Array, count: number, rng: Rng, out: Float32Array): void {
+  /** One SimCLR view of every image (call twice for two views); `trace` optionally receives a copy of each image's draw. */
+  simclr(images: Uint8Array, count: number, rng: Rng, out: Float32Array, trace?: SimclrDraw[]): void {
     this.checkBatch(images, count, out, 'out')
     const size = this.imageSize
     const img = this.floatImage
@@ -138,6 +157,7 @@ export class BatchAugmenter {
       const base = n * size
       for (let i = 0; i < size; i++) f[i] = unit[images[base + i]]
       const draw = sampleSimclr(rng, this.shape.width, this.simclrOptions, scratch.draw)
+      trace?.push({ ...draw, order: draw.order.slice() })
       runColorProgram(img, img, simclrColorProgram(draw, scratch.program))
       gaussianBlurInto(img, out, base, draw.kernelSize, draw.kernelSize, draw.sigma, draw.sigma, scratch.blur, this.invStd, this.shift)
     }

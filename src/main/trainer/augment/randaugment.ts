@@ -102,6 +102,11 @@ export interface RandAugmentPlan {
   cutout: { x0: number; y0: number; x1: number; y1: number; enabled: boolean }
 }
 
+/** A copy of what a plan drew, kept after the reusable plan is redrawn (the preview's trace). */
+export function copyPlan(plan: RandAugmentPlan): RandAugmentPlan {
+  return { ops: plan.ops.map((entry) => ({ ...entry })), cutout: { ...plan.cutout } }
+}
+
 export function createPlan(n: number): RandAugmentPlan {
   const ops: PlannedOp[] = []
   for (let i = 0; i < n; i++) ops.push({ op: 'Identity', level: 0, applied: false, value: 0 })
