@@ -69,7 +69,7 @@ describe('App', () => {
     expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
   })
 
-  it('says the service restarted and how to get in again when its token is refused, not "Reconnecting..."', async () => {
+  it('says the token was replaced and how to get in again when the page is refused, not "Reconnecting..."', async () => {
     const { wrapper, connection } = mountApp(gpuInfo, 1)
     await settle()
     connection.set('closed')
@@ -77,7 +77,7 @@ describe('App', () => {
     await settle()
     expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
     const banner = wrapper.get('[data-testid="token-refused-banner"]').text()
-    expect(banner).toMatch(/restarted/)
+    expect(banner).toMatch(/token was replaced \(serve --new-token\)/)
     expect(banner).toMatch(/open the new address fixmatch-lab serve printed, the one ending in \?token=/)
     expect(banner).not.toMatch(/Reconnecting/)
   })
