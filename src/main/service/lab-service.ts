@@ -15,6 +15,7 @@ import { runHandlers } from './handlers/runs.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
+import { runPageHandlers } from './handlers/run-page.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
 import { readLabSettings } from './settings-file.ts'
@@ -118,7 +119,8 @@ export class LabService {
       ...runHandlers(this.core),
       ...experimentHandlers(this.core),
       ...queueHandlers(this.core),
-      ...settingsHandlers(this.core)
+      ...settingsHandlers(this.core),
+      ...runPageHandlers(this.core)
     })
     this.recover()
   }
