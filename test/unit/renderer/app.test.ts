@@ -88,6 +88,27 @@ describe('App', () => {
     await wrapper.get('[data-testid="nav-queue"]').trigger('click')
     await settle()
     expect(wrapper.get('[data-testid="empty-state"]').text()).toContain('Nothing is queued')
-    expect(location.hash).toBe('#queue')
+    expect(location.hash).toBe('#/queue')
+  })
+
+  it('opens the route in the address: a run page, an experiment in Results, the old "#live" form', async () => {
+    history.replaceState(null, '', '/#/runs/7')
+    const { wrapper, lab } = mountApp(gpuInfo, 1)
+    await settle()
+    expect(wrapper.find('[data-testid="run-page"]').attributes('data-run-id')).toBe('7')
+    expect(lab.callsOf('runs/get')).toEqual([{ runId: 7 }])
+    expect(wrapper.find('[aria-current="page"]').exists()).toBe(false)
+    // a link or Back changes the hash: the view follows
+    location.hash = '#/queue'
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+    await settle()
+    expect(wrapper.find('[data-testid="run-page"]').exists()).toBe(false)
+    expect(wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-queue')
+
+    history.replaceState(null, '', '/#live')
+    const old = mountApp(gpuInfo, 1)
+    await settle()
+    expect(old.wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-live')
+    expect(location.hash).toBe('#/live')
   })
 })
