@@ -44,12 +44,12 @@ const firstEvents = [
   event(4, 'checkpoint', 'checkpoint at step 100 (1234 bytes)', 'debug')
 ]
 
-function mountRun(answers: Partial<Parameters<typeof fakeLab>[0]> = {}) {
+function mountRun(answers: Partial<Parameters<typeof fakeLab>[0]> = {}, logged: RunEvent[] = [...firstEvents]) {
   const lab = fakeLab({
     'runs/get': () => run,
     'experiments/list': () => [experiment],
     'presets/list': () => presets,
-    'runs/events': (request) => (request.afterId ? [event(5, 'status', 'pause asked: the run checkpoints at the end of its current step')] : firstEvents),
+    'runs/events': (request) => logged.filter((e) => e.id > (request.afterId ?? 0)),
     'runs/checkpoints': () => [{ step: 100, bytes: 3 * 2 ** 20, sha256: 'ab'.repeat(32), createdAt: '2025-11-28T10:00:04.000Z', present: true }],
     'runs/series': () => ({ 'eval/top1': [{ step: 100, value: 50 }], loss: [{ step: 100, value: 1 }], maskRate: [] }),
     'runs/bundle': () => ({ fileName: 'run-12.fixmatch-run.tar', base64: btoa('tar bytes'), bytes: 9, checkpointStep: 100 }),
@@ -85,18 +85,30 @@ describe('RunView', () => {
   })
 
   it('lists status events apart from the trainer log, and adds new ones as the service logs them', async () => {
-    const { wrapper, lab } = mountRun()
+    const logged = [...firstEvents]
+    const { wrapper, lab } = mountRun({}, logged)
     await settle()
     expect(wrapper.findAll('[data-testid="run-event"]').map((li) => li.attributes('data-kind'))).toEqual(['status', 'status', 'checkpoint'])
     expect(wrapper.findAll('[data-testid="log-line"]').map((line) => line.text())).toEqual([expect.stringContaining('labeled split: 40 images')])
+    logged.push(event(5, 'status', 'pause asked: the run checkpoints at the end of its current step'))
     lab.emit('log', { runId: 12, level: 'info', message: 'pause asked', time: '2025-11-28T10:00:05.000Z' })
     await settle()
     expect(lab.callsOf('runs/events').at(-1)).toEqual({ runId: 12, afterId: 4 })
     expect(wrapper.get('[data-testid="run-events"]').text()).toContain('pause asked: the run checkpoints')
+    // events in a burst: each asks for what is newer than the last one held, never the same twice
+    logged.push(event(6, 'status', 'paused at step 100 (checkpointed)'))
+    lab.emit('log', { runId: 12, level: 'info', message: 'a', time: '2025-11-28T10:00:06.000Z' })
+    lab.emit('log', { runId: 12, level: 'info', message: 'b', time: '2025-11-28T10:00:07.000Z' })
+    await settle()
+    expect(lab.callsOf('runs/events').slice(-2)).toEqual([
+      { runId: 12, afterId: 5 },
+      { runId: 12, afterId: 6 }
+    ])
+    expect(wrapper.findAll('[data-testid="run-event"]')).toHaveLength(5)
     // another run's log lines are not this page's
     lab.emit('log', { runId: 13, level: 'info', message: 'x', time: '2025-11-28T10:00:06.000Z' })
     await settle()
-    expect(lab.callsOf('runs/events')).toHaveLength(2)
+    expect(lab.callsOf('runs/events')).toHaveLength(4)
   })
 
   it('lists the checkpoints and downloads the bundle the service packs', async () => {
