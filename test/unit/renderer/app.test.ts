@@ -6,6 +6,7 @@ import { PRESETS } from '../../../src/shared/presets.ts'
 import { ConnectionTracker } from '../../../src/renderer/src/api/connection.ts'
 import { LAB_CLIENT, LAB_CONNECTION } from '../../../src/renderer/src/api/inject.ts'
 import App from '../../../src/renderer/src/App.vue'
+import ResultsView from '../../../src/renderer/src/views/ResultsView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
 const gpuInfo: AppInfo = {
@@ -104,6 +105,13 @@ describe('App', () => {
     await settle()
     expect(wrapper.find('[data-testid="run-page"]').exists()).toBe(false)
     expect(wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-queue')
+
+    history.replaceState(null, '', '/#/experiments/3')
+    const results = mountApp(gpuInfo, 1)
+    await settle()
+    expect(results.wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-results')
+    expect(location.hash).toBe('#/experiments/3')
+    expect(results.wrapper.getComponent(ResultsView).props('experimentId')).toBe(3)
 
     history.replaceState(null, '', '/#live')
     const old = mountApp(gpuInfo, 1)
