@@ -3,7 +3,7 @@
 // (the running runs pause with a checkpoint and wait first in the queue;
 // a second Ctrl-C kills them, and they resume from their last checkpoint later).
 import { LabService } from '../main/service/index.ts'
-import { startLabServer, type LabServer } from '../main/server/index.ts'
+import { homeToken, sessionCookieName, startLabServer, type LabServer } from '../main/server/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
 import { SettingsFileError } from '../main/service/settings-file.ts'
 import { CliError } from './args.ts'
@@ -22,6 +22,8 @@ export interface HostOptions {
   slots?: number
   /** `--executor`: where the runs it queues without one train */
   executor?: Executor
+  /** `serve --new-token`: replace the home's kept token, logging out every open page */
+  newToken?: boolean
 }
 
 export interface Hosted {
@@ -54,7 +56,11 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
   }
   let server: LabServer
   try {
+    // only once the store is ours: a serve refused for a busy home must not rotate the running one's token
+    const token = homeToken(options.home, { rotate: options.newToken })
     server = await startLabServer({
+      token,
+      cookieName: sessionCookieName(options.home),
       handlers: service.handlers,
       events: service.events,
       host: options.host,

@@ -435,7 +435,31 @@ export const COMMANDS = {
       count: intAtLeast(1).max(16, { error: 'at most 16 images' }).nullish()
     }),
     augmentPreviewSchema
-  )
+  ),
+  // ---- run page (issue 13): its events and log lines, checkpoints and bundle
+  /** a run's events, oldest first: the latest `limit` (1000 if left out), or with afterId the next ones */
+  'runs/events': command(
+    z.object({ runId: id, afterId: intAtLeast(0).nullish(), limit: intAtLeast(1).max(5000, { error: 'at most 5000' }).nullish() }),
+    z.array(
+      z.object({
+        id: z.number(),
+        /** ISO time */
+        time: z.string(),
+        level: z.enum(['debug', 'info', 'warn', 'error']),
+        /** 'status', 'checkpoint', 'trainer' (the trainer's log lines), 'trainer-output', 'slurm', ... */
+        kind: z.string(),
+        message: z.string(),
+        data: z.unknown().optional()
+      })
+    )
+  ),
+  /** the checkpoints kept for a run, newest first; present: whether its file is on disk at the recorded size */
+  'runs/checkpoints': command(
+    runRef,
+    z.array(z.object({ step: z.number(), bytes: z.number(), sha256: z.string(), createdAt: z.string(), present: z.boolean() }))
+  ),
+  /** the run as a portable bundle (`export --format bundle`), base64, for a download */
+  'runs/bundle': command(runRef, z.object({ fileName: z.string(), base64: z.string(), bytes: z.number(), checkpointStep: z.number().nullable() }))
 }
 
 // ---- events

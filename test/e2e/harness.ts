@@ -86,8 +86,8 @@ export interface Stories {
   readonly page: Page
   readonly context: BrowserContext
   readonly browser: Browser
-  /** a full-page screenshot of the current page, test-artifacts/e2e/<name>.png */
-  shot(name: string): Promise<void>
+  /** a full-page screenshot of the current page (or another tab of the story), test-artifacts/e2e/<name>.png */
+  shot(name: string, of?: Page): Promise<void>
 }
 
 /** Registers the hooks of a story file (call inside its describe) and gives its page. */
@@ -121,8 +121,8 @@ export function useChromium(viewport = { width: 1280, height: 900 }): Stories {
     get browser() {
       return browser!
     },
-    async shot(name: string) {
-      await page!.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+    async shot(name: string, of?: Page) {
+      await (of ?? page!).screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
     }
   }
 }

@@ -1,5 +1,6 @@
 // `fixmatch-lab serve`: the lab without Electron: the service with its
-// scheduler, the built renderer and the API on 127.0.0.1, one token per start.
+// scheduler, the built renderer and the API on 127.0.0.1, with the token kept
+// in the home (every serve of it takes the same one; --new-token rotates it).
 // How a GPU box without a display is driven, from a browser.
 import { inPackage } from '../../main/package-root.ts'
 import { resolveHome } from '../../main/paths.ts'
@@ -8,12 +9,15 @@ import { hostLab } from '../hosting.ts'
 
 const DEFAULT_PORT = 4310
 
-const USAGE = `Usage: fixmatch-lab serve [--port P] [--host 127.0.0.1] [--slots N] [--executor local|slurm] [--home DIR]
+const USAGE = `Usage: fixmatch-lab serve [--port P] [--host 127.0.0.1] [--slots N] [--executor local|slurm] [--new-token] [--home DIR]
 
 Serves the app (the built renderer, \`npm run build\`) and its API at
 http://HOST:PORT (port ${DEFAULT_PORT} unless given; 0 picks a free one) and
-works the queue. Open the printed link: it carries this start's access
-token, which every API and event call needs. Ctrl-C pauses the running runs
+works the queue. Open the printed link once: it carries the home's access
+token (kept in <home>/serve-token, the same for every serve of that home),
+and the page then keeps a session cookie, so reloads, new tabs and a restart
+of serve need no new link. --new-token makes a new token, which logs out every
+page opened with the old one. Ctrl-C pauses the running runs
 with a checkpoint and stops. ${SLOTS_USAGE}; the queue view shows and changes it.
 ${EXECUTOR_USAGE}.`
 
@@ -26,7 +30,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       home: { type: 'string' },
       quiet: { type: 'boolean' },
       slots: { type: 'string' },
-      executor: { type: 'string' }
+      executor: { type: 'string' },
+      'new-token': { type: 'boolean' }
     },
     USAGE
   )
@@ -47,7 +52,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     rendererDir,
     quiet: values.quiet,
     slots: slotsFlag(values.slots),
-    executor: executorFlag(values.executor)
+    executor: executorFlag(values.executor),
+    newToken: values['new-token']
   })
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     process.stderr.write(`warning: listening on ${host}: anyone who can reach this port and learns the token controls this lab (plain HTTP, no TLS)\n`)

@@ -1,9 +1,10 @@
-// POST /api/<command>: the request as a JSON body, the bearer token checked,
+// POST /api/<command>: the request as a JSON body, the bearer token (or the
+// page's session cookie) checked,
 // the answer { result } or an error status with { error: { message, field? } }.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { COMMAND_NAMES, type ApiError, type CommandName, type Handlers } from '../../shared/api.ts'
 import { errorKind, toApiError, type ErrorKind } from '../service/errors.ts'
-import { bearerToken, tokenMatches } from './token.ts'
+import { apiAuthorized, type Access } from './access.ts'
 
 const MAX_BODY_BYTES = 1 << 20
 
@@ -16,12 +17,12 @@ const STATUS_OF: Record<ErrorKind, number> = {
   internal: 500
 }
 
-export async function handleApi(request: IncomingMessage, response: ServerResponse, handlers: Handlers, token: string): Promise<void> {
+export async function handleApi(request: IncomingMessage, response: ServerResponse, handlers: Handlers, access: Access): Promise<void> {
   if (request.method !== 'POST') {
     response.setHeader('Allow', 'POST')
     return sendError(response, 405, { message: `${request.method} is not allowed here: commands are POST /api/<command> with a JSON body` })
   }
-  if (!tokenMatches(bearerToken(request.headers.authorization), token)) {
+  if (!apiAuthorized(request, access)) {
     return sendError(response, 401, { message: 'missing or wrong access token: send "Authorization: Bearer TOKEN" with the token the service printed' })
   }
   const name = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname.slice('/api/'.length))

@@ -1,18 +1,19 @@
-// GET /events?token=TOKEN upgraded to a WebSocket: every contract event as a
-// JSON text frame { "event": name, "payload": ... }. Clients only listen.
+// GET /events?token=TOKEN (or with the page's session cookie) upgraded to a
+// WebSocket: every contract event as a JSON text frame { "event": name,
+// "payload": ... }. Clients only listen.
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket } from 'ws'
 import { EVENT_NAMES } from '../../shared/api.ts'
 import type { EventSource } from '../service/events.ts'
 import { refusedHost, refusedOrigin } from './request-origin.ts'
-import { tokenMatches } from './token.ts'
+import { socketAuthorized, type Access } from './access.ts'
 
 /** A client this far behind is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 << 20
 const PING_EVERY_MS = 30_000
 
-export function attachEventSocket(server: Server, events: EventSource, token: string, loopbackOnly: boolean): { close(): void } {
+export function attachEventSocket(server: Server, events: EventSource, access: Access, loopbackOnly: boolean): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   const alive = new WeakMap<WebSocket, boolean>()
 
@@ -20,7 +21,7 @@ export function attachEventSocket(server: Server, events: EventSource, token: st
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (refusedHost(request, loopbackOnly) ?? refusedOrigin(request)) return refuse(socket, 403, 'Forbidden')
     if (url.pathname !== '/events') return refuse(socket, 404, 'Not Found')
-    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized')
+    if (!socketAuthorized(request, url, access)) return refuse(socket, 401, 'Unauthorized')
     wss.handleUpgrade(request, socket, head, (client) => {
       alive.set(client, true)
       client.on('pong', () => alive.set(client, true))

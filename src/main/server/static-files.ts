@@ -1,6 +1,7 @@
 // The built renderer (out/renderer) for GET and HEAD. The page and its assets
 // are the app's own code and hold no data, so they are served without the
-// token; the page reads ?token= and sends it with every /api and /events call.
+// token; opened with ?token= the page gets the session cookie (lab-server.ts)
+// that its /api and /events calls bring.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'

@@ -1,4 +1,4 @@
-// The bridge's access token: random per start, compared in constant time.
+// The bridge's access token: random (serve keeps one per home), compared in constant time.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 
 export function newToken(): string {

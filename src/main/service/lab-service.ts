@@ -17,6 +17,7 @@ import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
 import { datasetHandlers } from './handlers/datasets.ts'
+import { runPageHandlers } from './handlers/run-page.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
 import { readLabSettings } from './settings-file.ts'
@@ -122,7 +123,8 @@ export class LabService {
       ...experimentHandlers(this.core),
       ...queueHandlers(this.core),
       ...settingsHandlers(this.core),
-      ...datasetHandlers(this.core)
+      ...datasetHandlers(this.core),
+      ...runPageHandlers(this.core)
     })
     this.recover()
   }

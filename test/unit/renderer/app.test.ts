@@ -6,6 +6,7 @@ import { PRESETS } from '../../../src/shared/presets.ts'
 import { ConnectionTracker } from '../../../src/renderer/src/api/connection.ts'
 import { LAB_CLIENT, LAB_CONNECTION } from '../../../src/renderer/src/api/inject.ts'
 import App from '../../../src/renderer/src/App.vue'
+import ResultsView from '../../../src/renderer/src/views/ResultsView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
 
 const gpuInfo: AppInfo = {
@@ -69,7 +70,7 @@ describe('App', () => {
     expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
   })
 
-  it('says the service restarted and how to get in again when its token is refused, not "Reconnecting..."', async () => {
+  it('says the token was replaced and how to get in again when the page is refused, not "Reconnecting..."', async () => {
     const { wrapper, connection } = mountApp(gpuInfo, 1)
     await settle()
     connection.set('closed')
@@ -77,7 +78,7 @@ describe('App', () => {
     await settle()
     expect(wrapper.find('[data-testid="disconnected-banner"]').exists()).toBe(false)
     const banner = wrapper.get('[data-testid="token-refused-banner"]').text()
-    expect(banner).toMatch(/restarted/)
+    expect(banner).toMatch(/token was replaced \(serve --new-token\)/)
     expect(banner).toMatch(/open the new address fixmatch-lab serve printed, the one ending in \?token=/)
     expect(banner).not.toMatch(/Reconnecting/)
   })
@@ -88,6 +89,34 @@ describe('App', () => {
     await wrapper.get('[data-testid="nav-queue"]').trigger('click')
     await settle()
     expect(wrapper.get('[data-testid="empty-state"]').text()).toContain('Nothing is queued')
-    expect(location.hash).toBe('#queue')
+    expect(location.hash).toBe('#/queue')
+  })
+
+  it('opens the route in the address: a run page, an experiment in Results, the old "#live" form', async () => {
+    history.replaceState(null, '', '/#/runs/7')
+    const { wrapper, lab } = mountApp(gpuInfo, 1)
+    await settle()
+    expect(wrapper.find('[data-testid="run-page"]').attributes('data-run-id')).toBe('7')
+    expect(lab.callsOf('runs/get')).toEqual([{ runId: 7 }])
+    expect(wrapper.find('[aria-current="page"]').exists()).toBe(false)
+    // a link or Back changes the hash: the view follows
+    location.hash = '#/queue'
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+    await settle()
+    expect(wrapper.find('[data-testid="run-page"]').exists()).toBe(false)
+    expect(wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-queue')
+
+    history.replaceState(null, '', '/#/experiments/3')
+    const results = mountApp(gpuInfo, 1)
+    await settle()
+    expect(results.wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-results')
+    expect(location.hash).toBe('#/experiments/3')
+    expect(results.wrapper.getComponent(ResultsView).props('experimentId')).toBe(3)
+
+    history.replaceState(null, '', '/#live')
+    const old = mountApp(gpuInfo, 1)
+    await settle()
+    expect(old.wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-live')
+    expect(location.hash).toBe('#/live')
   })
 })

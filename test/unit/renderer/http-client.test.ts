@@ -30,12 +30,12 @@ function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 }
 
-function setup(fetchImpl: typeof fetch = vi.fn()) {
+function setup(fetchImpl: typeof fetch = vi.fn(), token = 's3cret') {
   const sockets: FakeSocket[] = []
   const timers: { callback: () => void; ms: number }[] = []
   const client = new HttpLabClient({
     baseUrl: 'http://127.0.0.1:4310',
-    token: 's3cret',
+    token,
     fetch: fetchImpl,
     openSocket: (url) => {
       const socket = new FakeSocket(url)
@@ -65,6 +65,16 @@ describe('HttpLabClient commands', () => {
     expect(init.method).toBe('POST')
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer s3cret')
     expect(JSON.parse(init.body as string)).toEqual({ experimentId: 3, limit: 5 })
+  })
+
+  it('without a token (a second tab) sends no Authorization and no ?token=, leaving the session cookie to let it in', async () => {
+    const fetchMock = vi.fn(async () => jsonResponse(200, { result: [] }))
+    const { client, sockets } = setup(fetchMock as unknown as typeof fetch, '')
+    client.connect()
+    await client.call('runs/list', {})
+    const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit]
+    expect(init.headers as Record<string, string>).not.toHaveProperty('Authorization')
+    expect(sockets[0]!.url).toBe('ws://127.0.0.1:4310/events')
   })
 
   it('sends an empty JSON object for commands without a request', async () => {
@@ -183,7 +193,7 @@ describe('HttpLabClient events', () => {
     expect(steps).toEqual([42])
   })
 
-  it('after a service restart (its token refused) says so and stops reconnecting, instead of "Reconnecting..." for ever', async () => {
+  it('after a token rotation (the page refused) says so and stops reconnecting, instead of "Reconnecting..." for ever', async () => {
     let restarted = false
     const fetchMock = vi.fn(async () =>
       restarted ? jsonResponse(401, { error: { message: 'missing or wrong access token' } }) : jsonResponse(200, { result: {} })
@@ -198,7 +208,7 @@ describe('HttpLabClient events', () => {
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2))
     await Promise.resolve()
     expect(client.connection.state).toBe('closed')
-    // serve is back with a new token: the upgrade is refused, the browser only says "closed"
+    // serve is back with a rotated token (--new-token): the upgrade is refused, the browser only says "closed"
     restarted = true
     timers[0]!.callback()
     sockets[1]!.drop()
@@ -207,7 +217,7 @@ describe('HttpLabClient events', () => {
     expect(sockets).toHaveLength(2)
     const error = await client.call('queue/list', undefined).catch((e: unknown) => e)
     expect((error as ApiError).status).toBe(401)
-    expect((error as ApiError).message).toMatch(/was restarted/)
+    expect((error as ApiError).message).toMatch(/token was replaced \(`fixmatch-lab serve --new-token`\)/)
     expect((error as ApiError).message).toMatch(/new address `fixmatch-lab serve` printed.*\?token=/)
   })
 
@@ -226,8 +236,8 @@ describe('HttpLabClient events', () => {
     const { client, sockets } = setup(vi.fn(async () => jsonResponse(401, {})) as unknown as typeof fetch)
     client.connect()
     const error = await client.call('queue/list', undefined).catch((e: unknown) => e)
-    expect((error as ApiError).message).toMatch(/refused this page's access token/)
-    expect((error as ApiError).message).not.toMatch(/restarted/)
+    expect((error as ApiError).message).toMatch(/did not let this page in/)
+    expect((error as ApiError).message).not.toMatch(/replaced/)
     expect(client.connection.state).toBe('refused')
     expect(sockets[0]!.closed).toBe(true)
   })

@@ -65,6 +65,9 @@ describe('QueueView', () => {
     expect(row(wrapper, 3).get('[data-testid="status-badge"]').text()).toBe('paused')
     expect(row(wrapper, 5).text()).toContain('out of memory')
     expect(row(wrapper, 1).get('[data-testid="progress-bar"]').attributes('aria-valuenow')).toBe('25')
+    // each run links to its page
+    expect(row(wrapper, 3).get('[data-testid="run-link"]').attributes('href')).toBe('#/runs/3')
+    expect(row(wrapper, 5).get('[data-testid="run-link"]').attributes('href')).toBe('#/runs/5')
   })
 
   it('calls the matching command for each action', async () => {

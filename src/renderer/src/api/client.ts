@@ -10,7 +10,7 @@ export interface Lab {
   client: LabClient
   connection: Connection
   mode: 'electron' | 'http'
-  /** set when the page cannot work at all (no token in headless mode) */
+  /** set when the page cannot work at all */
   problem?: string
 }
 
@@ -19,7 +19,7 @@ export function createLabClient(win: Window = window): Lab {
   if (isLabBridge(bridge)) return { client: new BridgeLabClient(bridge), connection: ALWAYS_OPEN, mode: 'electron' }
   const token = readToken({ location: win.location, sessionStorage: win.sessionStorage, history: win.history })
   const client = new HttpLabClient({ baseUrl: win.location.origin, token: token ?? '' })
+  // without a token (a second tab, a bookmark) the session cookie is the access; a refusal says how to get one
   client.connect()
-  const problem = token ? undefined : 'This page has no access token. Open the full link that `fixmatch-lab serve` printed (it ends with ?token=...).'
-  return { client, connection: client.connection, mode: 'http', problem }
+  return { client, connection: client.connection, mode: 'http' }
 }

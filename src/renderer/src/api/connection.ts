@@ -1,7 +1,7 @@
 // Whether pushed events are reaching the page. The Electron bridge is always
 // connected; the headless client reports its WebSocket's state. 'refused':
-// the service answers but no longer takes this page's token (it was
-// restarted, and each start makes a new one); retrying cannot help.
+// the service answers but does not let this page in (its token was rotated
+// with serve --new-token, or the page never had a session); retrying cannot help.
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused'
 
 export interface Connection {

@@ -1,6 +1,7 @@
-// The headless client: commands as POST /api/<command> with the bearer token,
+// The headless client: commands as POST /api/<command> with the bearer token
+// when the page has one (else the session cookie the server set lets it in),
 // events over one WebSocket that reconnects with backoff when it drops, until
-// the service says the token is refused (a restarted service has a new one).
+// the service says the page is refused (its token was rotated: serve --new-token).
 import type { CommandName, EventName, Events, LabClient, Request, Response } from '../../../shared/api.ts'
 import { ConnectionTracker, type Connection } from './connection.ts'
 import { ApiError } from './errors.ts'
@@ -17,6 +18,7 @@ export interface SocketLike {
 export interface HttpClientOptions {
   /** e.g. "http://127.0.0.1:4310" */
   baseUrl: string
+  /** '' when the page came without one: the session cookie is then its access */
   token: string
   fetch?: typeof fetch
   openSocket?: (url: string) => SocketLike
@@ -43,7 +45,7 @@ export class HttpLabClient implements LabClient {
   private retryTimer: unknown = null
   private delayMs: number
   private stopped = false
-  /** whether the service ever took the token: a later 401 means it restarted */
+  /** whether the service ever let this page in: a later 401 means its token was rotated */
   private accepted = false
 
   constructor(private readonly options: HttpClientOptions) {
@@ -62,7 +64,7 @@ export class HttpLabClient implements LabClient {
     try {
       response = await this.fetchFn(`${this.options.baseUrl}/api/${command}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.options.token}` },
+        headers: { 'Content-Type': 'application/json', ...(this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {}) },
         // commands without a request still get a JSON body the server can parse
         body: JSON.stringify(request ?? {})
       })
@@ -115,7 +117,8 @@ export class HttpLabClient implements LabClient {
 
   private open(): void {
     const wsBase = this.options.baseUrl.replace(/^http/, 'ws')
-    const socket = this.openSocket(`${wsBase}/events?token=${encodeURIComponent(this.options.token)}`)
+    const query = this.options.token ? `?token=${encodeURIComponent(this.options.token)}` : ''
+    const socket = this.openSocket(`${wsBase}/events${query}`)
     this.socket = socket
     this.tracker.set(this.tracker.state === 'open' ? 'connecting' : this.tracker.state)
     socket.onopen = () => {
@@ -133,7 +136,7 @@ export class HttpLabClient implements LabClient {
       if (this.stopped) return
       this.scheduleReconnect()
       // a browser does not tell why a WebSocket failed: ask with a command,
-      // whose 401 (the service restarted with a new token) ends the retrying
+      // whose 401 (the token was rotated) ends the retrying
       this.call('app/info', undefined).catch(() => undefined)
     }
   }
@@ -178,12 +181,14 @@ async function readJson(response: globalThis.Response): Promise<unknown> {
   }
 }
 
-/** Why a 401 reached a page whose token worked before, and how to get in again. */
+/** Why a 401 reached a page that was let in before: a restart keeps the home's token, a rotation does not. */
 const TOKEN_REFUSED =
-  "The lab service was restarted and no longer accepts this page's access token (each start makes a new one). " +
+  "The lab service's access token was replaced (`fixmatch-lab serve --new-token`), so it no longer lets this page in. " +
   'Open the new address `fixmatch-lab serve` printed, the one ending in ?token=..., to get in again.'
-/** A 401 on a page whose token never worked (a mistyped or old link). */
-const TOKEN_WRONG = "The lab service refused this page's access token. Open the address `fixmatch-lab serve` printed, the one ending in ?token=...."
+/** A 401 on a page that was never let in (no session yet, or a mistyped or old link). */
+const TOKEN_WRONG =
+  'The lab service did not let this page in (no session yet, or a wrong access token). Open the address `fixmatch-lab serve` printed, the one ending in ?token=..., once: ' +
+  'the page then keeps a session cookie for reloads, new tabs and restarts of serve.'
 
 function errorFrom(response: globalThis.Response, body: unknown): ApiError {
   const error = typeof body === 'object' && body !== null ? (body as { error?: { message?: unknown; field?: unknown } }).error : undefined

@@ -1,5 +1,6 @@
-// The headless server hands out its per-start token in the page's URL. It is
-// kept in sessionStorage so a reload (after the URL is cleaned) still works.
+// The headless server hands out the home's token in the page's URL (and sets
+// the session cookie from it). It is also kept in sessionStorage, so the tab
+// still gets in should cookies be blocked.
 const STORAGE_KEY = 'fixmatchLab.token'
 
 export interface TokenPlace {
