@@ -122,7 +122,8 @@ export const experimentRecordSchema = z.object({
 })
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>
 
-export const metricPointSchema = z.object({ step: z.number(), value: z.number() })
+/** time: milliseconds since the epoch when the point was recorded ('runs/series' gives it; older clients ignore it) */
+export const metricPointSchema = z.object({ step: z.number(), value: z.number(), time: z.number().optional() })
 
 /** A small image for the renderer to draw: row-major height x width x channels bytes (1: grey, 3: RGB), base64. */
 export const pixelImageSchema = z.object({
