@@ -7,6 +7,7 @@ import { groupStats, valueAt } from '../../../src/renderer/src/charts/grouping.t
 import { DATA_WAIT_SHARE, chartableMetrics, seriesFor } from '../../../src/renderer/src/charts/metric-catalog.ts'
 import { panelDatasets } from '../../../src/renderer/src/charts/panel-datasets.ts'
 import { formatX, runOrigin, toXY } from '../../../src/renderer/src/charts/x-axis.ts'
+import { eachLine } from '../../../src/renderer/src/charts/chartjs.ts'
 import { makeRun } from './fake-lab.ts'
 
 const xy = (pairs: [number, number][]) => pairs.map(([x, y]) => ({ x, y }))
@@ -180,5 +181,32 @@ describe('the metric catalog', () => {
       { step: 4, value: 0 }
     ])
     expect(seriesFor('stepSeconds', (name) => recorded[name] ?? [])).toBe(recorded.stepSeconds)
+  })
+})
+
+describe('the tooltip lists every visible line at the hovered x', () => {
+  // lines as chart.js lays them out: pixel x of each point
+  const chart = (lines: number[][], hidden: number[] = []) =>
+    ({
+      data: { datasets: lines.map(() => ({})) },
+      isDatasetVisible: (i: number) => !hidden.includes(i),
+      getDatasetMeta: (i: number) => ({ data: lines[i]!.map((x) => ({ x, y: 0 })) })
+    }) as never
+  const at = (x: number) => ({ native: {}, type: 'mousemove', x, y: 10 }) as never
+
+  it('picks each line’s nearest point, also for lines on different grids, and skips hidden lines and lines that end before x', () => {
+    const lines = [
+      [0, 10, 20, 30, 40],
+      [0, 25, 50],
+      [0, 5],
+      [0, 20, 40]
+    ]
+    const items = eachLine(chart(lines, [3]), at(24), {} as never)
+    expect(items.map((item) => [item.datasetIndex, item.index])).toEqual([
+      [0, 2],
+      [1, 1]
+    ])
+    // within a few pixels of a line's end it still counts
+    expect(eachLine(chart(lines), at(14), {} as never).map((item) => item.datasetIndex)).toEqual([0, 1, 2, 3])
   })
 })

@@ -37,7 +37,7 @@ const END_TOLERANCE_PX = 12
  * For each visible line, its point nearest the pointer's x (not beyond the line's ends): runs recorded
  * at different steps all show in the tooltip, where chart.js's 'index' mode needs one shared grid.
  */
-const eachLine: InteractionModeFunction = (chart, event) => {
+export const eachLine: InteractionModeFunction = (chart, event) => {
   const position = getRelativePosition(event, chart as never)
   const items: InteractionItem[] = []
   chart.data.datasets.forEach((_dataset, datasetIndex) => {
