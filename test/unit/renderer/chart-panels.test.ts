@@ -53,6 +53,11 @@ describe('chart panels', () => {
       // the other panels keep their metric
       expect(wrapper.get('[data-testid="chart-top1"]').attributes('data-points')).toBe('60')
       expect(lab.callsOf('runs/series').filter((r) => (r as { names: string[] }).names.length === LIVE_METRICS.length)).toHaveLength(3)
+      // another experiment opened: the panel keeps lr, loaded for its runs too
+      await wrapper.setProps({ experimentId: 2 })
+      await vi.runAllTimersAsync()
+      expect(lab.callsOf('runs/series').filter((r) => (r as { names: string[] }).names.includes('lr'))).toHaveLength(6)
+      expect(wrapper.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('15')
     } finally {
       vi.useRealTimers()
     }
