@@ -269,7 +269,8 @@ export const COMMANDS = {
 export const EVENTS = {
   'run/status': z.object({ run: runRecordSchema }),
   /** new metric points as they are recorded (no need to re-fetch histories) */
-  'run/metrics': z.object({ runId: z.number(), step: z.number(), values: z.record(z.string(), z.number()) }),
+  /** time: when the values were recorded (ms since the epoch), as 'runs/series' gives it */
+  'run/metrics': z.object({ runId: z.number(), step: z.number(), values: z.record(z.string(), z.number()), time: z.number().optional() }),
   'run/progress': progressSchema,
   /** the same list as 'queue/list' */
   'queue/changed': z.object({ queue: z.array(runRecordSchema) }),

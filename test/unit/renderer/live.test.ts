@@ -40,6 +40,15 @@ describe('LiveExperiment', () => {
     expect(live.series.has(77)).toBe(false)
   })
 
+  it('keeps the time an event says its values were recorded at', async () => {
+    const lab = liveLab()
+    const live = new LiveExperiment(lab.client, 1, () => {})
+    live.attach()
+    await live.load()
+    lab.emit('run/metrics', { runId: 1, step: 600, values: { loss: 0.2 }, time: 1_700_000_000_123 })
+    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 600, value: 0.2, time: 1_700_000_000_123 })
+  })
+
   it('tracks progress and status, and fetches the history of a run added later', async () => {
     const lab = liveLab()
     const live = new LiveExperiment(lab.client, 1, () => {})

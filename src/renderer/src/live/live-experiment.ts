@@ -78,8 +78,8 @@ export class LiveExperiment {
     if (!this.runs.some((run) => run.id === payload.runId)) return
     const before = this.recorded.size
     for (const name of Object.keys(payload.values)) this.recorded.add(name)
-    // the event has no time of its own: it arrives within moments of being recorded
-    const appended = this.series.append(payload.runId, payload.step, payload.values, this.tracked, Date.now())
+    // an older service sends no time: the values arrive within moments of being recorded
+    const appended = this.series.append(payload.runId, payload.step, payload.values, this.tracked, payload.time ?? Date.now())
     if (appended || this.recorded.size !== before) this.onChange()
   }
 
