@@ -22,6 +22,8 @@ const count = async (page: Page, testid: string, name: string) => Number(await a
 describe.skipIf(skipStories)('charts and comparison in Chromium', { timeout: 300_000 }, () => {
   const stories = useChromium()
   let template = ''
+  // an exception in the page (e.g. in the tooltip's hover mode) fails the story
+  let pageErrors: Error[] = []
 
   beforeAll(async () => {
     template = newHome()
@@ -32,6 +34,8 @@ describe.skipIf(skipStories)('charts and comparison in Chromium', { timeout: 300
   async function openCopy(): Promise<Page> {
     const home = newHome()
     cpSync(template, home, { recursive: true })
+    pageErrors = []
+    stories.page.on('pageerror', (error) => pageErrors.push(error))
     await stories.page.goto(await startServe(home))
     return stories.page
   }
@@ -58,8 +62,10 @@ describe.skipIf(skipStories)('charts and comparison in Chromium', { timeout: 300
     await expect.poll(() => count(page, 'chart-top1', 'data-points')).toBe(2 * EVALUATIONS)
     await page.getByTestId('x-axis').selectOption('step')
 
-    // drag a box over the top-1 chart to zoom into it, then reset
+    // hovering lists both runs at the step (screenshot); then drag a box over the chart to zoom into it, and reset
     const box = (await page.getByTestId('chart-top1').locator('canvas').boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 4 })
+    await stories.shot('charts-01b-live-tooltip')
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3)
     await page.mouse.down()
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.7, { steps: 8 })
@@ -83,6 +89,7 @@ describe.skipIf(skipStories)('charts and comparison in Chromium', { timeout: 300
     await page.getByTestId('group-band').selectOption('std')
     await expect(attribute(page, 'chart-top1', 'data-bands')).resolves.toBe('1')
     await stories.shot('charts-03-live-grouped')
+    expect(pageErrors).toEqual([])
   })
 
   it('History: two ticked runs compare, grouped into a band, with any metric picked', async () => {
@@ -104,5 +111,6 @@ describe.skipIf(skipStories)('charts and comparison in Chromium', { timeout: 300
     await expect.poll(() => attribute(page, 'compare-chart-top1', 'data-bands')).toBe('1')
     await expect(attribute(page, 'compare-chart-loss', 'data-lines')).resolves.toBe('1')
     await stories.shot('charts-04-history-compare-grouped')
+    expect(pageErrors).toEqual([])
   })
 })
