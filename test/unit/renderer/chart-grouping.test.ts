@@ -2,7 +2,7 @@
 // series: the pure parts behind the chart panels.
 import { describe, expect, it } from 'vitest'
 import type { MetricPoint } from '../../../src/shared/api.ts'
-import { groupDatasets } from '../../../src/renderer/src/charts/datasets.ts'
+import { buildDatasets, groupDatasets } from '../../../src/renderer/src/charts/datasets.ts'
 import { groupStats, valueAt } from '../../../src/renderer/src/charts/grouping.ts'
 import { DATA_WAIT_SHARE, chartableMetrics, seriesFor } from '../../../src/renderer/src/charts/metric-catalog.ts'
 import { panelDatasets } from '../../../src/renderer/src/charts/panel-datasets.ts'
@@ -162,6 +162,15 @@ describe('the metric catalog', () => {
     expect(chartableMetrics(['zeta', 'lr', 'loss', 'eval/top1', 'alpha'])).toEqual(['eval/top1', 'loss', 'lr', 'alpha', 'zeta'])
     expect(chartableMetrics(['stepSeconds', 'dataWaitSeconds'])).toContain(DATA_WAIT_SHARE)
     expect(chartableMetrics(['stepSeconds'])).not.toContain(DATA_WAIT_SHARE)
+  })
+
+  it('smooths noisy training metrics only: not evaluations, not the lr schedule', () => {
+    const run = makeRun({ id: 8 })
+    const points: MetricPoint[] = [1, 2, 3].map((step) => ({ step, value: 0.03 / step }))
+    const roles = (metric: string) => buildDatasets([run], () => points, { metric, smoothing: 0.6, maxPoints: 100 }).map((line) => line.role)
+    expect(roles('loss')).toEqual(['smoothed', 'raw'])
+    expect(roles('lr')).toEqual(['recorded'])
+    expect(roles('eval/loss')).toEqual(['recorded'])
   })
 
   it('computes the data-wait share at each step where both sources were recorded', () => {

@@ -9,7 +9,7 @@ import { VARIANTS, type Variant } from '../../../shared/config.ts'
 import { VARIANT_COLOURS, seedIndexes, seedStyle, withAlpha } from './colours.ts'
 import { decimate } from './decimate.ts'
 import { groupStats, type BandKind } from './grouping.ts'
-import { isEvaluationMetric } from './metric-catalog.ts'
+import { isEvaluationMetric, isSmoothable } from './metric-catalog.ts'
 import { smoothSeries } from './smoothing.ts'
 import { runOrigin, toXY, type XMode } from './x-axis.ts'
 
@@ -91,7 +91,7 @@ const MAX_MARKED_POINTS = 150
 
 export function buildDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: DatasetOptions): LineDataset[] {
   const evaluation = isEvaluationMetric(options.metric)
-  const smoothing = evaluation ? 0 : options.smoothing
+  const smoothing = isSmoothable(options.metric) ? options.smoothing : 0
   const mode = options.xMode ?? 'step'
   return runStyles(runs, options.shades).flatMap(({ run, label, colour, dash }) => {
     const recorded = seriesOf(run.id)
@@ -126,7 +126,7 @@ export interface GroupOptions extends DatasetOptions {
  * align runs recorded at different steps as grouping.ts says.
  */
 export function groupDatasets(runs: readonly RunLine[], seriesOf: (runId: number) => readonly MetricPoint[], options: GroupOptions): LineDataset[] {
-  const smoothing = isEvaluationMetric(options.metric) ? 0 : options.smoothing
+  const smoothing = isSmoothable(options.metric) ? options.smoothing : 0
   const mode = options.xMode ?? 'step'
   const byVariant = new Map<Variant, RunLine[]>()
   for (const run of runs) byVariant.set(run.variant, [...(byVariant.get(run.variant) ?? []), run])

@@ -51,6 +51,14 @@ export function isEvaluationMetric(metric: string): boolean {
   return metric.startsWith('eval/')
 }
 
+/** The learning rate is a schedule, not a noisy measurement: smoothing would only make it lag. */
+const EXACT = new Set(['lr'])
+
+/** Whether the view's smoothing applies: to noisy training metrics only. */
+export function isSmoothable(metric: string): boolean {
+  return !isEvaluationMetric(metric) && !EXACT.has(metric)
+}
+
 /** The recorded series a metric is drawn from (itself, or the sources of a derived one). */
 export function sourcesOf(metric: string): string[] {
   return metric === DATA_WAIT_SHARE ? ['dataWaitSeconds', 'stepSeconds'] : [metric]
