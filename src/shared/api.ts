@@ -122,7 +122,8 @@ export const experimentRecordSchema = z.object({
 })
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>
 
-export const metricPointSchema = z.object({ step: z.number(), value: z.number() })
+/** time: milliseconds since the epoch when the point was recorded ('runs/series' gives it; older clients ignore it) */
+export const metricPointSchema = z.object({ step: z.number(), value: z.number(), time: z.number().optional() })
 
 /** A small image for the renderer to draw: row-major height x width x channels bytes (1: grey, 3: RGB), base64. */
 export const pixelImageSchema = z.object({
@@ -468,7 +469,8 @@ export const COMMANDS = {
 export const EVENTS = {
   'run/status': z.object({ run: runRecordSchema }),
   /** new metric points as they are recorded (no need to re-fetch histories) */
-  'run/metrics': z.object({ runId: z.number(), step: z.number(), values: z.record(z.string(), z.number()) }),
+  /** time: when the values were recorded (ms since the epoch), as 'runs/series' gives it */
+  'run/metrics': z.object({ runId: z.number(), step: z.number(), values: z.record(z.string(), z.number()), time: z.number().optional() }),
   'run/progress': progressSchema,
   /** the same list as 'queue/list' */
   'queue/changed': z.object({ queue: z.array(runRecordSchema) }),

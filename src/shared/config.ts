@@ -282,6 +282,13 @@ export function configDiff(a: RunConfig, b: RunConfig): { key: ConfigKey; a: unk
   return (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((k) => a[k] !== b[k]).map((key) => ({ key, a: a[key], b: b[key] }))
 }
 
+/** The keys where not all of these configs agree, in schema order, with each config's value (a comparison of N runs). */
+export function configSpread(configs: readonly RunConfig[]): { key: ConfigKey; values: unknown[] }[] {
+  return (Object.keys(CONFIG_SCHEMA) as ConfigKey[])
+    .filter((k) => configs.some((config) => config[k] !== configs[0]![k]))
+    .map((key) => ({ key, values: configs.map((config) => config[key]) }))
+}
+
 /** A stable text of the config (keys in schema order) for hashing. */
 export function canonicalConfig(config: RunConfig): string {
   return JSON.stringify(Object.fromEntries((Object.keys(CONFIG_SCHEMA) as ConfigKey[]).map((k) => [k, config[k]])))

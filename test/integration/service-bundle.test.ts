@@ -99,7 +99,10 @@ describe('run bundles', () => {
     })
     expect(shown.summary['eval/top1']).toMatchObject({ last: 41.5, lastStep: 4 })
     const series = await target.handlers['runs/series']({ runId: shown.id, names: ['loss', 'maskRate'] })
-    expect(series).toEqual({
+    // the points keep the wall times they were recorded at (time axes draw them)
+    expect(series).toEqual(await source.handlers['runs/series']({ runId, names: ['loss', 'maskRate'] }))
+    expect(series.loss.every((p) => typeof p.time === 'number')).toBe(true)
+    expect(series).toMatchObject({
       loss: [
         { step: 2, value: 2.25 },
         { step: 4, value: 1.75 }

@@ -52,7 +52,13 @@ describe('runs through the trainer process', () => {
     expect(queued.status).toBe('queued')
     const trail = statusTrail(service, queued.id)
     const metricEvents: number[] = []
-    service.events.on('run/metrics', ({ runId, step }) => runId === queued.id && metricEvents.push(step))
+    const eventTimes = new Map<number, number | undefined>()
+    service.events.on('run/metrics', ({ runId, step, values, time }) => {
+      if (runId !== queued.id) return
+      metricEvents.push(step)
+      // an evaluation at the same step is an event of its own, recorded a moment later
+      if ('loss' in values) eventTimes.set(step, time)
+    })
     service.start()
     await service.whenIdle()
 
@@ -77,6 +83,9 @@ describe('runs through the trainer process', () => {
     const series = await service.handlers['runs/series']({ runId: run.id, names: ['loss', 'eval/top1'] })
     expect(series.loss.map((p) => p.step)).toEqual([2, 4, 6, 8])
     expect(series['eval/top1'].map((p) => p.step)).toEqual([4, 8])
+    // an event carries the time its values were recorded at, the one the series gives
+    expect(series.loss.map((p) => eventTimes.get(p.step))).toEqual(series.loss.map((p) => p.time))
+    expect(series.loss.every((p) => typeof p.time === 'number')).toBe(true)
     // the record's results: the last and best of the two evaluations, and their median (of both: fewer than 20)
     const top1 = series['eval/top1'].map((p) => p.value)
     expect(run.results).toEqual({ final: top1[1], best: Math.max(...top1), medianLast20: { value: (top1[0]! + top1[1]!) / 2, n: 2 } })

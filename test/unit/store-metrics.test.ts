@@ -139,6 +139,20 @@ describe('metric series for charts', () => {
     expect(series.lastStep).toBe(50000)
   })
 
+  it('withTime gives each point its wall time, whole, bucketed in JS and bucketed in SQLite', () => {
+    const store = open(tempHome())
+    const run = store.queue.enqueue({ config: {} })
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ step: i + 1, name: 'loss', value: Math.sin(i), wallTime: 1_700_000_000_000 + i * 250 }))
+    store.metrics.append(run.id, points)
+    const timeOf = (step: number) => 1_700_000_000_000 + (step - 1) * 250
+    for (const maxPoints of [20_000, 2000, 100]) {
+      const series = store.metrics.series(run.id, 'loss', { maxPoints, withTime: true })
+      expect(series.points.length).toBeGreaterThan(2)
+      for (const point of series.points) expect(point.time).toBe(timeOf(point.step))
+    }
+    expect(store.metrics.series(run.id, 'loss', { maxPoints: 100 }).points[0]).toEqual({ step: 1, value: 0 })
+  })
+
   it('returns short series whole, and afterStep gives only newer points', () => {
     const store = open(tempHome())
     const { runId, points } = seeded(store, 5000)

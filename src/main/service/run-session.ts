@@ -51,7 +51,7 @@ export class RunSession {
   private quietUntil = 0
   private killReason: string | undefined
   private buffer: MetricPoint[] = []
-  private bufferedEvents: { step: number; values: Record<string, number> }[] = []
+  private bufferedEvents: { step: number; values: Record<string, number>; time: number }[] = []
   private progressDirty = false
   private flushTimer: NodeJS.Timeout | undefined
   private watchdog: NodeJS.Timeout | undefined
@@ -260,7 +260,7 @@ export class RunSession {
       finite[name] = value
       this.buffer.push({ step, name, value, wallTime })
     }
-    this.bufferedEvents.push({ step, values: finite })
+    this.bufferedEvents.push({ step, values: finite, time: wallTime })
     if (this.buffer.length >= FLUSH_POINTS) this.flush()
     else this.scheduleFlush()
   }
@@ -439,7 +439,7 @@ export class RunSession {
       if (points.length) store.metrics.append(this.runId, points)
       store.runs.heartbeat(this.runId, { step: this.step, trainSeconds: this.trainSeconds })
     })
-    for (const { step, values } of announced) this.ctx.events.emit('run/metrics', { runId: this.runId, step, values })
+    for (const { step, values, time } of announced) this.ctx.events.emit('run/metrics', { runId: this.runId, step, values, time })
   }
 
   /**

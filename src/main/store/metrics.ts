@@ -27,13 +27,17 @@ export interface SeriesOptions {
   maxPoints?: number
   /** only points after this step, for live updates */
   afterStep?: number
+  /** each point with its wall time (charts with a time axis) */
+  withTime?: boolean
 }
 
-type StepValue = [step: number, value: number]
+type StepValue = [step: number, value: number, wallTime: number]
 
 export interface SeriesPoint {
   step: number
   value: number
+  /** milliseconds since the epoch, when asked for with withTime */
+  time?: number
 }
 
 export interface MetricSeries {
@@ -120,7 +124,7 @@ export class Metrics {
       SELECT s.run_id, n.name, s.last, s.last_step, s.best, s.min, s.max, s.count
       FROM run_summary s JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name`)
     this.range = db
-      .prepare<unknown[], unknown[]>('SELECT step, value FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step')
+      .prepare<unknown[], unknown[]>('SELECT step, value, wall_time FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ? ORDER BY step')
       .raw()
     // each a seek on the key, not a scan
     this.rangeEnds = db
@@ -133,8 +137,12 @@ export class Metrics {
     this.rangeCount = db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?').pluck()
     this.summaryCount = db.prepare('SELECT count FROM run_summary WHERE run_id = ? AND name_id = ?').pluck()
     // With a single min() or max(), SQLite takes the bare column (step) from that row.
-    this.lowestIn = db.prepare<unknown[], unknown[]>('SELECT step, min(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
-    this.highestIn = db.prepare<unknown[], unknown[]>('SELECT step, max(value) FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?').raw()
+    this.lowestIn = db
+      .prepare<unknown[], unknown[]>('SELECT step, min(value), wall_time FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?')
+      .raw()
+    this.highestIn = db
+      .prepare<unknown[], unknown[]>('SELECT step, max(value), wall_time FROM metrics WHERE run_id = ? AND name_id = ? AND step BETWEEN ? AND ?')
+      .raw()
     this.deleteAfter = db.prepare('DELETE FROM metrics WHERE run_id = ? AND name_id = ? AND step > ?')
     // a backward seek on the key: reads only the rows it returns
     this.newestIn = db.prepare('SELECT value FROM metrics WHERE run_id = ? AND name_id = ? ORDER BY step DESC LIMIT ?').pluck()
@@ -247,7 +255,7 @@ export class Metrics {
       else rows = this.bucketExtremes(runId, nameId, first, last, buckets)
       return {
         name,
-        points: rows.map(([step, value]) => ({ step, value })),
+        points: rows.map(([step, value, time]) => (options.withTime ? { step, value, time } : { step, value })),
         totalPoints: total,
         downsampled: rows.length < total,
         lastStep: last
@@ -257,9 +265,9 @@ export class Metrics {
 
   /** The first and last points, and the lowest and highest point of each of `buckets` equal step ranges, in step order. */
   private bucketExtremes(runId: number, nameId: number, first: number, last: number, buckets: number): StepValue[] {
-    const byStep = new Map<number, number>()
+    const byStep = new Map<number, StepValue>()
     const keep = (row: unknown[] | undefined) => {
-      if (row && row[0] !== null) byStep.set(row[0] as number, row[1] as number)
+      if (row && row[0] !== null) byStep.set(row[0] as number, row as StepValue)
     }
     keep(this.lowestIn.get(runId, nameId, first, first))
     keep(this.lowestIn.get(runId, nameId, last, last))
@@ -270,7 +278,7 @@ export class Metrics {
         keep(this.highestIn.get(runId, nameId, low, low + width - 1))
       }
     }
-    return [...byStep].sort((a, b) => a[0] - b[0])
+    return [...byStep.values()].sort((a, b) => a[0] - b[0])
   }
 
   private startBatch(runId: number, name: string): NameBatch {

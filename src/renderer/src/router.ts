@@ -68,6 +68,12 @@ export function runHref(runId: number): string {
   return formatRoute({ kind: 'run', runId })
 }
 
+/** One run's page, or the comparison of several; null for none. */
+export function runsHref(runIds: readonly number[]): string | null {
+  if (runIds.length === 0) return null
+  return runIds.length === 1 ? runHref(runIds[0]!) : formatRoute({ kind: 'compare', runIds: [...runIds] })
+}
+
 /** The nav tab a route belongs to; null where none is (a run's page). */
 export function navViewOf(route: Route): ViewName | null {
   switch (route.kind) {

@@ -34,10 +34,19 @@ describe('LiveExperiment', () => {
     lab.emit('run/metrics', { runId: 1, step: 500, values: { loss: 0.25, 'eval/top1': 91.5, lr: 0.01 } })
     lab.emit('run/metrics', { runId: 77, step: 500, values: { loss: 9 } })
     expect(lab.callsOf('runs/series')).toHaveLength(2)
-    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 500, value: 0.25 })
-    expect(live.series.get(1, 'eval/top1').at(-1)).toEqual({ step: 500, value: 91.5 })
+    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 500, value: 0.25, time: expect.any(Number) })
+    expect(live.series.get(1, 'eval/top1').at(-1)).toEqual({ step: 500, value: 91.5, time: expect.any(Number) })
     expect(live.series.get(1, 'lr')).toEqual([])
     expect(live.series.has(77)).toBe(false)
+  })
+
+  it('keeps the time an event says its values were recorded at', async () => {
+    const lab = liveLab()
+    const live = new LiveExperiment(lab.client, 1, () => {})
+    live.attach()
+    await live.load()
+    lab.emit('run/metrics', { runId: 1, step: 600, values: { loss: 0.2 }, time: 1_700_000_000_123 })
+    expect(live.series.get(1, 'loss').at(-1)).toEqual({ step: 600, value: 0.2, time: 1_700_000_000_123 })
   })
 
   it('tracks progress and status, and fetches the history of a run added later', async () => {

@@ -64,7 +64,8 @@ describe("methods' own charts", () => {
   it("History's comparison loads and draws FlexMatch's learning effect, and only for that pair", async () => {
     const runs = [makeRun({ id: 1, variant: 'O' }), makeRun({ id: 2, variant: 'FlexMatch' }), makeRun({ id: 3, variant: 'U' })]
     const lab = labWith(runs)
-    const compare = (a: RunRecord, b: RunRecord) => mount(ComparePanel, { props: { a, b }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
+    const compare = (a: RunRecord, b: RunRecord) =>
+      mount(ComparePanel, { props: { runs: [a, b] }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
     const flex = compare(runs[0], runs[1])
     await settle()
     expect(lab.callsOf('runs/series')).toEqual([1, 2].map((runId) => ({ runId, names: ['eval/top1', 'loss', 'learningEffect'], maxPoints: 1000 })))

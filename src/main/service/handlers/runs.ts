@@ -44,7 +44,7 @@ export function runHandlers(core: ServiceCore): RunHandlers {
 
     async 'runs/series'({ runId, names, maxPoints, afterStep }) {
       store.runs.require(runId)
-      const options = { maxPoints: maxPoints ?? undefined, afterStep: afterStep ?? undefined }
+      const options = { maxPoints: maxPoints ?? undefined, afterStep: afterStep ?? undefined, withTime: true }
       const out: Record<string, MetricPoint[]> = {}
       for (const metric of names) out[metric] = store.metrics.series(runId, metric, options).points
       return out

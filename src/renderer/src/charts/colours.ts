@@ -48,3 +48,16 @@ export function seedIndexes(runs: readonly { id: number; variant: Variant; seed:
   for (const seeds of seedsByVariant.values()) seeds.sort((a, b) => a - b)
   return new Map(runs.map((run) => [run.id, seedsByVariant.get(run.variant)!.indexOf(run.seed)]))
 }
+
+/** For comparing chosen runs: each run its own shade within its variant (by seed, then id), so two runs of one seed differ. */
+export function runShades(runs: readonly { id: number; variant: Variant; seed: number }[]): Map<number, number> {
+  const ordered = [...runs].sort((a, b) => a.seed - b.seed || a.id - b.id)
+  const counts = new Map<Variant, number>()
+  return new Map(
+    ordered.map((run) => {
+      const index = counts.get(run.variant) ?? 0
+      counts.set(run.variant, index + 1)
+      return [run.id, index]
+    })
+  )
+}

@@ -25,12 +25,13 @@ export class SeriesStore {
     }
   }
 
-  /** Adds the values of one 'run/metrics' event; only names in `names` are kept when given. */
-  append(runId: number, step: number, values: Record<string, number>, names?: readonly string[]): boolean {
+  /** Adds the values of one 'run/metrics' event; only names in `names` are kept when given; `time` (ms) when it arrived. */
+  append(runId: number, step: number, values: Record<string, number>, names?: Iterable<string>, time?: number): boolean {
     let changed = false
+    const kept = names === undefined ? undefined : new Set(names)
     for (const [name, value] of Object.entries(values)) {
-      if (names && !names.includes(name)) continue
-      const point = { step, value }
+      if (kept && !kept.has(name)) continue
+      const point = time === undefined ? { step, value } : { step, value, time }
       // NaN (e.g. no pseudo-label kept yet) arrives as null over JSON: nothing to draw
       if (!isFinitePoint(point)) continue
       const points = this.get(runId, name)

@@ -1,6 +1,7 @@
 // What the Live view shows for one experiment, without Vue: its runs, their
 // metric series (loaded once, then extended by 'run/metrics' events) and the
-// progress of running runs. The view re-renders on onChange.
+// progress of running runs. The view re-renders on onChange. Series beyond the
+// default charts' are loaded when a chart picks them (track).
 import type { Events, LabClient, Progress, RunRecord } from '../../../shared/api.ts'
 import { VARIANTS } from '../../../shared/config.ts'
 import { methodCharts } from '../../../shared/methods/index.ts'
@@ -18,6 +19,10 @@ export class LiveExperiment {
   runs: RunRecord[] = []
   readonly progress = new Map<number, Progress>()
   readonly series = new SeriesStore()
+  /** every metric name the runs recorded (their summaries and the live events): what a chart can pick */
+  readonly recorded = new Set<string>()
+  /** the names held and kept up to date */
+  private readonly tracked = new Set<string>(LIVE_METRICS)
   private readonly maxPoints: number
   private disposed = false
 
@@ -46,16 +51,24 @@ export class LiveExperiment {
   async load(): Promise<void> {
     const runs = await this.client.call('runs/list', { experimentId: this.experimentId })
     if (this.disposed) return
-    this.runs = sortRuns(runs)
+    this.setRuns(runs)
     this.onChange()
     await Promise.all(this.runs.map((run) => this.loadSeries(run.id)))
+  }
+
+  /** Holds these names too from now on (a chart picked one): loads their history for every run. */
+  async track(names: readonly string[]): Promise<void> {
+    const added = names.filter((name) => !this.tracked.has(name))
+    if (added.length === 0) return
+    for (const name of added) this.tracked.add(name)
+    await Promise.all(this.runs.map((run) => this.loadSeries(run.id, undefined, added)))
   }
 
   /** After the event stream was down: the runs' new statuses and only the points recorded meanwhile. */
   async catchUp(): Promise<void> {
     const runs = await this.client.call('runs/list', { experimentId: this.experimentId })
     if (this.disposed) return
-    this.runs = sortRuns(runs)
+    this.setRuns(runs)
     for (const run of this.runs) if (run.status !== 'running') this.progress.delete(run.id)
     this.onChange()
     await Promise.all(this.runs.map((run) => this.loadSeries(run.id, this.series.lastStep(run.id))))
@@ -63,13 +76,17 @@ export class LiveExperiment {
 
   handleMetrics(payload: Events['run/metrics']): void {
     if (!this.runs.some((run) => run.id === payload.runId)) return
-    if (this.series.append(payload.runId, payload.step, payload.values, LIVE_METRICS)) this.onChange()
+    const before = this.recorded.size
+    for (const name of Object.keys(payload.values)) this.recorded.add(name)
+    // an older service sends no time: the values arrive within moments of being recorded
+    const appended = this.series.append(payload.runId, payload.step, payload.values, this.tracked, payload.time ?? Date.now())
+    if (appended || this.recorded.size !== before) this.onChange()
   }
 
   handleStatus({ run }: Events['run/status']): void {
     if (run.experimentId !== this.experimentId) return
     const known = this.runs.some((held) => held.id === run.id)
-    this.runs = sortRuns(known ? this.runs.map((held) => (held.id === run.id ? run : held)) : [...this.runs, run])
+    this.setRuns(known ? this.runs.map((held) => (held.id === run.id ? run : held)) : [...this.runs, run])
     if (run.status !== 'running') this.progress.delete(run.id)
     this.onChange()
     // a run added later (e.g. a retry) has history of its own to fetch
@@ -82,10 +99,15 @@ export class LiveExperiment {
     this.onChange()
   }
 
-  private async loadSeries(runId: number, afterStep?: number): Promise<void> {
+  private setRuns(runs: RunRecord[]): void {
+    this.runs = sortRuns(runs)
+    for (const run of runs) for (const name of Object.keys(run.summary)) this.recorded.add(name)
+  }
+
+  private async loadSeries(runId: number, afterStep?: number, names: readonly string[] = [...this.tracked]): Promise<void> {
     const series = await this.client.call('runs/series', {
       runId,
-      names: [...LIVE_METRICS],
+      names: [...names],
       maxPoints: this.maxPoints,
       ...(afterStep !== undefined ? { afterStep } : {})
     })
