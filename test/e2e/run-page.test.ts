@@ -46,6 +46,11 @@ describe.skipIf(skipStories)('run page in Chromium', { timeout: 420_000 }, () =>
     await expect(page.getByTestId('provenance-split-hash').textContent()).resolves.toMatch(/^[0-9a-f]{8,}$/)
     await page.locator('[data-testid="run-event"]', { hasText: 'finished at step 40' }).waitFor()
     await page.locator('[data-testid="checkpoint-row"][data-step="40"]').waitFor()
+    // the diagnostics of the last evaluation: a 10 x 10 matrix over the 200 evaluated images, and sample images
+    const matrix = page.getByTestId('diagnostics-confusion')
+    await expect.poll(() => matrix.getAttribute('data-total'), { timeout: 30_000 }).toBe('200')
+    expect(await matrix.locator('[data-testid^="confusion-"]').count()).toBe(100)
+    await expect.poll(() => page.locator('[data-testid="diagnostics-unlabeled"] canvas').count()).toBeGreaterThan(0)
     await stories.shot('run-page-01-deep-link')
 
     // a reload keeps the place
