@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { processIsAlive } from '../main/process-alive.ts'
-import { nameFileError, PRIVATE_FILE_MODE } from '../main/home-files.ts'
+import { writePrivateFileAtomic } from '../main/home-files.ts'
 
 export interface PublishedService {
   pid: number
@@ -24,16 +24,8 @@ export function serviceFilePath(home: string): string {
 /** Writes the file atomically, readable by this user only; returns a remover that leaves a newer owner's file alone. */
 export function publishService(home: string, entry: Omit<PublishedService, 'pid' | 'hostname' | 'startedAt'>): () => void {
   const file = serviceFilePath(home)
-  const temp = `${file}.${process.pid}.tmp`
   const published: PublishedService = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), ...entry }
-  try {
-    fs.writeFileSync(temp, JSON.stringify(published, null, 2), { mode: PRIVATE_FILE_MODE })
-    fs.chmodSync(temp, PRIVATE_FILE_MODE)
-    fs.renameSync(temp, file)
-  } catch (error) {
-    fs.rmSync(temp, { force: true })
-    throw nameFileError(error, file, "publish this service's address in")
-  }
+  writePrivateFileAtomic(file, JSON.stringify(published, null, 2), "publish this service's address in")
   return () => {
     if (readServiceFile(home, { checkAlive: false })?.pid === process.pid) fs.rmSync(file, { force: true })
   }

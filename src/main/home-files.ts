@@ -28,6 +28,24 @@ export function tightenMode(file: string, mode: number): void {
   fs.chmodSync(file, mode)
 }
 
+/**
+ * Writes a small private file (0600) of the home whole or not at all: aside, then renamed over,
+ * so a reader meanwhile sees the old content or the new, never half of one. `doing` names the
+ * write in an error ("write the settings file").
+ */
+export function writePrivateFileAtomic(file: string, content: string, doing: string): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    fs.writeFileSync(temporary, content, { mode: PRIVATE_FILE_MODE })
+    // the mode given to writeFileSync is masked by the umask
+    fs.chmodSync(temporary, PRIVATE_FILE_MODE)
+    fs.renameSync(temporary, file)
+  } catch (error) {
+    fs.rmSync(temporary, { force: true })
+    throw nameFileError(error, file, doing)
+  }
+}
+
 /** Codes of file system errors that need a person, not a retry. */
 const NAMED_CODES = ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO'] as const
 export type FileProblem = (typeof NAMED_CODES)[number]

@@ -5,7 +5,7 @@
 // `serve --new-token` rotates it, which logs every open page out.
 import fs from 'node:fs'
 import path from 'node:path'
-import { ensureHome, nameFileError, PRIVATE_FILE_MODE, tightenMode } from '../home-files.ts'
+import { ensureHome, nameFileError, PRIVATE_FILE_MODE, tightenMode, writePrivateFileAtomic } from '../home-files.ts'
 import { newToken } from './token.ts'
 
 export const HOME_TOKEN_FILE = 'serve-token'
@@ -26,16 +26,8 @@ export function homeToken(home: string, options: { rotate?: boolean } = {}): str
   }
   ensureHome(home)
   const token = newToken()
-  // written aside then renamed: a serve starting meanwhile reads the old token or the new, never half of one
-  const temporary = `${file}.${process.pid}.tmp`
-  try {
-    fs.writeFileSync(temporary, `${token}\n`, { mode: PRIVATE_FILE_MODE })
-    fs.chmodSync(temporary, PRIVATE_FILE_MODE)
-    fs.renameSync(temporary, file)
-  } catch (error) {
-    fs.rmSync(temporary, { force: true })
-    throw nameFileError(error, file, 'write the serve token')
-  }
+  // a serve starting meanwhile reads the old token or the new, never half of one
+  writePrivateFileAtomic(file, `${token}\n`, 'write the serve token')
   return token
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { labSettingsSchema, type LabSettings } from '../../shared/settings.ts'
 import { issueField, issueText } from '../../shared/schema-issues.ts'
-import { nameFileError, PRIVATE_FILE_MODE } from '../home-files.ts'
+import { nameFileError, writePrivateFileAtomic } from '../home-files.ts'
 
 export class SettingsFileError extends Error {
   constructor(
@@ -60,13 +60,6 @@ export function writeLabSettings(home: string, changes: Partial<LabSettings>): L
     else next[key] = value
   }
   const checked = labSettingsSchema.parse(next)
-  const temp = `${file}.${process.pid}.tmp`
-  try {
-    fs.writeFileSync(temp, `${JSON.stringify(checked, null, 2)}\n`, { mode: PRIVATE_FILE_MODE })
-    fs.renameSync(temp, file)
-  } catch (error) {
-    fs.rmSync(temp, { force: true })
-    throw nameFileError(error, file, 'write the settings file')
-  }
+  writePrivateFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, 'write the settings file')
   return checked
 }
