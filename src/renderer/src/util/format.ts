@@ -19,12 +19,19 @@ export function formatSteps(step: number, total: number): string {
   return `${step.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`
 }
 
-/** "28 Nov 2025, 14:03" in the user's time zone */
-export function formatDate(iso: string | null): string {
+/** "28 Nov 2025, 14:03" in the user's time zone; with seconds "28 Nov 2025, 14:03:09" (events, log lines) */
+export function formatDate(iso: string | null, options: { seconds?: boolean } = {}): string {
   if (!iso) return '-'
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return date.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(options.seconds ? { second: '2-digit' } : {})
+  })
 }
 
 /** A compact chart-axis number: 1048576 -> "1.05M" */
