@@ -142,11 +142,14 @@ export class Queue {
     })()
   }
 
-  /** At start-up: runs left 'running' by a previous process become 'interrupted', at the head of the queue in their order. */
-  markRunningAsInterrupted(reason = 'the app stopped while this run was training'): RunRecord[] {
+  /** At start-up: runs left 'running' by a previous process become 'interrupted', at the head of the queue in their order; keep: runs left as they are. */
+  markRunningAsInterrupted(reason = 'the app stopped while this run was training', keep: (run: RunRecord) => boolean = () => false): RunRecord[] {
     return this.ctx.db.transaction(() => {
       // latest-started first, each placed on top: the earliest ends up first
-      const runs = this.running.all().map((row) => toRunRecord(row))
+      const runs = this.running
+        .all()
+        .map((row) => toRunRecord(row))
+        .filter((run) => !keep(run))
       for (const run of runs) {
         const heartbeat = run.lastHeartbeatAt === null ? '' : ` (last heartbeat ${new Date(run.lastHeartbeatAt).toISOString()})`
         this.write(run, 'interrupted', { error: reason + heartbeat })
