@@ -14,6 +14,7 @@ import { slurmTrainerLauncher, type SlurmJobs, type SlurmTrainerLauncher } from 
 import { connectFileSchema, CONNECT_FILE_ENV, readJsonLines, writeConnectFile, writeJsonLine } from '../../src/main/trainer/socket-link.ts'
 import { parentChannel, type TrainerProcessLike } from '../../src/main/trainer/parent-channel.ts'
 import { RECONNECT_GRACE_ENV } from '../../src/main/trainer/service-link.ts'
+import { LabService } from '../../src/main/service/index.ts'
 import type { StartMessage } from '../../src/main/trainer/protocol.ts'
 
 const cleanups: (() => unknown)[] = []
@@ -409,5 +410,57 @@ describe("the trainer's end of the socket", () => {
     expect(() => parentChannel({ env: { [CONNECT_FILE_ENV]: file }, ppid: 1, on: () => {} })).toThrow(
       `${CONNECT_FILE_ENV}: ${file} is not a connect file (token:`
     )
+  })
+})
+
+describe("the service's recovery of slurm runs, with a fake Slurm", () => {
+  it('re-attaches to a live job of a running run, leaves a run whose job ended interrupted, and scancels a job no run owns', async () => {
+    const home = tempHome()
+    const slurm = new FakeSlurm()
+    const open = () =>
+      LabService.open({ homeDir: home, executor: 'slurm', slurmLauncher: launcherWith(slurm), slurmCommands: { available: true, missing: [] } })
+    const first = open()
+    const ids: number[] = []
+    for (let i = 0; i < 4; i++) ids.push((await first.handlers['queue/add']({ config: { seed: i + 1 } })).id)
+    // as a service that died left them: two running with their jobs, one cancelled and one finished with theirs
+    const left = [
+      { runId: ids[0]!, jobId: '11', status: 'running', job: 'RUNNING' },
+      { runId: ids[1]!, jobId: '12', status: 'running', job: 'COMPLETED' },
+      { runId: ids[2]!, jobId: '13', status: 'cancelled', job: 'RUNNING' },
+      { runId: ids[3]!, jobId: '14', status: 'finished', job: 'COMPLETED' }
+    ] as const
+    for (const { runId, jobId, status, job } of left) {
+      first.store.queue.setStatus(runId, 'running')
+      first.store.runs.setSlurmJobId(runId, jobId)
+      if (status !== 'running') first.store.queue.setStatus(runId, status)
+      slurm.set(jobId, job)
+    }
+    // never started: a short-lived look at the store (as the CLI's) leaves the running runs alone
+    await first.close({ pauseRunning: false })
+    expect(slurm.cancelled).toEqual([])
+
+    const second = open()
+    cleanups.push(() => second.close())
+    expect(second.store.runs.require(ids[0]!).status).toBe('running')
+    second.start()
+    const said = (runId: number) => second.store.events.list({ runId }).map((e) => e.message)
+    await until(() => said(ids[0]!).some((m) => m.startsWith('re-attached to Slurm job 11 (RUNNING on node-1)')), 're-attaching')
+    await until(() => slurm.cancelled.length === 1 && said(ids[2]!).some((m) => m.includes('scancelled')), 'the orphan scancelled')
+    expect(slurm.cancelled).toEqual(['13'])
+    expect(said(ids[2]!)).toContain('its Slurm job 13 still ran while the run is cancelled: scancelled it')
+    expect(second.store.runs.require(ids[1]!)).toMatchObject({ status: 'interrupted', error: 'its Slurm job 12 ended while no service followed it' })
+    expect(second.store.runs.require(ids[3]!).status).toBe('finished')
+    // nothing submitted: the live job is followed, the connect file its trainer re-reads now names this service
+    expect(slurm.submitted).toEqual([])
+    expect(second.store.runs.require(ids[0]!)).toMatchObject({ status: 'running', slurmJobId: '11' })
+    const file = path.join(home, 'slurm', `run-${ids[0]}`, 'connect.json')
+    await until(() => fs.existsSync(file), 'the connect file')
+
+    // stopping this service too leaves the job running for the next one
+    await second.close()
+    expect(slurm.cancelled).toEqual(['13'])
+    const third = LabService.open({ homeDir: home })
+    expect(third.store.runs.require(ids[0]!).status).toBe('running')
+    await third.close()
   })
 })

@@ -213,7 +213,7 @@ export class LabService {
     const { store } = this
     // a slurm run with a job may still train on the cluster: start() looks (reattach)
     const hasJob = (run: StoreRunRecord) => run.executor === 'slurm' && run.slurmJobId !== null
-    this.unattached = store.queue.list().filter((run) => run.status === 'running' && hasJob(run))
+    this.unattached = store.queue.listRunning().filter(hasJob)
     for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)', hasJob)) {
       this.core.log(
         run.id,
@@ -237,7 +237,9 @@ export class LabService {
    */
   private async reattach(): Promise<void> {
     const runs = this.unattached
-    if (runs.length === 0) return
+    // a job left for a run that no longer trains (paused, cancelled, failed, ... while no service followed it)
+    const orphaned = this.store.runs.notRunningWithSlurmJob()
+    if (runs.length === 0 && orphaned.length === 0) return
     const why = this.executors.unavailable('slurm')
     if (why) {
       for (const run of runs) this.core.log(run.id, 'warn', `its Slurm job ${run.slurmJobId} cannot be looked at: ${why}`, 'slurm')
@@ -245,7 +247,8 @@ export class LabService {
     }
     let alive: Map<string, JobState>
     try {
-      alive = new Map((await this.executors.slurmJobs().queued(runs.map((run) => run.slurmJobId!))).map((job) => [job.jobId, job]))
+      const jobIds = [...runs, ...orphaned].map((run) => run.slurmJobId!)
+      alive = new Map((await this.executors.slurmJobs().queued(jobIds)).map((job) => [job.jobId, job]))
     } catch (error) {
       this.core.log(null, 'warn', `could not ask Slurm about the jobs of running runs (${(error as Error).message}): trying again in 30 s`, 'slurm')
       if (!this.closing) this.reattachRetry = setTimeout(() => (this.reattaching = this.reattach()), REATTACH_RETRY_MS)
@@ -253,6 +256,7 @@ export class LabService {
     }
     if (this.closing) return
     this.unattached = []
+    for (const run of orphaned) if (alive.has(run.slurmJobId!)) void this.cancelOrphan(run)
     for (const run of runs) {
       const jobId = run.slurmJobId!
       const job = alive.get(jobId)
@@ -283,6 +287,19 @@ export class LabService {
       this.core.runChanged(run.id)
     }
     this.kick()
+  }
+
+  /** Best effort: a job no run owns any more would only hold an allocation (and write into the run's folder). */
+  private async cancelOrphan(run: StoreRunRecord): Promise<void> {
+    const jobId = run.slurmJobId!
+    try {
+      await this.executors.slurmJobs().cancel(jobId)
+      this.core.log(run.id, 'warn', `its Slurm job ${jobId} still ran while the run is ${run.status}: scancelled it`, 'slurm', { jobId })
+    } catch (error) {
+      this.core.log(run.id, 'warn', `its Slurm job ${jobId} still runs while the run is ${run.status}; scancel failed: ${(error as Error).message}`, 'slurm', {
+        jobId
+      })
+    }
   }
 
   /** A session for a run marked running: a new trainer, or (attachTo) the cluster job an earlier service left running. */
