@@ -265,6 +265,25 @@ describe('the slurm launcher, with a fake Slurm', () => {
     expect(fs.existsSync(file)).toBe(true)
   })
 
+  it("a resume's new job rewrites the run's connect file; the old handle ending later leaves it", async () => {
+    const slurm = new FakeSlurm()
+    const home = tempHome()
+    const launcher = launcherWith(slurm)
+    const old = launcher.launch()
+    const exits: unknown[] = []
+    old.onExit((code, signal) => exits.push([code, signal]))
+    old.send(startMessage(home))
+    await until(() => old.jobId === '1', 'the first job')
+    const resumed = launcher.launch()
+    resumed.send(startMessage(home))
+    await until(() => resumed.jobId === '2', 'the second job')
+    const second = slurm.connectInfo(1)
+    expect(second.file).toBe(slurm.connectInfo(0).file)
+    slurm.set('1', 'COMPLETED', { exitCode: 0, exitSignal: 0 })
+    await until(() => exits.length === 1, 'the old handle to exit')
+    expect(connectFileSchema.parse(JSON.parse(fs.readFileSync(second.file, 'utf8'))).token).toBe(second.token)
+  })
+
   it('kill before any start message: nothing was submitted, the handle exits at once', () => {
     const slurm = new FakeSlurm()
     const handle = launcherWith(slurm).launch()

@@ -29,7 +29,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import type { SlurmJobOptionsInput } from '../../../shared/slurm.ts'
-import { CONNECT_FILE_ENV, helloSchema, readJsonLines, writeConnectFile, writeJsonLine, type Hello } from '../../trainer/socket-link.ts'
+import { CONNECT_FILE_ENV, helloSchema, readConnectFile, readJsonLines, writeConnectFile, writeJsonLine, type Hello } from '../../trainer/socket-link.ts'
 import type { FromTrainer, StartMessage, ToTrainer } from '../../trainer/protocol.ts'
 import { lineSplitter, type LaunchRequest, type TrainerHandle, type TrainerLauncher } from '../launcher.ts'
 import { trainerEntry } from '../node-launcher.ts'
@@ -425,8 +425,17 @@ class SlurmHandle implements SlurmTrainerHandle {
     this.closed = true
     this.watch?.stop()
     this.settings.forget(this.key)
-    if (this.connectFile) fs.rmSync(this.connectFile, { force: true })
+    if (this.connectFile) removeIfOurs(this.connectFile, this.token)
     for (const listener of this.exitListeners) listener(code, signal)
+  }
+}
+
+/** The run's connect file, unless a later launch for the run (a resume) has rewritten it since. */
+function removeIfOurs(file: string, token: string): void {
+  try {
+    if (readConnectFile(file).token === token) fs.rmSync(file, { force: true })
+  } catch {
+    // gone already, or not a connect file any more: nothing of ours to remove
   }
 }
 
