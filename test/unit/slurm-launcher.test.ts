@@ -483,3 +483,29 @@ describe("the service's recovery of slurm runs, with a fake Slurm", () => {
     await third.close()
   })
 })
+
+describe('a foreground run or compare on a home with a slurm job left running', () => {
+  it('trains only its own runs: it neither attaches to the job nor waits for it', async () => {
+    const home = tempHome()
+    const slurm = new FakeSlurm()
+    const service = LabService.open({ homeDir: home, executor: 'slurm', slurmLauncher: launcherWith(slurm), slurmCommands: { available: true, missing: [] } })
+    cleanups.push(() => service.close())
+    const left = (await service.handlers['queue/add']({ config: { seed: 1 } })).id
+    service.store.queue.setStatus(left, 'running')
+    service.store.runs.setSlurmJobId(left, '21')
+    slurm.set('21', 'RUNNING')
+    await service.close()
+    const foreground = LabService.open({
+      homeDir: home,
+      executor: 'slurm',
+      slurmLauncher: launcherWith(slurm),
+      slurmCommands: { available: true, missing: [] }
+    })
+    cleanups.push(() => foreground.close())
+    foreground.start({ only: [] })
+    await foreground.whenIdle()
+    expect(foreground.runningRunIds).toEqual([])
+    expect(foreground.store.events.list({ runId: left }).some((e) => e.message.startsWith('re-attached'))).toBe(false)
+    expect(foreground.store.runs.require(left).status).toBe('running')
+  })
+})

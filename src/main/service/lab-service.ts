@@ -137,7 +137,8 @@ export class LabService {
     this.started = true
     this.runLimit = options.limit
     this.onlyRuns = options.only && new Set(options.only)
-    this.reattaching ??= this.reattach()
+    // a foreground `run` or `compare` trains its own runs: the home's slurm jobs wait for its worker
+    if (!this.onlyRuns) this.reattaching ??= this.reattach()
     this.kick()
   }
 
@@ -242,7 +243,9 @@ export class LabService {
     if (runs.length === 0 && orphaned.length === 0) return
     const why = this.executors.unavailable('slurm')
     if (why) {
+      // left 'running' for a service that has Slurm: nothing here to wait for
       for (const run of runs) this.core.log(run.id, 'warn', `its Slurm job ${run.slurmJobId} cannot be looked at: ${why}`, 'slurm')
+      this.unattached = []
       return
     }
     let alive: Map<string, JobState>
@@ -385,7 +388,7 @@ export class LabService {
   }
 
   private checkIdle(): void {
-    if (this.sessions.size > 0 || (this.unattached.length > 0 && !this.closing && this.started)) return
+    if (this.sessions.size > 0 || (this.reattaching && this.unattached.length > 0 && !this.closing)) return
     const open = this.store.isOpen
     const more =
       open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()
