@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/main.ts'
 import { publishService, readServiceFile, serviceFilePath } from '../../src/cli/service-file.ts'
 import { startLabServer } from '../../src/main/server/index.ts'
+import type { RunRecord } from '../../src/shared/api.ts'
 import { fakeLauncher, openService, tempHome, tinyConfig } from './service-helpers.ts'
 
 const TINY = Object.entries(tinyConfig()).flatMap(([key, value]) => (key === 'datasetPath' ? [] : ['--set', `${key}=${value}`]))
@@ -34,6 +35,41 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 afterEach(() => vi.restoreAllMocks())
 
 describe('fixmatch-lab queue, runs, export and import', () => {
+  it('queue add --executor slurm and the Slurm options: kept with the run and the experiment; a bad value names its flag', async () => {
+    const home = tempHome()
+    const slurmFlags = ['--executor', 'slurm', '--partition', 'gpu-a', '--gres', 'gpu:1', '--time-limit', '2:00:00', '--account', 'lab7']
+    const lines = ['--sbatch-line=--mem=16G', '--sbatch-line=#SBATCH --cpus-per-task=2']
+    expect((await cli('queue', 'add', '--home', home, ...TINY, ...slurmFlags, ...lines)).code).toBe(0)
+    expect((await cli('queue', 'add', '--home', home, ...TINY, '--executor', 'slurm', '--variants', 'S', '--seeds', '1,2', '--partition', 'cpu')).code).toBe(0)
+    expect((await cli('queue', 'add', '--home', home, ...TINY, '--executor', 'local')).code).toBe(0)
+    const listed = JSON.parse((await cli('queue', 'list', '--json', '--home', home)).out) as RunRecord[]
+    expect(listed.map((run) => [run.id, run.executor, run.slurm ?? null])).toEqual([
+      [
+        1,
+        'slurm',
+        { partition: 'gpu-a', gres: 'gpu:1', timeLimit: '2:00:00', account: 'lab7', extraLines: ['--mem=16G', '--cpus-per-task=2'], checkpointLeadSeconds: 180 }
+      ],
+      [2, 'slurm', { partition: 'cpu', extraLines: [], checkpointLeadSeconds: 180 }],
+      [3, 'slurm', { partition: 'cpu', extraLines: [], checkpointLeadSeconds: 180 }],
+      [4, 'local', null]
+    ])
+
+    const refused = async (...flags: string[]) => {
+      const result = await cli('queue', 'add', '--home', home, ...TINY, ...flags)
+      expect(result.code).toBe(2)
+      return result.err
+    }
+    expect(await refused('--executor', 'cloud')).toMatch(/--executor.*"cloud"/)
+    expect(await refused('--executor', 'slurm', '--time-limit', 'soon')).toMatch(
+      /^fixmatch-lab queue: --time-limit: a Slurm time limit: minutes, HH:MM:SS or D-HH:MM:SS, got "soon"/m
+    )
+    expect(await refused('--executor', 'slurm', '--partition', 'a b')).toMatch(/^fixmatch-lab queue: --partition: a Slurm name/m)
+    expect(await refused('--executor', 'slurm', '--sbatch-line=mem=1G')).toMatch(/^fixmatch-lab queue: --sbatch-line: one sbatch option on one line/m)
+    expect(await refused('--executor', 'local', '--gres', 'gpu:1')).toMatch(/^fixmatch-lab queue: --gres: Slurm job options are only for --executor slurm/m)
+    // nothing of the refused ones was queued
+    expect((JSON.parse((await cli('queue', 'list', '--json', '--home', home)).out) as RunRecord[]).length).toBe(4)
+  })
+
   it('queues runs and experiments, lists, moves, pauses and resumes them through the store', async () => {
     const home = tempHome()
     expect((await cli('queue', 'add', '--home', home, ...TINY)).out).toMatch(/queued run 1: O seed 1 .*through the run store/)

@@ -10,6 +10,7 @@ import type { RunStatus } from '../../src/shared/api.ts'
 import { LabService, type LabServiceOptions } from '../../src/main/service/index.ts'
 import { nodeTrainerLauncher } from '../../src/main/service/node-launcher.ts'
 import type { JobState, TrainerHandle, TrainerLauncher } from '../../src/main/service/launcher.ts'
+import type { JobLauncher } from '../../src/main/service/executors.ts'
 import type { FromTrainer, ToTrainer } from '../../src/main/trainer/protocol.ts'
 import { deserializeState, type TrainingState } from '../../src/main/checkpoint/format.ts'
 
@@ -180,10 +181,12 @@ export function fakeLauncher(): TrainerLauncher & { trainers: FakeTrainer[] } {
 }
 
 /** A stand-in for the slurm launcher: each launch is a scripted job. */
-export function fakeJobLauncher(): TrainerLauncher & { trainers: FakeJob[]; close(): Promise<void> } {
+export function fakeJobLauncher(): JobLauncher & { trainers: FakeJob[] } {
   const trainers: FakeJob[] = []
   return {
     trainers,
+    // no job outlives a test's service
+    jobs: { queued: async () => [], cancel: async () => {} },
     launch() {
       const job = new FakeJob()
       trainers.push(job)

@@ -12,6 +12,7 @@ import { slurmMissing } from './slurm-helpers.ts'
 import type { LabService } from '../../src/main/service/index.ts'
 import {
   checkpointState,
+  closeService,
   deterministicMetrics,
   expectSameWeights,
   openService,
@@ -141,6 +142,37 @@ describe.skipIf(missing !== undefined)('the slurm executor in the service', () =
     expect(deterministicMetrics(service, runId)).toEqual(deterministicMetrics(reference.service, reference.runId))
     expectSameWeights(checkpointState(service, runId), checkpointState(reference.service, reference.runId))
   })
+
+  it(
+    'a service restart while a job runs re-attaches to it: the run finishes under the same job, its metrics those of an uninterrupted run',
+    { timeout: TIMEOUT },
+    async () => {
+      const home = tempHome()
+      const first = openService({ homeDir: home, executor: 'slurm', slurmLauncher: nodeLauncher() })
+      const runId = (await first.handlers['queue/add']({ config: LONGER })).id
+      first.start()
+      await waitUntil(() => first.store.runs.require(runId).step >= 3, 180_000, 'the job to train a few steps')
+      const jobId = first.store.runs.require(runId).slurmJobId!
+      // stopped as `worker` and `serve` stop (a pause of the running runs for local ones): the job keeps running
+      await closeService(first, true)
+      expect(/JobState=RUNNING/.test(scontrolJob(jobId)), scontrolJob(jobId)).toBe(true)
+
+      const second = openService({ homeDir: home, executor: 'slurm', slurmLauncher: nodeLauncher() })
+      expect(second.store.runs.require(runId).status).toBe('running')
+      second.start()
+      await waitForStatus(second, runId, ['finished', 'interrupted', 'failed', 'paused'], 240_000)
+      const run = second.store.runs.require(runId)
+      expect(run.status, run.error ?? '').toBe('finished')
+      expect(run.slurmJobId).toBe(jobId)
+      const said = second.store.events.list({ runId }).map((e) => e.message)
+      expect(said.some((m) => m.startsWith(`re-attached to Slurm job ${jobId} (RUNNING`))).toBe(true)
+      expect(said.filter((m) => m.startsWith('submitted as Slurm job'))).toHaveLength(1)
+      await waitUntil(() => /JobState=COMPLETED/.test(scontrolJob(jobId)), 60_000, `job ${jobId} to complete`)
+      const reference = await uninterrupted()
+      expect(deterministicMetrics(second, runId)).toEqual(deterministicMetrics(reference.service, reference.runId))
+      expectSameWeights(checkpointState(second, runId), checkpointState(reference.service, reference.runId))
+    }
+  )
 
   it('a cancel from the app cancels the job (scancel) and the run', { timeout: TIMEOUT }, async () => {
     const service = openService({ homeDir: tempHome(), executor: 'slurm', slurmLauncher: nodeLauncher(), autoResume: true })

@@ -42,6 +42,7 @@ function slurmLauncher(jobOptions: SlurmJobOptionsInput = {}): { launcher: Slurm
   launchers.push(inner)
   const launches: Launch[] = []
   const launcher: SlurmTrainerLauncher = {
+    jobs: inner.jobs,
     close: () => inner.close(),
     launch() {
       const handle = inner.launch()

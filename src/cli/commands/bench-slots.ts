@@ -23,8 +23,27 @@ compares report the same top-1 per variant.`
 
 interface Timed {
   seconds: number
-  rows: { variant: string; top1PerSeed: number[] }[]
+  rows: { variant: string; top1PerSeed: number[]; trainSeconds: number }[]
   backend: string | null
+}
+
+/**
+ * The best ratio the runs could reach on `slots` trainers if running side by side cost nothing:
+ * each run (its train seconds alone, in queue order) starts on the first free slot, and the
+ * longest slot's total is compared with running them one after another. Three runs on two
+ * slots, say, leave one slot idle while the last one trains; a measured ratio near this
+ * bound means contention is not what keeps it above the goal.
+ */
+export function packingBound(runSeconds: number[], slots: number): number {
+  const busy = new Array<number>(Math.max(1, slots)).fill(0)
+  for (const seconds of runSeconds) busy[busy.indexOf(Math.min(...busy))]! += seconds
+  const total = runSeconds.reduce((sum, seconds) => sum + seconds, 0)
+  return total > 0 ? Math.max(...busy) / total : 1
+}
+
+/** Each run's train seconds in queue order (a variant's seeds one after another, at the variant's mean). */
+function runSeconds(timed: Timed): number[] {
+  return timed.rows.flatMap((row) => row.top1PerSeed.map(() => row.trainSeconds))
 }
 
 function timeCompare(args: string[]): Timed {
@@ -64,13 +83,31 @@ export async function benchSlotsCommand(argv: string[]): Promise<number> {
   if (!same) throw new CliError('the two compares reported different results: runs in parallel must train exactly as alone')
   const ratio = parallel.seconds / serial.seconds
   const cores = os.availableParallelism()
+  // the default slots: one per core on a CPU backend, one on a GPU
+  const slots = parallel.backend === 'webgpu' ? 1 : cores
+  const bound = packingBound(runSeconds(serial), slots)
+  const perRun = (timed: Timed) => timed.rows.map((row) => `${row.variant} ${formatDuration(row.trainSeconds)}`).join(', ')
   console.error(
     `default slots (${parallel.backend}, ${cores} cores): ${formatDuration(parallel.seconds)}; one slot: ${formatDuration(serial.seconds)}; ` +
       `ratio ${ratio.toFixed(2)} (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? 'met' : 'not met'}), same results`
   )
+  console.error(
+    `train time per run alone: ${perRun(serial)}; side by side: ${perRun(parallel)}; ` +
+      `the best ratio ${slots} slot(s) could give these runs: ${bound.toFixed(2)}`
+  )
   if (values.json)
     console.log(
-      JSON.stringify({ defaultSlotsSeconds: parallel.seconds, oneSlotSeconds: serial.seconds, ratio, cores, backend: parallel.backend, goalRatio: GOAL_RATIO })
+      JSON.stringify({
+        defaultSlotsSeconds: parallel.seconds,
+        oneSlotSeconds: serial.seconds,
+        ratio,
+        packingBound: bound,
+        runSecondsAlone: runSeconds(serial),
+        runSecondsSideBySide: runSeconds(parallel),
+        cores,
+        backend: parallel.backend,
+        goalRatio: GOAL_RATIO
+      })
     )
   return 0
 }

@@ -13,6 +13,7 @@ import { CliError, parseFlags } from '../args.ts'
 import { buildConfig } from '../config-input.ts'
 import { openLab } from '../lab-access.ts'
 import { printTable, runLabel } from '../tables.ts'
+import { PLACEMENT_FLAGS, PLACEMENT_USAGE, placementFlags, type PlacementValues } from '../placement-flags.ts'
 import { readServiceFile } from '../service-file.ts'
 import { pendingWords } from '../service-output.ts'
 
@@ -21,6 +22,7 @@ const USAGE = `Usage: fixmatch-lab queue <action> [options] [--home DIR]
   add [--preset NAME] [--config FILE] [--set key=value ...]
       [--variants S,O,U --seeds 1,2,3 --name NAME]   queue one run, or an experiment:
                                                     variants x seeds on one split
+${PLACEMENT_USAGE}
   list [--json]                                     running, queued, paused, interrupted
   move ID up|down|top
   pause ID        a running run checkpoints and stops; a queued one is held
@@ -39,7 +41,8 @@ const FLAGS = {
   seeds: { type: 'string' },
   name: { type: 'string' },
   home: { type: 'string' },
-  json: { type: 'boolean' }
+  json: { type: 'boolean' },
+  ...PLACEMENT_FLAGS
 } as const
 
 export async function queueCommand(argv: string[]): Promise<number> {
@@ -93,14 +96,15 @@ async function change(home: string, command: Change, request: { runId: number; d
 
 async function addToQueue(
   home: string,
-  values: { preset?: string; config?: string; set?: string[]; variants?: string; seeds?: string; name?: string }
+  values: { preset?: string; config?: string; set?: string[]; variants?: string; seeds?: string; name?: string } & PlacementValues
 ): Promise<number> {
   const presetName = values.preset ?? (values.config ? undefined : 'mnist-quick')
   const config = buildConfig({ preset: presetName, configFile: values.config, sets: values.set })
+  const placement = placementFlags(values)
   const lab = await openLab(home)
   try {
     if (values.variants === undefined && values.seeds === undefined && values.name === undefined) {
-      const run = await lab.call('queue/add', { config, preset: presetName })
+      const run = await lab.call('queue/add', { config, preset: presetName, ...placement })
       console.log(`queued run ${run.id}: ${runLabel(run)}, ${run.totalSteps} steps (through ${lab.via})`)
       return 0
     }
@@ -115,7 +119,7 @@ async function addToQueue(
       return seed
     }) ?? [config.seed]
     const name = values.name ?? `${presetName ?? 'custom'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
-    const experiment = await lab.call('experiments/create', { name, preset: presetName, config, variants, seeds })
+    const experiment = await lab.call('experiments/create', { name, preset: presetName, config, variants, seeds, ...placement })
     console.log(
       `experiment ${experiment.id} "${experiment.name}": ${variants.join(', ')} x seeds ${seeds.join(', ')} on split seed ${config.splitSeed}, ` +
         `runs ${experiment.runIds.join(', ')} queued (through ${lab.via})`

@@ -7,10 +7,14 @@
 import type { Executor } from '../../shared/executor.ts'
 import type { TrainerLauncher } from './launcher.ts'
 import { slurmCommands, type SlurmCommands } from './slurm/client.ts'
-import { slurmTrainerLauncher } from './slurm/launcher.ts'
+import { slurmTrainerLauncher, type SlurmJobs } from './slurm/launcher.ts'
 
 /** What starts slurm runs: slurmTrainerLauncher, or a test's stand-in. */
-export type JobLauncher = TrainerLauncher & { close(): Promise<void> }
+export type JobLauncher = TrainerLauncher & {
+  close(): Promise<void>
+  /** the Slurm commands behind it: which jobs still run, scancel (the service's recovery) */
+  readonly jobs: Pick<SlurmJobs, 'queued' | 'cancel'>
+}
 
 export interface ExecutorOptions {
   /** starts local trainers */
@@ -32,6 +36,15 @@ export class Executors {
 
   launcher(executor: Executor): TrainerLauncher {
     if (executor === 'local') return this.options.local
+    return this.slurmLauncher()
+  }
+
+  /** The Slurm commands the slurm launcher uses. */
+  slurmJobs(): JobLauncher['jobs'] {
+    return this.slurmLauncher().jobs
+  }
+
+  private slurmLauncher(): JobLauncher {
     this.slurm ??= slurmTrainerLauncher()
     return this.slurm
   }

@@ -26,6 +26,10 @@ import type { RunRecord } from '../../shared/api.ts'
 import type { RunRecord as StoreRunRecord } from '../store/index.ts'
 import { Executors, type JobLauncher } from './executors.ts'
 import type { SlurmCommands } from './slurm/client.ts'
+import type { JobState } from './launcher.ts'
+
+/** A Slurm controller that did not answer at start-up is asked again after this long. */
+const REATTACH_RETRY_MS = 30_000
 
 export interface LabServiceOptions extends Partial<Omit<ServiceSettings, 'homeDir'>> {
   homeDir: string
@@ -69,6 +73,11 @@ export class LabService {
   /** only these runs may start (a `run` or `compare` in the foreground trains its own, not the home's whole queue) */
   private onlyRuns: ReadonlySet<number> | undefined
   private runsStarted = 0
+  /** slurm runs an earlier service left running with their jobs: attached to (or found ended) once the queue is worked */
+  private unattached: StoreRunRecord[] = []
+  /** the look at Slurm for them, while it is under way */
+  private reattaching: Promise<void> | undefined
+  private reattachRetry: NodeJS.Timeout | undefined
 
   /** Opens the home's store (StoreLockedError if another process has it) and recovers runs a dead process left running. */
   static open(options: LabServiceOptions): LabService {
@@ -134,6 +143,8 @@ export class LabService {
     this.started = true
     this.runLimit = options.limit
     this.onlyRuns = options.only && new Set(options.only)
+    // a foreground `run` or `compare` trains its own runs: the home's slurm jobs wait for its worker
+    if (!this.onlyRuns) this.reattaching ??= this.reattach()
     this.kick()
   }
 
@@ -174,14 +185,20 @@ export class LabService {
   }
 
   private async shutDown(pauseRunning: boolean, graceMs: number): Promise<void> {
+    clearTimeout(this.reattachRetry)
+    await this.reattaching
     const sessions = [...this.sessions.values()]
-    for (const session of sessions) {
+    // a cluster job is not this process's child: it keeps running, and the next service re-attaches to it
+    const detached = sessions.filter((session) => session.detachable)
+    for (const session of detached) session.detach()
+    const ours = sessions.filter((session) => !detached.includes(session))
+    for (const session of ours) {
       if (pauseRunning) session.pause(true)
       else session.kill('the service shut down')
     }
     try {
       // "pausing..." for whoever watches; the shutdown goes on if the store cannot be read
-      if (pauseRunning && sessions.length) this.core.runChanged(sessions.map((s) => s.runId))
+      if (pauseRunning && ours.length) this.core.runChanged(ours.map((s) => s.runId))
     } catch (error) {
       this.core.log(null, 'warn', `could not announce the pauses of the shutdown: ${(error as Error).message}`, 'scheduler')
     }
@@ -201,7 +218,10 @@ export class LabService {
   /** At start: runs a dead process left 'running' become interrupted; with autoResume, interrupted runs go back in line. */
   private recover(): void {
     const { store } = this
-    for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)')) {
+    // a slurm run with a job may still train on the cluster: start() looks (reattach)
+    const hasJob = (run: StoreRunRecord) => run.executor === 'slurm' && run.slurmJobId !== null
+    this.unattached = store.queue.listRunning().filter(hasJob)
+    for (const run of store.queue.markRunningAsInterrupted('the lab service stopped while this run was training (its process died)', hasJob)) {
       this.core.log(
         run.id,
         'warn',
@@ -217,6 +237,91 @@ export class LabService {
     }
   }
 
+  /**
+   * The slurm runs an earlier service left running: where Slurm still has the job (pending or
+   * running), a session attaches to it; a job that has ended leaves its run interrupted (resumed
+   * from its checkpoint with a new job where autoResume is on). Without Slurm here they wait.
+   */
+  private async reattach(): Promise<void> {
+    const runs = this.unattached
+    // a job left for a run that no longer trains (paused, cancelled, failed, ... while no service followed it)
+    const orphaned = this.store.runs.notRunningWithSlurmJob()
+    if (runs.length === 0 && orphaned.length === 0) return
+    const why = this.executors.unavailable('slurm')
+    if (why) {
+      // left 'running' for a service that has Slurm: nothing here to wait for
+      for (const run of runs) this.core.log(run.id, 'warn', `its Slurm job ${run.slurmJobId} cannot be looked at: ${why}`, 'slurm')
+      this.unattached = []
+      return
+    }
+    let alive: Map<string, JobState>
+    try {
+      const jobIds = [...runs, ...orphaned].map((run) => run.slurmJobId!)
+      alive = new Map((await this.executors.slurmJobs().queued(jobIds)).map((job) => [job.jobId, job]))
+    } catch (error) {
+      this.core.log(null, 'warn', `could not ask Slurm about the jobs of running runs (${(error as Error).message}): trying again in 30 s`, 'slurm')
+      if (!this.closing) this.reattachRetry = setTimeout(() => (this.reattaching = this.reattach()), REATTACH_RETRY_MS)
+      return
+    }
+    if (this.closing) return
+    this.unattached = []
+    for (const run of orphaned) if (alive.has(run.slurmJobId!)) void this.cancelOrphan(run)
+    for (const run of runs) {
+      const jobId = run.slurmJobId!
+      const job = alive.get(jobId)
+      if (job) {
+        this.core.log(
+          run.id,
+          'info',
+          `re-attached to Slurm job ${jobId} (${job.state}${job.nodes ? ` on ${job.nodes}` : ''}), left running by the last service`,
+          'slurm',
+          {
+            jobId
+          }
+        )
+        this.startSession(run, jobId)
+        continue
+      }
+      this.store.queue.setStatus(run.id, 'interrupted', { error: `its Slurm job ${jobId} ended while no service followed it` })
+      this.core.log(
+        run.id,
+        'warn',
+        `interrupted: its Slurm job ${jobId} ended while no service followed it; a resume ${resumeWords(resumeStepOf(this.store, run.id))}`,
+        'status'
+      )
+      if (this.settings.autoResume) {
+        this.store.queue.setStatus(run.id, 'queued')
+        this.core.log(run.id, 'info', `resuming automatically: it ${resumeWords(resumeStepOf(this.store, run.id))}`, 'status')
+      }
+      this.core.runChanged(run.id)
+    }
+    this.kick()
+  }
+
+  /** Best effort: a job no run owns any more would only hold an allocation (and write into the run's folder). */
+  private async cancelOrphan(run: StoreRunRecord): Promise<void> {
+    const jobId = run.slurmJobId!
+    try {
+      await this.executors.slurmJobs().cancel(jobId)
+      this.core.log(run.id, 'warn', `its Slurm job ${jobId} still ran while the run is ${run.status}: scancelled it`, 'slurm', { jobId })
+    } catch (error) {
+      this.core.log(run.id, 'warn', `its Slurm job ${jobId} still runs while the run is ${run.status}; scancel failed: ${(error as Error).message}`, 'slurm', {
+        jobId
+      })
+    }
+  }
+
+  /** A session for a run marked running: a new trainer, or (attachTo) the cluster job an earlier service left running. */
+  private startSession(run: StoreRunRecord, attachTo?: string): void {
+    // the first trainer to report its backend settles the default slots: there may be room for more
+    const session = new RunSession(this.core, run.id, this.executors.launcher(run.executor), () => this.kick(), attachTo)
+    this.sessions.set(run.id, session)
+    if (this.executors.takesSlot(run.executor)) this.onSlots.add(run.id)
+    void session.ended.then((end) => this.onSessionEnd(end))
+    this.core.runChanged(run.id)
+    session.start()
+  }
+
   private kick(): void {
     if (!this.started || this.closing || this.scheduling) return
     this.scheduling = true
@@ -226,13 +331,7 @@ export class LabService {
         if (!next) break
         this.store.queue.setStatus(next.id, 'running')
         this.runsStarted++
-        // the first trainer to report its backend settles the default slots: there may be room for more
-        const session = new RunSession(this.core, next.id, this.executors.launcher(next.executor), () => this.kick())
-        this.sessions.set(next.id, session)
-        if (this.executors.takesSlot(next.executor)) this.onSlots.add(next.id)
-        void session.ended.then((end) => this.onSessionEnd(end))
-        this.core.runChanged(next.id)
-        session.start()
+        this.startSession(next)
       }
     } catch (error) {
       this.core.log(null, 'error', `the scheduler could not start the next run: ${(error as Error).message}`, 'scheduler')
@@ -295,7 +394,7 @@ export class LabService {
   }
 
   private checkIdle(): void {
-    if (this.sessions.size > 0) return
+    if (this.sessions.size > 0 || (this.reattaching && this.unattached.length > 0 && !this.closing)) return
     const open = this.store.isOpen
     const more =
       open && !this.closing && !this.hold && (this.runLimit === undefined || this.runsStarted < this.runLimit) && this.started && !!this.nextToStart()

@@ -19,6 +19,10 @@ export interface TrainerHandle {
   onJobSubmitted?(listener: (jobId: string) => void): void
   /** a trainer run as a cluster job: each new state of its job (PENDING, RUNNING on a node, ...) */
   onJobState?(listener: (state: JobState) => void): void
+  /** a trainer that holds what it sent until it is recorded: all received so far is (the session calls it after each write) */
+  acknowledge?(): void
+  /** a cluster job: let go of it without ending it (the service stops; the next one re-attaches); no exit follows */
+  detach?(): void
 }
 
 /** A cluster job's state as the queue shows it. */
@@ -36,6 +40,8 @@ export interface LaunchRequest {
   config: RunConfig
   /** a slurm run's job options (partition, GPUs, time limit, ...), kept with the run */
   slurm?: SlurmJobOptionsInput | null
+  /** a cluster job an earlier service submitted for this run and left running: attach to it instead of submitting one */
+  jobId?: string
 }
 
 /** Starts one trainer per run on a free slot: the seam where another executor (Slurm) starts runs instead. */

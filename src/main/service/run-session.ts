@@ -12,7 +12,8 @@ import { checkpointDir, type ServiceContext } from './context.ts'
 import type { JobState, TrainerHandle, TrainerLauncher } from './launcher.ts'
 
 /** disk-full and store-failed: the run is paused and the queue held (the next run would fail the same way) */
-export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed'
+/** detached: the service stopped and left the run's cluster job running (still 'running' in the store: the next service re-attaches) */
+export type SessionOutcome = 'finished' | 'paused' | 'requeued' | 'cancelled' | 'failed' | 'interrupted' | 'disk-full' | 'store-failed' | 'detached'
 
 export interface SessionEnd {
   runId: number
@@ -69,7 +70,9 @@ export class RunSession {
     /** its executor's: a local trainer process, or a Slurm job */
     private readonly launcher: TrainerLauncher,
     /** after the trainer's 'started' is recorded (its backend known) */
-    private readonly whenStarted: () => void = () => {}
+    private readonly whenStarted: () => void = () => {},
+    /** the cluster job an earlier service left running for this run: attached to, not submitted again */
+    private readonly attachTo?: string
   ) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve))
   }
@@ -91,7 +94,7 @@ export class RunSession {
       return
     }
     try {
-      this.handle = this.launcher.launch({ runId: this.runId, config: run.config, slurm: run.slurm })
+      this.handle = this.launcher.launch({ runId: this.runId, config: run.config, slurm: run.slurm, ...(this.attachTo ? { jobId: this.attachTo } : {}) })
     } catch (error) {
       this.killReason = `the trainer process could not be started: ${(error as Error).message}`
       this.onExit(null, null)
@@ -152,6 +155,30 @@ export class RunSession {
     this.armExitTimer('it did not stop when asked')
   }
 
+  /** Whether the service can stop without ending this run: its trainer is a cluster job, which keeps running. */
+  get detachable(): boolean {
+    return !this.outcome && !!this.handle?.detach && this.ctx.store.runs.require(this.runId).slurmJobId !== null
+  }
+
+  /** The service stops: what was received is recorded, the job keeps running, and the run stays 'running' for the next service. */
+  detach(): void {
+    if (this.outcome || !this.handle?.detach) return
+    try {
+      this.flush()
+    } catch (error) {
+      this.ctx.log(this.runId, 'error', `the last metrics could not be recorded: ${(error as Error).message}`, 'status')
+    }
+    this.recorded()
+    this.handle.detach()
+    this.outcome = 'detached'
+    const jobId = this.ctx.store.runs.require(this.runId).slurmJobId
+    this.ctx.log(this.runId, 'info', `the service stopped; Slurm job ${jobId} keeps running and the next service re-attaches to it`, 'slurm', { jobId })
+    clearInterval(this.watchdog)
+    clearTimeout(this.exitTimer)
+    clearTimeout(this.flushTimer)
+    this.resolveEnded({ runId: this.runId, outcome: 'detached', madeProgress: this.madeProgress })
+  }
+
   /** Ends the trainer at once; the run becomes interrupted (or cancelled if a stop was asked). */
   kill(reason: string): void {
     this.killReason ??= reason
@@ -161,7 +188,7 @@ export class RunSession {
   private onMessage(raw: unknown): void {
     this.lastHeard = Date.now()
     this.clockRunning = true
-    if (this.outcome) return // after the last word nothing more is recorded
+    if (this.outcome) return this.recorded() // after the last word nothing more is recorded
     let message: FromTrainer
     try {
       message = parseFromTrainer(raw)
@@ -172,8 +199,16 @@ export class RunSession {
     try {
       this.handleMessage(message)
     } catch (error) {
-      this.onRecordingError(error)
+      return this.onRecordingError(error)
     }
+    // a message handled at once (a checkpoint, a log, the last word) is in the store now; metrics are after the next flush
+    if (this.buffer.length === 0) this.recorded()
+  }
+
+  /** Tells a trainer that holds its messages until they are recorded (a cluster job's, across service restarts) that they are. */
+  private recorded(): void {
+    if (this.outcome === 'detached') return
+    this.handle?.acknowledge?.()
   }
 
   private handleMessage(m: FromTrainer): void {
@@ -303,7 +338,7 @@ export class RunSession {
   }
 
   /** The trainer's last word: record everything, then the run's status for this session. */
-  private finish(outcome: SessionOutcome, end: { step?: number; trainSeconds?: number }, error?: string): void {
+  private finish(outcome: Exclude<SessionOutcome, 'detached'>, end: { step?: number; trainSeconds?: number }, error?: string): void {
     const { store } = this.ctx
     this.flush()
     if (end.step !== undefined) this.step = end.step
@@ -326,7 +361,7 @@ export class RunSession {
     })
     this.outcome = outcome
     const level = outcome === 'failed' || outcome === 'disk-full' || (outcome === 'paused' && error !== undefined) ? 'error' : 'info'
-    const said: Record<SessionOutcome, string> = {
+    const said: Record<typeof outcome, string> = {
       finished: `finished at step ${this.step}`,
       paused: error === undefined ? `paused at step ${this.step} (checkpointed)` : `paused: ${error}`,
       requeued: `paused at step ${this.step} (checkpointed) for a shutdown: it continues first when the queue is worked again`,
@@ -440,6 +475,7 @@ export class RunSession {
       store.runs.heartbeat(this.runId, { step: this.step, trainSeconds: this.trainSeconds })
     })
     for (const { step, values, time } of announced) this.ctx.events.emit('run/metrics', { runId: this.runId, step, values, time })
+    this.recorded()
   }
 
   /**

@@ -110,6 +110,11 @@ export class Queue {
     return this.queued.all().map((row) => toRunRecord(row))
   }
 
+  /** The runs marked running (out of the queue while they train), latest started first. */
+  listRunning(): RunRecord[] {
+    return this.running.all().map((row) => toRunRecord(row))
+  }
+
   move(id: number, where: QueueMove): RunRecord[] {
     this.ctx.db.transaction(() => {
       const run = this.lookup.require(id)
@@ -142,11 +147,11 @@ export class Queue {
     })()
   }
 
-  /** At start-up: runs left 'running' by a previous process become 'interrupted', at the head of the queue in their order. */
-  markRunningAsInterrupted(reason = 'the app stopped while this run was training'): RunRecord[] {
+  /** At start-up: runs left 'running' by a previous process become 'interrupted', at the head of the queue in their order; keep: runs left as they are. */
+  markRunningAsInterrupted(reason = 'the app stopped while this run was training', keep: (run: RunRecord) => boolean = () => false): RunRecord[] {
     return this.ctx.db.transaction(() => {
       // latest-started first, each placed on top: the earliest ends up first
-      const runs = this.running.all().map((row) => toRunRecord(row))
+      const runs = this.listRunning().filter((run) => !keep(run))
       for (const run of runs) {
         const heartbeat = run.lastHeartbeatAt === null ? '' : ` (last heartbeat ${new Date(run.lastHeartbeatAt).toISOString()})`
         this.write(run, 'interrupted', { error: reason + heartbeat })

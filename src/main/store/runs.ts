@@ -73,6 +73,7 @@ export class Runs {
   private readonly updateProgress: Statement
   private readonly updateExperiment: Statement
   private readonly updateJobId: Statement
+  private readonly idleWithJob: Statement<unknown[], unknown[]>
   private readonly experimentExists: Statement
   private readonly checkpointPaths: Statement<unknown[], unknown>
   private readonly deleteRow: Statement
@@ -95,6 +96,9 @@ export class Runs {
     this.updateProgress = db.prepare('UPDATE runs SET step = ?, train_seconds = ?, last_heartbeat_at = ? WHERE id = ?')
     this.updateExperiment = db.prepare('UPDATE runs SET experiment_id = ? WHERE id = ?')
     this.updateJobId = db.prepare('UPDATE runs SET slurm_job_id = ? WHERE id = ?')
+    this.idleWithJob = db
+      .prepare<unknown[], unknown[]>(`SELECT ${RUN_SELECT} FROM runs r WHERE r.slurm_job_id IS NOT NULL AND r.status != 'running' ORDER BY r.id`)
+      .raw()
     this.experimentExists = db.prepare('SELECT 1 FROM experiments WHERE id = ?')
     this.checkpointPaths = db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY step').pluck()
     this.deleteRow = db.prepare('DELETE FROM runs WHERE id = ?')
@@ -106,6 +110,11 @@ export class Runs {
 
   require(id: number): RunRecord {
     return this.lookup.require(id)
+  }
+
+  /** The runs not running that have a Slurm job id: their jobs should have ended (an orphan is scancelled at start-up). */
+  notRunningWithSlurmJob(): RunRecord[] {
+    return this.idleWithJob.all().map((row) => toRunRecord(row))
   }
 
   /** Records the Slurm job a slurm run trains in now (each resume is a new job). */

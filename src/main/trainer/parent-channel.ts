@@ -1,9 +1,10 @@
 // The trainer's line to the service: Electron's parentPort inside a utility
 // process, the IPC channel of child_process.fork outside Electron, or a TCP
 // connection to the service for a trainer started as a Slurm job on another
-// node (socket-link.ts; the job script sets CONNECT_FILE_ENV).
-import net from 'node:net'
-import { CONNECT_FILE_ENV, readConnectFile, readJsonLines, writeJsonLine } from './socket-link.ts'
+// node (socket-link.ts; the job script sets CONNECT_FILE_ENV), kept across
+// the service's restarts (service-link.ts).
+import { CONNECT_FILE_ENV } from './socket-link.ts'
+import { reconnectGraceMs, ServiceLink } from './service-link.ts'
 
 export interface ParentChannel {
   /**
@@ -82,48 +83,28 @@ export function parentChannel(proc: TrainerProcessLike = process as unknown as T
   }
 }
 
-/** The service's connect file names its address and this launch's token; the first line says hello with it. */
+/** The service's connect file names its address and this launch's token; the link keeps the connection across service restarts. */
 function socketChannel(connectFile: string, proc: TrainerProcessLike): ParentChannel {
-  const { host, port, token } = readConnectFile(connectFile)
-  const socket = net.connect({ host, port })
-  socket.setNoDelay(true)
-  // a refused or broken connection ends the trainer through 'close' (onGone); the reason goes to the job's stderr
-  socket.on('error', (error) => console.error(`the connection to the lab service at ${host}:${port} failed: ${error.message}`))
-  // until a listener is there, messages wait (the start message may arrive before process.ts listens)
-  const early: unknown[] = []
-  let deliver: ((message: unknown) => void) | undefined
-  readJsonLines(socket, (message) => (deliver ? deliver(message) : early.push(message)))
-  let ending = false
-  const jobId = proc.env.SLURM_JOB_ID
-  void writeJsonLine(socket, { hello: token, ...(jobId ? { jobId } : {}) })
+  const link = new ServiceLink({
+    connectFile,
+    jobId: proc.env.SLURM_JOB_ID,
+    graceMs: reconnectGraceMs(proc.env),
+    // the reason goes to the job's stderr
+    report: (line) => console.error(line)
+  })
   return {
     parentPid: undefined,
-    send: (message) => writeJsonLine(socket, message),
-    onMessage(listener) {
-      deliver = listener
-      early.splice(0).forEach(listener)
-    },
-    onGone(listener) {
-      // our own end() closes it too: that is no loss of the service
-      socket.on('close', () => ending || listener())
-    },
+    send: (message) => link.send(message),
+    onMessage: (listener) => link.onMessage(listener),
+    // no service came back within the grace period
+    onGone: (listener) => link.onGone(listener),
     onEndRequested(listener) {
       // sbatch --signal=B:USR1@<seconds> before the time limit; SIGTERM from scancel or a pre-emption
       proc.on('SIGUSR1', () => listener('SIGUSR1 from Slurm (the time limit is near)'))
       proc.on('SIGTERM', () => listener('SIGTERM from Slurm (the job is cancelled or pre-empted)'))
     },
-    // end, then wait for the service's end: exiting with its bytes unread could reset the connection and lose ours
-    end: () =>
-      new Promise((resolve) => {
-        ending = true
-        if (socket.destroyed) return resolve()
-        const timer = setTimeout(resolve, END_WAIT_MS)
-        socket.once('close', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-        socket.end()
-      })
+    // once the service has recorded everything, end, then wait for its end: exiting with its bytes unread could reset the connection
+    end: () => link.end(END_WAIT_MS)
   }
 }
 

@@ -21,15 +21,22 @@ export const connectFileSchema = z.object({
 })
 export type ConnectInfo = z.infer<typeof connectFileSchema>
 
-/** The trainer's first line. */
-export const helloSchema = z.object({ hello: z.string(), jobId: z.string().optional() })
+/** The trainer's first line; next: the number of the first message after it (1 where absent), when it reconnects. */
+export const helloSchema = z.object({ hello: z.string(), jobId: z.string().optional(), next: z.int().min(1).optional() })
+export type Hello = z.infer<typeof helloSchema>
+
+/** The service's word that it has recorded the trainer's messages up to this number (service-link.ts). */
+export const ackSchema = z.object({ ack: z.int().min(0) }).strict()
 
 /** A line longer than this is no message of ours (a checkpoint is a file, not a message). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
 export function writeConnectFile(file: string, info: ConnectInfo): void {
-  // 0600 from the start: the token must not be readable by other users, even for a moment
-  fs.writeFileSync(file, JSON.stringify(info), { mode: 0o600 })
+  // 0600 from the start: the token must not be readable by other users, even for a moment;
+  // renamed into place: a trainer re-reading it (service-link.ts) never sees half a file
+  const partial = `${file}.${process.pid}.partial`
+  fs.writeFileSync(partial, JSON.stringify(info), { mode: 0o600 })
+  fs.renameSync(partial, file)
 }
 
 export function readConnectFile(file: string): ConnectInfo {

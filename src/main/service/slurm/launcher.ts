@@ -14,6 +14,14 @@
 // closed. kill() is scancel. sbatch refusing the job fails the run with
 // sbatch's words; a pause or stop before the trainer connected cancels the
 // job (nothing ran: a pause reports `paused` at once).
+//
+// A service that stops detaches from its jobs (they keep running); the next
+// one launches a handle for the run's stored job id, which submits nothing: it
+// rewrites the run's connect file with its own address and a new token, and
+// the trainer, which holds its messages meanwhile, reconnects and sends again
+// what the last service did not acknowledge (trainer/service-link.ts). The
+// handle numbers what it receives and skips what it already had; the run
+// session acknowledges once what it received is in the store.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -21,7 +29,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import type { SlurmJobOptionsInput } from '../../../shared/slurm.ts'
-import { CONNECT_FILE_ENV, helloSchema, readJsonLines, writeConnectFile, writeJsonLine } from '../../trainer/socket-link.ts'
+import { CONNECT_FILE_ENV, helloSchema, readConnectFile, readJsonLines, writeConnectFile, writeJsonLine, type Hello } from '../../trainer/socket-link.ts'
 import type { FromTrainer, StartMessage, ToTrainer } from '../../trainer/protocol.ts'
 import { lineSplitter, type LaunchRequest, type TrainerHandle, type TrainerLauncher } from '../launcher.ts'
 import { trainerEntry } from '../node-launcher.ts'
@@ -51,6 +59,10 @@ export interface SlurmTrainerHandle extends TrainerHandle {
   onJobState(listener: (state: SlurmJobState) => void): void
   /** the job id, as soon as sbatch has given it */
   onJobSubmitted(listener: (jobId: string) => void): void
+  /** everything received so far is recorded: the trainer may forget it */
+  acknowledge(): void
+  /** lets go of the job without ending it (the service stops; the next one re-attaches): no exit follows */
+  detach(): void
 }
 
 export interface SlurmTrainerLauncher extends TrainerLauncher {
@@ -58,6 +70,8 @@ export interface SlurmTrainerLauncher extends TrainerLauncher {
   launch(run?: LaunchRequest): SlurmTrainerHandle
   /** stops listening (handles still open lose their trainers' connections) */
   close(): Promise<void>
+  /** the Slurm commands it uses, for the service's recovery (which jobs still run, scancel of orphans) */
+  readonly jobs: SlurmJobs
 }
 
 /** A connection that has not said hello with a valid token by then is dropped. */
@@ -117,7 +131,7 @@ export function slurmTrainerLauncher(options: SlurmLauncherOptions = {}): SlurmT
       clearTimeout(timer)
       const hello = helloSchema.safeParse(message)
       const claimed = hello.success ? waiting.get(tokenKey(hello.data.hello)) : undefined
-      if (!claimed || !claimed.attach(socket)) return void socket.destroy()
+      if (!claimed || !claimed.attach(socket, hello.data!)) return void socket.destroy()
       handle = claimed
     })
   }
@@ -133,8 +147,9 @@ export function slurmTrainerLauncher(options: SlurmLauncherOptions = {}): SlurmT
   }
 
   return {
+    jobs: client,
     launch(run) {
-      const handle = new SlurmHandle(settings, run?.slurm ?? undefined)
+      const handle = new SlurmHandle(settings, run?.slurm ?? undefined, run?.jobId)
       waiting.set(handle.key, handle)
       return handle
     },
@@ -153,7 +168,7 @@ function tokenKey(token: string): string {
 }
 
 /** What a handle needs of the client. */
-export type SlurmJobs = Pick<SlurmClient, 'submit' | 'state' | 'cancel'>
+export type SlurmJobs = Pick<SlurmClient, 'submit' | 'state' | 'cancel' | 'queued'>
 
 interface HandleSettings {
   client: SlurmJobs
@@ -182,6 +197,11 @@ class SlurmHandle implements SlurmTrainerHandle {
   private readonly outbox: ToTrainer[] = []
   private socket: net.Socket | undefined
   private socketClosed: Promise<void> | undefined
+  /** the number of the next line from the trainer, and of the last one delivered (a reconnecting trainer sends again what was not acknowledged) */
+  private nextSeq = 1
+  private lastSeq = 0
+  private ackedSeq = 0
+  private detached = false
   private watch: JobWatch | undefined
   private submitting = false
   /** no trainer may connect any more: it was cancelled before it did, or the handle ended */
@@ -194,7 +214,9 @@ class SlurmHandle implements SlurmTrainerHandle {
   constructor(
     private readonly settings: HandleSettings,
     /** the run's own job options, if it came with them */
-    private readonly jobOptions: SlurmJobOptionsInput | undefined
+    private readonly jobOptions: SlurmJobOptionsInput | undefined,
+    /** a job already submitted (by an earlier service) that this handle attaches to */
+    private readonly attachTo?: string
   ) {
     this.key = tokenKey(this.token)
   }
@@ -202,6 +224,12 @@ class SlurmHandle implements SlurmTrainerHandle {
   send(message: ToTrainer): void {
     if (this.socket) return void writeJsonLine(this.socket, message)
     if (this.exited) return
+    if (message.type === 'start' && this.attachTo !== undefined) {
+      // the job's trainer has it already (or gets it when its pending job starts): a trainer that runs ignores it
+      if (!this.jobId) this.outbox.push(message)
+      if (!this.jobId) void this.reattach(message, this.attachTo)
+      return
+    }
     if (message.type === 'start' && !this.submitting) {
       this.submitting = true
       this.outbox.push(message)
@@ -245,33 +273,57 @@ class SlurmHandle implements SlurmTrainerHandle {
     // while sbatch runs: cancelled as soon as it gives the job id (submit())
   }
 
-  /** The trainer connected with our token. */
-  attach(socket: net.Socket): boolean {
+  /** The trainer connected with our token (again, after a lost connection: its hello says which message comes next). */
+  attach(socket: net.Socket, hello: Hello): boolean {
     if (this.socket || this.closed) return false
+    // the connect file is the run's: only the job we follow may use it
+    if (this.jobId && hello.jobId && hello.jobId !== this.jobId) return false
     this.socket = socket
-    this.settings.forget(this.key)
+    this.nextSeq = hello.next ?? 1
     this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()))
-    socket.once('close', () => this.watch?.nudge())
+    socket.once('close', () => {
+      if (this.socket === socket) this.socket = undefined
+      this.watch?.nudge()
+    })
     for (const message of this.outbox.splice(0)) void writeJsonLine(socket, message)
     return true
   }
 
   received(message: unknown): void {
+    if (this.detached) return
+    const seq = this.nextSeq++
+    if (seq <= this.lastSeq) return // had it before the trainer reconnected
+    this.lastSeq = seq
     for (const listener of this.messageListeners) listener(message)
+  }
+
+  acknowledge(): void {
+    if (!this.socket || this.detached || this.lastSeq === this.ackedSeq) return
+    this.ackedSeq = this.lastSeq
+    void writeJsonLine(this.socket, { ack: this.lastSeq })
+  }
+
+  detach(): void {
+    if (this.exited) return
+    this.detached = true
+    this.exited = true
+    this.closed = true
+    this.watch?.stop()
+    this.readOutput()
+    this.settings.forget(this.key)
+    // the connect file stays: the trainer re-reads it until the next service rewrites it
+    this.socket?.end()
   }
 
   private async submit(start: StartMessage): Promise<void> {
     const dir = slurmRunDir(start.homeDir, start.runId)
     const name = this.token.slice(0, 12)
     try {
-      const port = await this.settings.listen()
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-      this.connectFile = path.join(dir, `connect-${name}.json`)
-      writeConnectFile(this.connectFile, { host: this.settings.connectHost, port, token: this.token })
+      await this.publish(dir)
       const stdoutPath = path.join(dir, `job-%j.out`)
       const stderrPath = path.join(dir, `job-%j.err`)
       this.jobId = await this.settings.client.submit({
-        script: jobScript(start.runId, this.connectFile, this.settings.command),
+        script: jobScript(start.runId, this.connectFile!, this.settings.command),
         scriptPath: path.join(dir, `job-${name}.sh`),
         options: this.jobOptions ?? this.settings.jobOptions(start.runId),
         jobName: `fixmatch-lab-run-${start.runId}`,
@@ -287,11 +339,37 @@ class SlurmHandle implements SlurmTrainerHandle {
     }
     const jobId = this.jobId
     for (const listener of this.submittedListeners) listener(jobId)
+    if (this.killed) void this.cancel(jobId)
+    this.follow(dir, jobId)
+  }
+
+  /** An earlier service's job: its trainer is told where this service listens, and the job is followed from here. */
+  private async reattach(start: StartMessage, jobId: string): Promise<void> {
+    const dir = slurmRunDir(start.homeDir, start.runId)
+    this.jobId = jobId
+    try {
+      await this.publish(dir)
+    } catch (error) {
+      // its trainer cannot find us: the job is left to end (the grace period), and the run is resumed after
+      this.output(`slurm: cannot re-attach to job ${jobId}: ${(error as Error).message}`)
+    }
+    this.follow(dir, jobId)
+    if (this.killed) void this.cancel(jobId)
+  }
+
+  /** The run's connect file (one per run: a re-attaching service rewrites it) with this service's address and this handle's token. */
+  private async publish(dir: string): Promise<void> {
+    const port = await this.settings.listen()
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    this.connectFile = path.join(dir, 'connect.json')
+    writeConnectFile(this.connectFile, { host: this.settings.connectHost, port, token: this.token })
+  }
+
+  private follow(dir: string, jobId: string): void {
     this.tails = [
       new FileTail(path.join(dir, `job-${jobId}.out`), 'stdout', this.outputListeners),
       new FileTail(path.join(dir, `job-${jobId}.err`), 'stderr', this.outputListeners)
     ]
-    if (this.killed) void this.cancel(jobId)
     this.watch = watchJob(
       this.settings.client,
       jobId,
@@ -347,8 +425,17 @@ class SlurmHandle implements SlurmTrainerHandle {
     this.closed = true
     this.watch?.stop()
     this.settings.forget(this.key)
-    if (this.connectFile) fs.rmSync(this.connectFile, { force: true })
+    if (this.connectFile) removeIfOurs(this.connectFile, this.token)
     for (const listener of this.exitListeners) listener(code, signal)
+  }
+}
+
+/** The run's connect file, unless a later launch for the run (a resume) has rewritten it since. */
+function removeIfOurs(file: string, token: string): void {
+  try {
+    if (readConnectFile(file).token === token) fs.rmSync(file, { force: true })
+  } catch {
+    // gone already, or not a connect file any more: nothing of ours to remove
   }
 }
 
