@@ -137,6 +137,29 @@ describe('RunView', () => {
     expect(wrapper.get('[data-testid="run-facts"]').text()).toContain('top-1 61.3% (best 62.0%)')
   })
 
+  it('charts any recorded metric through a panel picker, and a training run gains points live', async () => {
+    const withLr = { ...run, summary: { ...run.summary, lr: { last: 0.03, lastStep: 100, best: 0.03, min: 0.03, max: 0.03 } } }
+    const { wrapper, lab } = mountRun({
+      'runs/get': () => withLr,
+      'runs/series': (request) => Object.fromEntries(request.names.map((name) => [name, [{ step: 100, value: name === 'lr' ? 0.03 : 1 }]]))
+    })
+    await settle()
+    const loss = () => wrapper.get('[data-testid="run-chart-loss"]')
+    expect(loss().attributes('data-points')).toBe('1')
+    // a point recorded while the page is open is drawn without a reload; one of another run is not
+    lab.emit('run/metrics', { runId: 12, step: 110, values: { loss: 0.9 } })
+    lab.emit('run/metrics', { runId: 13, step: 120, values: { loss: 0.8 } })
+    await settle()
+    expect(loss().attributes('data-points')).toBe('2')
+    const picker = wrapper.get('[data-testid="metric-run-chart-loss"]')
+    expect(picker.findAll('option').map((o) => o.attributes('value'))).toContain('lr')
+    await picker.setValue('lr')
+    await settle()
+    expect(lab.callsOf('runs/series').at(-1)).toEqual({ runId: 12, names: ['lr'], maxPoints: 1000 })
+    expect(loss().text()).toContain('Learning rate')
+    expect(loss().attributes('data-points')).toBe('1')
+  })
+
   it('says what went wrong when the run does not exist', async () => {
     const { wrapper } = mountRun({
       'runs/get': () => {
