@@ -4,8 +4,10 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartOptions } from 'chart.js'
 import { formatStep } from '../util/format.ts'
 import type { LineRole } from './datasets.ts'
+import { chartInk, followColourScheme } from './ink.ts'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend)
+followColourScheme()
 
 export { Chart }
 
@@ -27,6 +29,7 @@ function tooltipLabel(label: string, role: LineRole | undefined, value: string):
 }
 
 export function metricChartOptions(options: MetricChartOptions): ChartOptions<'line'> {
+  const ink = chartInk()
   return {
     animation: false,
     // points arrive as {x, y} sorted by step: chart.js need not parse them
@@ -45,7 +48,7 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
           boxWidth: 18,
           boxHeight: 2,
           font: { size: 11 },
-          color: '#4b5563',
+          color: ink.legend,
           filter: (item, data) => roleOf(data.datasets[item.datasetIndex ?? -1]) !== 'raw'
         }
       },
@@ -61,15 +64,15 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
         type: 'linear',
         min: 0,
         ...(options.xMax ? { max: options.xMax } : {}),
-        title: { display: true, text: 'step', color: '#6b7280' },
-        ticks: { callback: (value) => formatStep(Number(value)), color: '#6b7280', maxTicksLimit: 8 },
-        grid: { color: '#eef0f3' }
+        title: { display: true, text: 'step', color: ink.text },
+        ticks: { callback: (value) => formatStep(Number(value)), color: ink.text, maxTicksLimit: 8 },
+        grid: { color: ink.grid }
       },
       y: {
         type: options.logScale ? 'logarithmic' : 'linear',
-        title: { display: true, text: options.yTitle, color: '#6b7280' },
-        ticks: { color: '#6b7280', maxTicksLimit: 7 },
-        grid: { color: '#eef0f3' }
+        title: { display: true, text: options.yTitle, color: ink.text },
+        ticks: { color: ink.text, maxTicksLimit: 7 },
+        grid: { color: ink.grid }
       }
     }
   }
