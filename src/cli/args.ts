@@ -2,9 +2,17 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MAX_SLOTS } from '../shared/settings.ts'
 import { EXECUTORS, type Executor } from '../shared/executor.ts'
+import type { ExitKind } from './exit-codes.ts'
 
-/** A user error on the command line: printed without a stack trace, exit status 2. */
-export class CliError extends Error {}
+/** An error the CLI explains in one line, without a stack trace; its kind picks the exit status (exit-codes.ts). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ExitKind = 'usage'
+  ) {
+    super(message)
+  }
+}
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
   try {

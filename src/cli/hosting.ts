@@ -41,7 +41,8 @@ export function storeInUseError(home: string, error: StoreLockedError): CliError
   const published = readServiceFile(home)
   const holder = published ? `a ${published.mode} (process ${published.pid}, ${published.url})` : `process ${error.pid ?? '(unknown)'}`
   return new CliError(
-    `the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`
+    `the run store in ${home} is in use by ${holder}: one lab service per home folder. Queue work for it with \`fixmatch-lab queue add\`, or stop it first.`,
+    'unavailable'
   )
 }
 
@@ -71,7 +72,7 @@ export async function hostLab(options: HostOptions): Promise<Hosted> {
     await service.close({ pauseRunning: false })
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE')
-      throw new CliError(`port ${options.port} on ${options.host ?? '127.0.0.1'} is in use: pass --port 0 for any free port, or another number`)
+      throw new CliError(`port ${options.port} on ${options.host ?? '127.0.0.1'} is in use: pass --port 0 for any free port, or another number`, 'unavailable')
     throw error
   }
   const unpublish = publishService(options.home, { url: server.url, token: server.token, mode: options.mode })

@@ -6,6 +6,7 @@ import type { CommandName, Request, Response } from '../shared/api.ts'
 import { LabService } from '../main/service/index.ts'
 import { StoreLockedError } from '../main/store/index.ts'
 import { CliError } from './args.ts'
+import { exitKindOfHttpStatus } from './exit-codes.ts'
 import { readServiceFile, serviceFilePath, type PublishedService } from './service-file.ts'
 
 export interface LabAccess {
@@ -25,7 +26,8 @@ export async function openLab(home: string): Promise<LabAccess> {
     if (error instanceof StoreLockedError && error.pid !== undefined) {
       throw new CliError(
         `the run store in ${home} is in use by process ${error.pid}${error.hostname ? ` on ${error.hostname}` : ''}, ` +
-          'which publishes no API here (the desktop app?): make the change in that app, or close it and try again'
+          'which publishes no API here (the desktop app?): make the change in that app, or close it and try again',
+        'unavailable'
       )
     }
     throw error
@@ -51,11 +53,13 @@ function httpAccess(published: PublishedService, home: string): LabAccess {
       } catch (error) {
         throw new CliError(
           `cannot reach the running ${published.mode} (process ${published.pid}) at ${published.url}: ${(error as Error).message}. ` +
-            `If that process is not a FixMatch Lab ${published.mode} any more, delete ${serviceFilePath(home)}`
+            `If that process is not a FixMatch Lab ${published.mode} any more, delete ${serviceFilePath(home)}`,
+          'unavailable'
         )
       }
       const body = (await response.json().catch(() => undefined)) as { result?: unknown; error?: { message?: string; field?: string } } | undefined
-      if (!response.ok) throw new CliError(body?.error?.message ?? `the running ${published.mode} answered HTTP ${response.status}`)
+      if (!response.ok)
+        throw new CliError(body?.error?.message ?? `the running ${published.mode} answered HTTP ${response.status}`, exitKindOfHttpStatus(response.status))
       return body?.result as Response<typeof command>
     },
     close: async () => {}

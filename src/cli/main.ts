@@ -1,5 +1,8 @@
 // The `fixmatch-lab` command: dispatches to one module per sub-command.
 import { CliError } from './args.ts'
+import { EXIT, exitKindOf } from './exit-codes.ts'
+import { exitQuietlyOnClosedPipe } from './closed-pipe.ts'
+import { packageRoot } from '../main/package-root.ts'
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -56,19 +59,24 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
-  return `Usage: fixmatch-lab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`fixmatch-lab <command> --help\` for a command's options.`
+  return `Usage: fixmatch-lab <command> [options]   (fixmatch-lab --version: the version)\n\nCommands:\n${lines.join('\n')}\n\nRun \`fixmatch-lab <command> --help\` for a command's options.`
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe()
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage())
-    return name ? 0 : 2
+    return name ? EXIT.ok : EXIT.usage
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(packageRoot()?.version ?? 'unknown (no fixmatch-lab package.json above the CLI)')
+    return EXIT.ok
   }
   const command = commands[name]
   if (!command) {
     console.error(`fixmatch-lab: unknown command "${name}"\n\n${usage()}`)
-    return 2
+    return EXIT.usage
   }
   try {
     return await (
@@ -77,11 +85,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       console.error(`fixmatch-lab ${name}: ${err.message}`)
-      return 2
+      return EXIT[err.kind]
     }
-    // Anything else is a failure of the job, not of the command line: say what, keep the stack for DEBUG.
+    // Anything else comes from the service or the store (a missing run, a locked store: their kind
+    // picks the status, as for the API) or is a failure of the job: say what, keep the stack for DEBUG.
     console.error(`fixmatch-lab ${name}: error: ${(err as Error)?.message ?? String(err)}`)
     if (process.env.DEBUG) console.error((err as Error)?.stack)
-    return 1
+    return EXIT[exitKindOf(err)]
   }
 }

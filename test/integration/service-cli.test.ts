@@ -100,7 +100,7 @@ describe('fixmatch-lab queue, runs, export and import', () => {
     const service = openService({ homeDir: home, launcher: fakeLauncher() })
     // without service.json the lock holder is named
     const refused = await cli('queue', 'add', '--home', home, ...TINY)
-    expect(refused.code).toBe(2)
+    expect(refused.code).toBe(4) // EXIT.unavailable: the store is held
     expect(refused.err).toContain(`in use by process ${process.pid}`)
     const refusedImport = await cli('import', path.join(home, 'runs.sqlite'), '--home', home)
     expect(refusedImport.err).toContain(`in use by process ${process.pid}`)
@@ -116,7 +116,7 @@ describe('fixmatch-lab queue, runs, export and import', () => {
       expect((await cli('queue', 'move', '2', 'top', '--home', home)).code).toBe(0)
       expect(service.store.queue.list().map((run) => run.id)).toEqual([2, 1])
       const failed = await cli('queue', 'resume', '99', '--home', home)
-      expect(failed.code).toBe(2)
+      expect(failed.code).toBe(3) // EXIT.notFound, as through the store
       expect(failed.err).toMatch(/no run with id 99/)
       // reading needs no lock: beside the running service
       expect(JSON.parse((await cli('runs', '--json', '--home', home)).out)).toHaveLength(2)

@@ -10,6 +10,7 @@ import { getPreset, presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { CliError, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
 import { backendOverride, buildConfig } from '../config-input.ts'
 import { trainInForeground, type RunOutcome } from '../foreground-runs.ts'
 import { compareJson, formatCompareTable, parsePairedFlag, parseStatFlag, type CompareColumn } from '../compare-table.ts'
@@ -156,5 +157,5 @@ export async function compareCommand(argv: string[]): Promise<number> {
     )
   }
   if (failed.length) return 1
-  return finished.length === order.length ? 0 : 130
+  return finished.length === order.length ? EXIT.ok : EXIT.interrupted
 }

@@ -20,17 +20,25 @@ import {
   type WebGpuReport
 } from '../../main/doctor-webgpu.ts'
 import { oneOf, parseFlags } from '../args.ts'
+import { resolveHome } from '../../main/paths.ts'
+import { collectHomeReport, homeLines } from '../home-report.ts'
 
-const USAGE = `Usage: fixmatch-lab doctor [--backend ${BACKEND_CHOICES.join('|')}] [--json]
+const USAGE = `Usage: fixmatch-lab doctor [--backend ${BACKEND_CHOICES.join('|')}] [--home DIR] [--json]
 
 Shows the backend that would be used (and why faster ones were skipped), the CPU
 and GPU seen, the WebGPU adapters Dawn offers (on Linux also whether dawn.node's
 glibc/libstdc++ and a Vulkan loader and driver are there), whether the CUDA 11.2
 and cuDNN 8 libraries tfjs-node-gpu needs are found, and the exact fix when not.
-The WebGPU probe runs in a child process and is given up after ${WEBGPU_PROBE_TIMEOUT_MS / 1000} s.`
+The WebGPU probe runs in a child process and is given up after ${WEBGPU_PROBE_TIMEOUT_MS / 1000} s.
+Then the home folder (--home, else FIXMATCH_LAB_HOME, else the app's): what chose it,
+its runs and experiments, the datasets imported, a service holding it, its slots.`
 
 export async function doctorCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { backend: { type: 'string' }, json: { type: 'boolean' }, 'probe-webgpu': { type: 'boolean' } }, USAGE)
+  const { values } = parseFlags(
+    argv,
+    { backend: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' }, 'probe-webgpu': { type: 'boolean' } },
+    USAGE
+  )
   if (values.help) {
     console.log(USAGE)
     return 0
@@ -43,8 +51,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const webgpu: WebGpuReport = { probe, ...(process.platform === 'linux' ? { runtime: dawnRuntimeChecks() } : {}) }
   const backend = probe.status === 'answered' ? await initBackend(choice) : await initBackendWithoutWebGpu(choice, probe.reason)
   const report = await collectReport(backend.backend, webgpu)
+  const home = await collectHomeReport(resolveHome(values.home), values.home)
   if (values.json) {
-    console.log(JSON.stringify({ backend: backend.backend, device: backend.device, skipped: backend.skipped, ...report }))
+    console.log(JSON.stringify({ backend: backend.backend, device: backend.device, skipped: backend.skipped, ...report, home }))
     return 0
   }
   console.log(`backend   ${backend.backend} (${backend.device})`)
@@ -54,6 +63,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   for (const line of webGpuLines(webgpu)) console.log(line)
   for (const [pkg, ok] of Object.entries(report.packages)) console.log(`package   ${pkg}: ${ok ? 'installed' : 'not installed'}`)
   for (const lib of report.cudaLibraries) console.log(`cuda      ${lib.name}: ${lib.foundAt ?? `not found (${lib.wanted.join(', ')})`}`)
+  for (const line of homeLines(home)) console.log(line)
   if (report.advice.length) {
     console.log('\nadvice')
     for (const line of report.advice) console.log(`  - ${line}`)

@@ -32,7 +32,10 @@ export async function importCommand(argv: string[]): Promise<number> {
     if (!(error instanceof StoreLockedError)) throw error
     const published = readServiceFile(home)
     const holder = published ? `the running ${published.mode} (process ${published.pid})` : `process ${error.pid ?? '(unknown)'}`
-    throw new CliError(`the run store in ${home} is in use by ${holder}: stop it (Ctrl-C pauses its run with a checkpoint), import, then start it again`)
+    throw new CliError(
+      `the run store in ${home} is in use by ${holder}: stop it (Ctrl-C pauses its run with a checkpoint), import, then start it again`,
+      'unavailable'
+    )
   }
   try {
     const run = await importRunBundle(store, home, file)

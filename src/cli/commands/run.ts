@@ -5,6 +5,7 @@ import { presetNames } from '../../shared/presets.ts'
 import { loadDatasetForConfig } from '../../main/dataset-for-config.ts'
 import { resolveHome } from '../../main/paths.ts'
 import { parseFlags } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
 import { backendOverride, buildConfig } from '../config-input.ts'
 import { evalCount, trainInForeground } from '../foreground-runs.ts'
 
@@ -73,5 +74,5 @@ export async function runCommand(argv: string[]): Promise<number> {
       })
     )
   }
-  return result.status === 'finished' ? 0 : 130
+  return result.status === 'finished' ? EXIT.ok : EXIT.interrupted
 }

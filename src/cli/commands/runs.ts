@@ -25,16 +25,20 @@ export async function runsCommand(argv: string[]): Promise<number> {
     experimentId = Number(values.experiment)
     if (!Number.isInteger(experimentId) || experimentId < 1) throw new CliError(`--experiment needs an experiment id, got "${values.experiment}"`)
   }
+  const home = resolveHome(values.home)
   let runs: RunRecord[] = []
   try {
-    const store = openStore(resolveHome(values.home), { readonly: true })
+    const store = openStore(home, { readonly: true })
     try {
+      // an unknown experiment is not one with no runs: say so rather than print an empty list
+      if (experimentId !== undefined && !store.experiments.get(experimentId)) throw noSuchExperiment(experimentId, home)
       runs = store.runs.list({ experimentId }).map((item) => toApiRun(store, item))
     } finally {
       store.close()
     }
   } catch (error) {
     if (!(error instanceof StoreMissingError)) throw error
+    if (experimentId !== undefined) throw noSuchExperiment(experimentId, home)
   }
   if (values.json) {
     console.log(JSON.stringify(runs))
@@ -59,4 +63,8 @@ export async function runsCommand(argv: string[]): Promise<number> {
     ])
   )
   return 0
+}
+
+function noSuchExperiment(id: number, home: string): CliError {
+  return new CliError(`experiment ${id} does not exist in ${home}`, 'notFound')
 }

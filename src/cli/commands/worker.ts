@@ -3,6 +3,7 @@
 // resumed from their last checkpoint, progress on stderr.
 import { resolveHome } from '../../main/paths.ts'
 import { CliError, executorFlag, EXECUTOR_USAGE, parseFlags, slotsFlag, SLOTS_USAGE } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
 import { hostLab } from '../hosting.ts'
 
 const USAGE = `Usage: fixmatch-lab worker [--once | --watch] [--slots N] [--executor local|slurm] [--quiet] [--home DIR]
@@ -57,6 +58,6 @@ export async function workerCommand(argv: string[]): Promise<number> {
       .map(([status, n]) => `${n} ${status}`)
       .join(', ') || 'no run ended'
   process.stderr.write(`worker done: ${summary}\n`)
-  if (hosted.interrupted) return 130
+  if (hosted.interrupted) return EXIT.interrupted
   return counts.failed ? 1 : 0
 }

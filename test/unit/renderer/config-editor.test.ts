@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import type { DatasetAvailability } from '../../../src/shared/api.ts'
+import type { DatasetAvailability, RunRecord } from '../../../src/shared/api.ts'
 import { CONFIG_SCHEMA, resolveConfig } from '../../../src/shared/config.ts'
 import { PRESETS } from '../../../src/shared/presets.ts'
+import { formatDuration } from '../../../src/shared/format.ts'
 import { METHOD_DESCRIPTORS } from '../../../src/shared/methods/index.ts'
 import { resultsTable } from '../../../src/renderer/src/results/table.ts'
 import { LAB_CLIENT } from '../../../src/renderer/src/api/inject.ts'
@@ -13,9 +14,12 @@ import {
   createRequest,
   diffAgainstBaseline,
   draftFromConfig,
+  editsSincePreset,
+  fieldHint,
   groupedFields,
   missingDatasetWarning,
-  parseSeeds
+  parseSeeds,
+  presetDraft
 } from '../../../src/renderer/src/editor/form-model.ts'
 import ExperimentView from '../../../src/renderer/src/views/ExperimentView.vue'
 import { fakeLab, makeRun, settle } from './fake-lab.ts'
@@ -29,11 +33,31 @@ const withoutCifar: DatasetAvailability[] = [
   { name: 'cifar100', installed: true }
 ]
 
-function mountEditor(options: { runs?: number; create?: (r: unknown) => unknown; datasets?: DatasetAvailability[] } = {}) {
+function mountEditor(
+  options: { runs?: number; create?: (r: unknown) => unknown; datasets?: DatasetAvailability[]; finished?: RunRecord[]; slots?: number; backend?: string } = {}
+) {
   const lab = fakeLab({
-    'app/info': () => ({ name: 'FixMatch Lab', version: '0', home: '/h', backend: null, device: null, advice: [], datasets: options.datasets ?? withoutCifar }),
+    'app/info': () => ({
+      name: 'FixMatch Lab',
+      version: '0',
+      home: '/h',
+      backend: options.backend ?? null,
+      device: null,
+      advice: [],
+      datasets: options.datasets ?? withoutCifar
+    }),
     'presets/list': () => presetList,
-    'runs/list': () => Array.from({ length: options.runs ?? 1 }, () => makeRun()),
+    'runs/list': (request) =>
+      request.status?.includes('finished') && options.finished ? options.finished : Array.from({ length: options.runs ?? 1 }, () => makeRun()),
+    'settings/get': () => ({
+      slots: options.slots ?? 1,
+      source: 'default',
+      saved: null,
+      defaultSlots: 1,
+      defaultReason: 'one per core',
+      running: 0,
+      file: '/h/settings.json'
+    }),
     'experiments/create': (request) =>
       (options.create
         ? options.create(request)
@@ -84,6 +108,37 @@ describe('form model', () => {
     expect(diffAgainstBaseline(baseline, resolveConfig(preset.config, { variant: 'U', seed: 9 }))).toEqual([])
     const edited = resolveConfig(preset.config, { threshold: 0.9, labelsPerClass: 25 })
     expect(diffAgainstBaseline(baseline, edited).map((d) => d.key)).toEqual(['labelsPerClass', 'threshold'])
+  })
+
+  it('keeps the diff of the valid fields while another field is invalid', () => {
+    const preset = presetList.find((p) => p.name === 'mnist-quick')!
+    const draft = presetDraft(preset)
+    draft.lambdaU = '2'
+    draft.threshold = '1.5'
+    const check = checkDraft(draft)
+    expect(check.config).toBeNull()
+    expect(check.values.threshold).toBeUndefined()
+    expect(diffAgainstBaseline(baselineConfig(preset), check.values)).toEqual([{ key: 'lambdaU', a: 1, b: 2 }])
+  })
+
+  it("names the preset's value in a field's hint, the schema default only for a custom experiment", () => {
+    const preset = presetList.find((p) => p.name === 'cifar10-40')!
+    const start = resolveConfig(preset.config)
+    expect(start.steps).not.toBe(CONFIG_SCHEMA.steps.default)
+    expect(fieldHint('steps', 'cifar10-40', start)).toBe(`cifar10-40: ${start.steps}`)
+    expect(fieldHint('steps', undefined, resolveConfig({}))).toBe(`default ${CONFIG_SCHEMA.steps.default}`)
+    expect(fieldHint('datasetPath', undefined, resolveConfig({}))).toBe('default empty')
+  })
+
+  it('lists the edits a preset switch would discard: typed fields and changed variants', () => {
+    const preset = presetList.find((p) => p.name === 'mnist-quick')!
+    const draft = presetDraft(preset)
+    expect(editsSincePreset(draft, preset.defaultVariants, preset)).toEqual([])
+    draft.lr = '0.1'
+    expect(editsSincePreset(draft, preset.defaultVariants, preset)).toEqual(['lr'])
+    expect(editsSincePreset(draft, ['O'], preset)).toEqual(['lr', 'variants'])
+    // the same variants in another order are no edit
+    expect(editsSincePreset(presetDraft(preset), [...preset.defaultVariants].reverse(), preset)).toEqual([])
   })
 
   it('builds the experiments/create request: variants in S,O,L,U,U+ order, no per-run keys, a name when none is typed', () => {
@@ -159,6 +214,67 @@ describe('ExperimentView', () => {
     const rows = wrapper.findAll('[data-testid^="diff-row-"]').map((row) => row.attributes('data-testid'))
     expect(rows).toEqual(['diff-row-labelsPerClass', 'diff-row-lambdaU'])
     expect(wrapper.get('[data-testid="diff-row-lambdaU"]').text()).toContain('2')
+  })
+
+  it("shows the preset's value in each hint", async () => {
+    const { wrapper } = mountEditor()
+    await settle()
+    await wrapper.get('[data-testid="preset-picker"]').setValue('cifar10-40')
+    await settle()
+    const steps = resolveConfig(PRESETS['cifar10-40']!.config).steps
+    expect(wrapper.get('[data-testid="hint-steps"]').text()).toContain(`cifar10-40: ${steps}`)
+    expect(wrapper.get('[data-testid="hint-steps"]').text()).not.toContain(`default ${CONFIG_SCHEMA.steps.default}`)
+  })
+
+  it('asks before a preset switch discards edits; Keep leaves them, confirming switches', async () => {
+    const { wrapper } = mountEditor()
+    await settle()
+    const picker = wrapper.get('[data-testid="preset-picker"]')
+    const first = (picker.element as HTMLSelectElement).value
+    await wrapper.get('[data-testid="field-lr"]').setValue('0.5')
+    await picker.setValue('cifar10-40')
+    expect(wrapper.get('[data-testid="confirm-dialog"]').text()).toContain('lr')
+    await wrapper.get('[data-testid="confirm-cancel"]').trigger('click')
+    expect(wrapper.find('[data-testid="confirm-dialog"]').exists()).toBe(false)
+    expect((picker.element as HTMLSelectElement).value).toBe(first)
+    expect((wrapper.get('[data-testid="field-lr"]').element as HTMLInputElement).value).toBe('0.5')
+    await picker.setValue('cifar10-40')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await settle()
+    expect((picker.element as HTMLSelectElement).value).toBe('cifar10-40')
+    expect((wrapper.get('[data-testid="field-lr"]').element as HTMLInputElement).value).toBe(String(resolveConfig(PRESETS['cifar10-40']!.config).lr))
+    expect(wrapper.get('[data-testid="field-model"]').element).toHaveProperty('value', 'wrn-28-2')
+  })
+
+  it('keeps the diff in view while another field is invalid', async () => {
+    const { wrapper } = mountEditor()
+    await settle()
+    await wrapper.get('[data-testid="field-lambdaU"]').setValue('2')
+    await wrapper.get('[data-testid="field-threshold"]').setValue('1.5')
+    expect(wrapper.find('[data-testid="diff-row-lambdaU"]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid="diff-partial"]').text()).toContain('1 field not valid yet')
+  })
+
+  it("estimates the experiment's time from finished runs on the backend in use, with the run count and slots", async () => {
+    const preset = PRESETS['mnist-quick']!
+    const config = (variant: 'O' | 'S', seed: number) => resolveConfig(preset.config, { variant, seed })
+    const finished = [
+      makeRun({ variant: 'O', config: config('O', 1), trainSeconds: 300, step: 600, backend: 'wasm' }), // 0.5 s/step
+      makeRun({ variant: 'S', config: config('S', 1), trainSeconds: 120, step: 600, backend: 'wasm' }), // 0.2 s/step
+      makeRun({ variant: 'O', config: config('O', 2), trainSeconds: 60, step: 600, backend: 'node-gpu' }) // another backend: left out
+    ]
+    const { wrapper } = mountEditor({ finished, slots: 2, backend: 'wasm' })
+    await settle()
+    await wrapper.get('[data-testid="preset-picker"]').setValue('mnist-quick')
+    for (const box of wrapper.findAll('[data-testid^="variant-"]')) await box.setValue(['variant-S', 'variant-O'].includes(box.attributes('data-testid')!))
+    await wrapper.get('[data-testid="field-seed"]').setValue('1,2')
+    await settle()
+    // queue order S1, O1, S2, O2, each to the next free slot: S1+S2+O2 on one (0.9 s per step), O1 on the other
+    const steps = resolveConfig(preset.config).steps
+    const text = wrapper.get('[data-testid="experiment-estimate"]').text()
+    expect(text).toContain(`About ${formatDuration(steps * 0.9)} for 4 runs on 2 slots, from finished runs on wasm`)
+    expect(text).toContain('O 0.50 s/step')
+    expect(text).toContain('S 0.20 s/step')
   })
 
   it('queues variants x seeds with one experiments/create call and reports the run count', async () => {

@@ -1,7 +1,7 @@
 // chart.js with only the parts the line charts use (smaller bundle), and the
 // options every metric chart shares: no animation, our own decimated points,
 // a tooltip listing every visible run at the hovered x, zoom and pan, and a
-// white background so a downloaded PNG is not transparent. The zoom plugin
+// background (the page's surface colour) so a downloaded PNG is not transparent. The zoom plugin
 // is registered by zoom.ts, where charts are drawn.
 import {
   Chart,
@@ -22,6 +22,7 @@ import {
 } from 'chart.js'
 import { getRelativePosition } from 'chart.js/helpers'
 import type { ChartPoint, LineRole } from './datasets.ts'
+import { chartInk, followColourScheme } from './ink.ts'
 import { formatX, xTitle, type XMode } from './x-axis.ts'
 
 declare module 'chart.js' {
@@ -55,19 +56,20 @@ export const eachLine: InteractionModeFunction = (chart, event) => {
 }
 Interaction.modes.eachLine = eachLine
 
-const whiteBackground: Plugin<'line'> = {
-  id: 'whiteBackground',
+const background: Plugin<'line'> = {
+  id: 'background',
   beforeDraw(chart) {
     const { ctx } = chart
     ctx.save()
     ctx.globalCompositeOperation = 'destination-over'
-    ctx.fillStyle = '#fff'
+    ctx.fillStyle = chartInk().background
     ctx.fillRect(0, 0, chart.width, chart.height)
     ctx.restore()
   }
 }
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Title, Tooltip, Legend, Filler, whiteBackground)
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Title, Tooltip, Legend, Filler, background)
+followColourScheme()
 
 export { Chart }
 
@@ -105,6 +107,7 @@ export function tooltipLabel(label: string, role: LineRole | undefined, point: C
 
 export function metricChartOptions(options: MetricChartOptions): ChartOptions<'line'> {
   const mode = options.xMode ?? 'step'
+  const ink = chartInk()
   return {
     animation: false,
     // points arrive as {x, y} sorted by x: chart.js need not parse them
@@ -123,7 +126,7 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
           boxWidth: 18,
           boxHeight: 2,
           font: { size: 11 },
-          color: '#4b5563',
+          color: ink.legend,
           filter: (item, data) => isMainLine(data.datasets[item.datasetIndex ?? -1])
         }
       },
@@ -155,15 +158,15 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
         type: 'linear',
         ...(mode === 'wall' ? {} : { min: 0 }),
         ...(mode === 'step' && options.xMax ? { max: options.xMax } : {}),
-        title: { display: true, text: xTitle(mode), color: '#6b7280' },
-        ticks: { callback: (value) => formatX(Number(value), mode), color: '#6b7280', maxTicksLimit: 8 },
-        grid: { color: '#eef0f3' }
+        title: { display: true, text: xTitle(mode), color: ink.text },
+        ticks: { callback: (value) => formatX(Number(value), mode), color: ink.text, maxTicksLimit: 8 },
+        grid: { color: ink.grid }
       },
       y: {
         type: options.logScale ? 'logarithmic' : 'linear',
-        title: { display: true, text: options.yTitle, color: '#6b7280' },
-        ticks: { color: '#6b7280', maxTicksLimit: 7 },
-        grid: { color: '#eef0f3' }
+        title: { display: true, text: options.yTitle, color: ink.text },
+        ticks: { color: ink.text, maxTicksLimit: 7 },
+        grid: { color: ink.grid }
       }
     }
   }
@@ -172,7 +175,7 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
 /** The chart as a PNG data URL, with its title drawn on it (the page shows the title outside the canvas). */
 export function chartPng(chart: Chart<'line', ChartPoint[]>, title: string): string {
   const plugins = chart.options.plugins!
-  plugins.title = { display: true, text: title, color: '#111827', font: { size: 14, weight: 'bold' } } as never
+  plugins.title = { display: true, text: title, color: chartInk().legend, font: { size: 14, weight: 'bold' } } as never
   chart.update('none')
   const url = chart.toBase64Image('image/png', 1)
   plugins.title = { display: false } as never

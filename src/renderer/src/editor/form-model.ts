@@ -95,6 +95,8 @@ export interface DraftCheck {
   /** the full config when every field and cross-field rule holds */
   config: RunConfig | null
   errors: Partial<Record<ConfigKey, string>>
+  /** the typed value of every field that is allowed on its own (all but those in errors) */
+  values: Partial<RunConfig>
 }
 
 export function checkDraft(draft: Draft): DraftCheck {
@@ -105,12 +107,13 @@ export function checkDraft(draft: Draft): DraftCheck {
     if (read.error !== undefined) errors[key] = read.error
     else values[key] = read.value
   }
-  if (Object.keys(errors).length > 0) return { config: null, errors }
+  const valid = values as Partial<RunConfig>
+  if (Object.keys(errors).length > 0) return { config: null, errors, values: valid }
   try {
-    return { config: resolveConfig(values), errors }
+    return { config: resolveConfig(values), errors, values: valid }
   } catch (error) {
     // cross-field rules (datasetPath for folders, minLr <= lr) name their key too
-    if (error instanceof ConfigError && isConfigKey(error.key)) return { config: null, errors: { [error.key as ConfigKey]: error.message } }
+    if (error instanceof ConfigError && isConfigKey(error.key)) return { config: null, errors: { [error.key as ConfigKey]: error.message }, values: valid }
     throw error
   }
 }
@@ -139,9 +142,36 @@ export function baselineConfig(preset: PresetOption | undefined): RunConfig {
   return resolveConfig(preset?.config ?? {}, { variant: 'O' })
 }
 
-/** The keys where this experiment differs from the O baseline; variant and seed are set per run, so left out. */
-export function diffAgainstBaseline(baseline: RunConfig, edited: RunConfig): ReturnType<typeof configDiff> {
-  return configDiff(baseline, { ...edited, variant: baseline.variant, seed: baseline.seed })
+/**
+ * The keys where this experiment differs from the O baseline; variant and seed are set per run, so left out.
+ * `edited` may be partial (checkDraft's values while a field is invalid): a key it lacks is not a difference,
+ * so the diff of the fields already typed stays in view while another one is being fixed.
+ */
+export function diffAgainstBaseline(baseline: RunConfig, edited: Partial<RunConfig>): ReturnType<typeof configDiff> {
+  return configDiff(baseline, { ...baseline, ...edited, variant: baseline.variant, seed: baseline.seed })
+}
+
+/** The draft a preset starts from (custom: every schema default). */
+export function presetDraft(preset: PresetOption | undefined): Draft {
+  return draftFromConfig(resolveConfig(preset?.config ?? {}))
+}
+
+/**
+ * What switching away from this preset would discard: the fields typed differently from the
+ * preset's draft (as text: "0.10" for 0.1 counts, it was typed) and the variants if changed.
+ */
+export function editsSincePreset(draft: Draft, variants: readonly Variant[], preset: PresetOption | undefined): string[] {
+  const start = presetDraft(preset)
+  const keys: string[] = ALL_KEYS.filter((key) => !PER_RUN_KEYS.includes(key) && draft[key] !== start[key])
+  const startVariants = preset ? preset.defaultVariants : variants
+  const sameVariants = startVariants.length === variants.length && startVariants.every((v) => variants.includes(v))
+  return sameVariants ? keys : [...keys, 'variants']
+}
+
+/** What a field's hint says it starts at: the preset's value ("mnist-quick: 64"), or the schema default for a custom experiment. */
+export function fieldHint(key: ConfigKey, presetName: string | undefined, presetConfig: RunConfig): string {
+  const value = presetConfig[key]
+  return `${presetName ? `${presetName}:` : 'default'} ${value === '' ? 'empty' : String(value)}`
 }
 
 /** A name that says what the experiment is, until the user types one. */
