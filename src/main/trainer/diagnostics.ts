@@ -59,18 +59,15 @@ export class PseudoLabelTally {
   /** The counts since the last take (undefined when no step reported any), then zero. */
   async take(): Promise<PseudoLabelCounts | undefined> {
     const total = this.total
-    if (!total) return undefined
+    if (!total || this.steps === 0) return undefined
     const steps = this.steps
-    this.total = undefined
     this.steps = 0
-    try {
-      const values = (await readOrFault(total)) as Float32Array
-      const classes = total.shape[1]!
-      // float sums of 0/1 counts are exact up to 2^24 per class
-      return { steps, histogram: Array.from(values.subarray(0, classes), Math.round), passed: Array.from(values.subarray(classes), Math.round) }
-    } finally {
-      total.dispose()
-    }
+    const values = (await readOrFault(total)) as Float32Array
+    // zeroed in place, not disposed: the run keeps one tally variable, so the tensor count stays pinned
+    tf.tidy(() => total.assign(tf.zerosLike(total)))
+    const classes = total.shape[1]!
+    // float sums of 0/1 counts are exact up to 2^24 per class
+    return { steps, histogram: Array.from(values.subarray(0, classes), Math.round), passed: Array.from(values.subarray(classes), Math.round) }
   }
 
   dispose(): void {
