@@ -8,7 +8,7 @@ import { COMMANDS } from '../../src/shared/api.ts'
 import { checkpointDir, importRunBundle } from '../../src/main/service/index.ts'
 import { writeCheckpointAtomic } from '../../src/main/checkpoint/files.ts'
 import { serializeState } from '../../src/main/checkpoint/format.ts'
-import { fakeLauncher, openService, tempHome, tinyConfig, waitForStatus } from './service-helpers.ts'
+import { fakeLauncher, openService, STARTED, tempHome, tinyConfig, waitForStatus } from './service-helpers.ts'
 
 async function pausedByHand() {
   const home = tempHome()
@@ -19,17 +19,7 @@ async function pausedByHand() {
   service.start()
   await waitForStatus(service, runId, ['running'])
   const trainer = launcher.trainers[0]
-  trainer.report({
-    type: 'started',
-    backend: 'wasm',
-    device: 'a test CPU',
-    splitHash: 'feedfacefeedface',
-    resumedFromStep: null,
-    trainSeconds: 0,
-    rejected: [],
-    libraryVersions: { tfjs: '4.22.0' },
-    os: 'Test OS 1'
-  })
+  trainer.report({ ...STARTED, device: 'a test CPU', splitHash: 'feedfacefeedface' })
   trainer.report({ type: 'log', level: 'info', message: 'labeled split: 40 images, 4 per class' })
   trainer.report({ type: 'metrics', step: 4, values: { loss: 1.75 } })
   await service.handlers['queue/pause']({ runId })
