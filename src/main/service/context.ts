@@ -8,6 +8,7 @@ import type { TrainerLauncher } from './launcher.ts'
 import type { SettingsView } from '../../shared/settings.ts'
 import type { Executor } from '../../shared/executor.ts'
 import { apiRuns, queueView, type LiveStateOf } from './records.ts'
+import type { RunDatasets } from './run-datasets.ts'
 
 export interface ServiceSettings {
   homeDir: string
@@ -81,4 +82,6 @@ export interface SchedulerControl {
 
 export interface ServiceCore extends ServiceContext {
   readonly scheduler: SchedulerControl
+  /** the one dataset the handlers keep loaded between requests */
+  readonly datasets: RunDatasets
 }

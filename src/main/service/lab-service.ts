@@ -27,6 +27,7 @@ import type { RunRecord as StoreRunRecord } from '../store/index.ts'
 import { Executors, type JobLauncher } from './executors.ts'
 import type { SlurmCommands } from './slurm/client.ts'
 import type { JobState } from './launcher.ts'
+import { RunDatasets } from './run-datasets.ts'
 
 /** A Slurm controller that did not answer at start-up is asked again after this long. */
 const REATTACH_RETRY_MS = 30_000
@@ -124,7 +125,7 @@ export class LabService {
       job: this.sessions.get(run.id)?.jobState,
       waiting: this.executors.unavailable(run.executor ?? 'local')
     })
-    this.core = { ...makeContext(store, this.events, this.settings, liveState), scheduler }
+    this.core = { ...makeContext(store, this.events, this.settings, liveState), scheduler, datasets: new RunDatasets(this.settings.homeDir) }
     this.handlers = parsedAtTheEdge({
       ...appHandlers(this.core),
       ...runHandlers(this.core),

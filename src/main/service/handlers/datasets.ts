@@ -10,12 +10,12 @@ import { CONFIG_FIELD } from '../../../shared/api.ts'
 import type { RunConfig } from '../../../shared/config.ts'
 import { downloadCifar, importCifarArchive, type CifarImportResult } from '../../data/cifar.ts'
 import type { Dataset, ProgressCallback } from '../../data/types.ts'
-import { datasetSpec, loadDatasetForConfig } from '../../dataset-for-config.ts'
 import { labeledSplitFor } from '../../trainer/data/batches.ts'
 import { previewAugmentations } from '../../trainer/data/preview.ts'
 import type { SimclrDraw } from '../../trainer/augment/index.ts'
 import type { ServiceCore } from '../context.ts'
 import { ServiceError } from '../errors.ts'
+import { pixelImage } from '../run-datasets.ts'
 import { configFrom } from './queue.ts'
 
 type DatasetHandlers = Pick<
@@ -24,11 +24,6 @@ type DatasetHandlers = Pick<
 >
 
 const JITTER_NAMES = ['brightness', 'contrast', 'saturation', 'hue'] as const
-
-function pixelImage(pixels: Uint8Array, [height, width, channels]: readonly number[]): PixelImage {
-  if (channels !== 1 && channels !== 3) throw new Error(`images of ${channels} channels cannot be shown (1 or 3 expected)`)
-  return { width, height, channels, pixels: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength).toString('base64') }
-}
 
 function simclrDrawView(draw: SimclrDraw): SimclrDrawView {
   return { ...draw, order: Array.from(draw.order, (k) => JITTER_NAMES[k]) }
@@ -65,23 +60,12 @@ async function sizeOf(file: string): Promise<number> {
 
 export function datasetHandlers(core: ServiceCore): DatasetHandlers {
   const homeDir = core.settings.homeDir
-  // the last dataset loaded, for the next preview of the same one (CIFAR takes a while to read)
-  let cached: { key: string; dataset: Promise<Dataset> } | undefined
   let busy: string | undefined
 
-  const datasetOf = (config: RunConfig): Promise<Dataset> => {
-    const key = JSON.stringify(datasetSpec(config))
-    if (cached?.key !== key) {
-      const dataset = loadDatasetForConfig(config, homeDir)
-      dataset.catch(() => {
-        if (cached?.dataset === dataset) cached = undefined
-      })
-      cached = { key, dataset }
-    }
-    return cached.dataset.catch((error: Error) => {
+  const datasetOf = (config: RunConfig): Promise<Dataset> =>
+    core.datasets.of(config).catch((error: Error) => {
       throw new ServiceError(error.message, `${CONFIG_FIELD}.dataset`, 'unavailable')
     })
-  }
 
   /** One import or download at a time: both write <home>/datasets/. */
   const exclusive = async (target: string, work: (onProgress: ProgressCallback) => Promise<CifarImportResult>): Promise<DatasetImported> => {
@@ -91,7 +75,7 @@ export function datasetHandlers(core: ServiceCore): DatasetHandlers {
       core.events.emit('datasets/progress', { target, stage: p.stage, done: p.done, total: p.total ?? null, unit: p.unit })
     try {
       const result = await work(onProgress)
-      cached = undefined
+      core.datasets.forget()
       core.log(null, 'info', `${result.name}: ${result.trainCount} train / ${result.testCount} test images imported into ${result.folder}`, 'dataset')
       return imported(result)
     } catch (error) {

@@ -7,14 +7,13 @@ import type { Dataset, ImageSet } from '../../data/types.ts'
 import type { DiagnosticsRecord } from '../../store/diagnostics.ts'
 import { ServiceError } from '../errors.ts'
 import type { ServiceCore } from '../context.ts'
-import { RunDatasets } from '../run-datasets.ts'
+import { pixelImage } from '../run-datasets.ts'
 
 type DiagnosticsHandlers = Pick<ParsedHandlers, 'runs/diagnostics'>
 type RunDiagnostics = Response<'runs/diagnostics'>
 
 export function diagnosticsHandlers(core: ServiceCore): DiagnosticsHandlers {
   const { store } = core
-  const datasets = new RunDatasets(core.settings.homeDir)
 
   return {
     async 'runs/diagnostics'({ runId, step }) {
@@ -28,7 +27,7 @@ export function diagnosticsHandlers(core: ServiceCore): DiagnosticsHandlers {
       let dataset: Dataset | undefined
       let unavailable: string | null = null
       try {
-        dataset = await datasets.of(run.config)
+        dataset = await core.datasets.of(run.config)
       } catch (error) {
         unavailable = `the run's dataset cannot be read here: ${(error as Error).message}`
       }
@@ -60,7 +59,7 @@ function rows(counts: Uint32Array, classes: number): number[][] {
 
 /** The record's image indices as pixels: test images by test index, unlabeled ones by training-pool index (train set, then extra unlabeled). */
 function samplesOf(record: DiagnosticsRecord, dataset: Dataset): NonNullable<RunDiagnostics['samples']> {
-  const imageOf = (set: ImageSet, index: number) => pixelImage(dataset, set, index)
+  const imageOf = (set: ImageSet, index: number) => imageAt(dataset, set, index)
   const poolImage = (index: number) =>
     index < dataset.train.count ? imageOf(dataset.train, index) : dataset.extraUnlabeled && imageOf(dataset.extraUnlabeled, index - dataset.train.count)
   return {
@@ -77,10 +76,9 @@ function samplesOf(record: DiagnosticsRecord, dataset: Dataset): NonNullable<Run
 }
 
 /** One image of a set, or undefined past its end (the data changed since the run). */
-function pixelImage(dataset: Dataset, set: ImageSet, index: number): PixelImage | undefined {
+function imageAt(dataset: Dataset, set: ImageSet, index: number): PixelImage | undefined {
   if (index < 0 || index >= set.count) return undefined
   const { height, width, channels } = dataset
   const size = height * width * channels
-  const bytes = set.images.subarray(index * size, (index + 1) * size)
-  return { width, height, channels: channels === 1 ? 1 : 3, pixels: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+  return pixelImage(set.images.subarray(index * size, (index + 1) * size), [height, width, channels])
 }
