@@ -20,7 +20,7 @@ const gpuInfo: AppInfo = {
 }
 const cpuInfo: AppInfo = { ...gpuInfo, backend: 'wasm', device: 'CPU (8 threads)', advice: ['Install CUDA 11.2 and cuDNN 8, then run `fixmatch-lab doctor`.'] }
 
-function mountApp(info: AppInfo, runCount: number, connection = new ConnectionTracker('open')) {
+function mountApp(info: AppInfo | Promise<AppInfo>, runCount: number, connection = new ConnectionTracker('open')) {
   const lab = fakeLab({
     'app/info': () => info,
     'runs/list': (request) => Array.from({ length: runCount }, () => makeRun()).filter((run) => !request.status || request.status.includes(run.status)),
@@ -56,6 +56,19 @@ describe('App', () => {
     const returning = mountApp(gpuInfo, 3)
     await settle()
     expect(returning.wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-live')
+  })
+
+  it('on first start, a view picked before the service answers stays: the editor offer does not replace it', async () => {
+    let answer: (info: AppInfo) => void = () => undefined
+    const { wrapper } = mountApp(new Promise<AppInfo>((resolve) => (answer = resolve)), 0)
+    await settle()
+    expect(wrapper.find('[role="status"].loading').exists()).toBe(true)
+    await wrapper.get('[data-testid="nav-queue"]').trigger('click')
+    answer(gpuInfo)
+    await settle()
+    expect(wrapper.get('[aria-current="page"]').attributes('data-testid')).toBe('nav-queue')
+    expect(location.hash).toBe('#/queue')
+    expect(wrapper.find('[role="status"].loading').exists()).toBe(false)
   })
 
   it('shows the disconnected banner while the event stream is down', async () => {
