@@ -276,6 +276,7 @@ export const COMMANDS = {
   ),
   'runs/list': command(
     z.object({
+      /** null: only the runs of no experiment; left out: runs of any */
       experimentId: id.nullish(),
       status: list(runStatusSchema, RUN_STATUSES.length).nullish(),
       search: text(200).nullish(),

@@ -153,6 +153,15 @@ describe('executors', () => {
     expect(local).toMatchObject({ executor: 'local', slurm: null })
   })
 
+  it('lists the runs of no experiment for experimentId null, and every run without one', async () => {
+    const service = openService({ homeDir: tempHome(), launcher: fakeLauncher() })
+    const experiment = await service.handlers['experiments/create']({ name: 'grouped', config: tinyConfig(), variants: ['S', 'O'], seeds: [1] })
+    const loose = await service.handlers['queue/add']({ config: tinyConfig() })
+    expect((await service.handlers['runs/list']({ experimentId: null })).map((run) => run.id)).toEqual([loose.id])
+    expect((await service.handlers['runs/list']({ experimentId: experiment.id })).map((run) => run.id).sort()).toEqual([...experiment.runIds].sort())
+    expect(await service.handlers['runs/list']({})).toHaveLength(3)
+  })
+
   it('gives its own executor (--executor) to the runs queued without one', async () => {
     const service = openService({ homeDir: tempHome(), launcher: fakeLauncher(), executor: 'slurm' })
     expect(await service.handlers['queue/add']({ config: tinyConfig() })).toMatchObject({ executor: 'slurm', slurm: null })

@@ -35,7 +35,13 @@ describe('LiveView run listing', () => {
   ) {
     const lab = fakeLab({
       'experiments/list': () => experiments,
-      'runs/list': (request) => (request.experimentId ? runs.filter((run) => run.experimentId === request.experimentId) : runs),
+      // as the store reads the filters: experimentId null is the runs of no experiment, newest first under a limit
+      'runs/list': (request) =>
+        runs
+          .filter((run) => request.experimentId === undefined || run.experimentId === request.experimentId)
+          .filter((run) => !request.status || request.status.includes(run.status))
+          .sort((a, b) => b.id - a.id)
+          .slice(0, request.limit ?? undefined),
       'runs/series': () => ({})
     })
     const wrapper = mount(LiveView, { props: { experimentId: experiments.length ? 1 : null }, global: { provide: { [LAB_CLIENT as symbol]: lab.client } } })
@@ -72,6 +78,14 @@ describe('LiveView run listing', () => {
       expect(row.get('[data-testid="run-final-top1"]').text()).toBe(top1)
       expect(row.get('[data-testid="run-train-time"]').text()).toBe(time)
     }
+  })
+
+  it('finds a loose run however many newer runs experiments hold', async () => {
+    const older = makeRun({ id: 1, experimentId: null, status: 'finished', results: results(91) })
+    const experimentRuns = Array.from({ length: 600 }, (_, i) => makeRun({ id: i + 2, experimentId: 1, status: 'finished' }))
+    const { wrapper } = mountLive([older, ...experimentRuns])
+    await waitRender()
+    expect(wrapper.get('[data-testid="live-loose-runs"] [data-run-id="1"] [data-testid="run-final-top1"]').text()).toBe('91.0%')
   })
 
   it('a run that joins later without an experiment appears at once', async () => {

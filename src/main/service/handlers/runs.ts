@@ -27,7 +27,8 @@ export function runHandlers(core: ServiceCore): RunHandlers {
     async 'runs/list'(request) {
       return store.runs
         .list({
-          experimentId: request.experimentId ?? undefined,
+          // null: the runs of no experiment; left out: every run
+          experimentId: request.experimentId,
           status: request.status ?? undefined,
           search: request.search ?? undefined,
           tag: request.tag ?? undefined,

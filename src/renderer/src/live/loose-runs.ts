@@ -2,14 +2,14 @@
 // one-off runs): those in flight with their progress, and the latest ones
 // that ended, which keep their status, final top-1 and time. Plain TS like
 // LiveExperiment; the view re-renders on onChange.
-import type { Events, LabClient, Progress, RunRecord } from '../../../shared/api.ts'
+import { RUN_STATUSES, type Events, type LabClient, type Progress, type RunRecord } from '../../../shared/api.ts'
 
 /** How many ended loose runs stay listed (the newest); History has the rest. */
 export const ENDED_LOOSE_RUNS_SHOWN = 10
-/** How far back runs/list is read for them (newest first) */
-const LOOKED_AT = 500
 
-const IN_FLIGHT = new Set<RunRecord['status']>(['queued', 'running', 'paused', 'interrupted'])
+const IN_FLIGHT_STATUSES: RunRecord['status'][] = ['queued', 'running', 'paused', 'interrupted']
+const IN_FLIGHT = new Set(IN_FLIGHT_STATUSES)
+const ENDED_STATUSES = RUN_STATUSES.filter((status) => !IN_FLIGHT.has(status))
 
 /** The loose runs worth listing, oldest first: every one in flight, and the newest ended ones. */
 export function looseRunsShown(runs: readonly RunRecord[]): RunRecord[] {
@@ -43,9 +43,13 @@ export class LooseRuns {
   }
 
   async load(): Promise<void> {
-    const runs = await this.client.call('runs/list', { limit: LOOKED_AT })
+    // experimentId null: the runs of no experiment, however many others there are
+    const [inFlight, ended] = await Promise.all([
+      this.client.call('runs/list', { experimentId: null, status: IN_FLIGHT_STATUSES }),
+      this.client.call('runs/list', { experimentId: null, status: ENDED_STATUSES, limit: ENDED_LOOSE_RUNS_SHOWN })
+    ])
     if (this.disposed) return
-    this.runs = looseRunsShown(runs)
+    this.runs = looseRunsShown([...inFlight, ...ended])
     for (const id of this.progress.keys()) if (!this.runs.some((run) => run.id === id && run.status === 'running')) this.progress.delete(id)
     this.onChange()
   }
