@@ -2,7 +2,7 @@
 // progress events (a 20-image archive made here), then its images per class,
 // the class balance of a config's split and the augmentation preview.
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -145,5 +145,21 @@ describe('datasets in the service', () => {
     expect(progress.some((p) => p.target === 'picked.tar.gz' && p.stage === 'import')).toBe(true)
     expect(existsSync(path.join(home, 'downloads', `upload-${uploadId}.part`))).toBe(false)
     await expect(service.handlers['datasets/import-upload']({ uploadId })).rejects.toMatchObject({ field: 'uploadId', kind: 'not-found' })
+  })
+
+  it('removes at start-up the pieces of an upload a closed page left, and nothing else in downloads', async () => {
+    const home = tempHome()
+    const first = openService({ homeDir: home, launcher: fakeLauncher() })
+    await first.handlers['datasets/upload']({ uploadId: 'left-halfway', offset: 0, chunk: Buffer.from('half an archive').toString('base64') })
+    const part = path.join(home, 'downloads', 'upload-left-halfway.part')
+    const download = path.join(home, 'downloads', 'cifar-10-binary.tar.gz')
+    writeFileSync(download, 'a download of the CLI')
+    await first.close()
+    expect(existsSync(part)).toBe(true)
+
+    const second = openService({ homeDir: home, launcher: fakeLauncher() })
+    expect(existsSync(part)).toBe(false)
+    expect(existsSync(download)).toBe(true)
+    await expect(second.handlers['datasets/import-upload']({ uploadId: 'left-halfway' })).rejects.toMatchObject({ kind: 'not-found' })
   })
 })

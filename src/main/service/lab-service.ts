@@ -16,7 +16,7 @@ import { diagnosticsHandlers } from './handlers/diagnostics.ts'
 import { experimentHandlers } from './handlers/experiments.ts'
 import { queueHandlers } from './handlers/queue.ts'
 import { settingsHandlers } from './handlers/settings.ts'
-import { datasetHandlers } from './handlers/datasets.ts'
+import { datasetHandlers, removeAbandonedUploads } from './handlers/datasets.ts'
 import { runPageHandlers } from './handlers/run-page.ts'
 import { parsedAtTheEdge } from './dispatch.ts'
 import { SlotPolicy } from './slots.ts'
@@ -137,6 +137,8 @@ export class LabService {
       ...runPageHandlers(this.core)
     })
     this.recover()
+    const abandoned = removeAbandonedUploads(this.settings.homeDir)
+    if (abandoned.length) this.core.log(null, 'info', `removed ${abandoned.length} archive upload(s) an earlier service never imported`, 'dataset')
   }
 
   /** Starts working the queue; with limit, starts at most that many runs; with only, none but these. */

@@ -3,6 +3,7 @@
 // and report their progress as 'datasets/progress' events; the class balance
 // and the augmentation preview use the trainer's own split and batch code, so
 // they show what a run of the config trains on.
+import { readdirSync, rmSync } from 'node:fs'
 import { appendFile, mkdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { AugmentPreviewView, DatasetImported, ParsedHandlers, PixelImage, SimclrDrawView } from '../../../shared/api.ts'
@@ -47,6 +48,23 @@ function imported(result: CifarImportResult): DatasetImported {
 /** Where the pieces of an archive sent from the page are put together (beside the CLI's downloads). */
 function uploadPath(homeDir: string, uploadId: string): string {
   return path.join(homeDir, 'downloads', `upload-${uploadId}.part`)
+}
+
+/**
+ * The pieces an earlier service was sent and never imported (a page closed halfway).
+ * Called at start-up: one service holds a home, so no page is sending to this one yet.
+ */
+export function removeAbandonedUploads(homeDir: string): string[] {
+  const folder = path.dirname(uploadPath(homeDir, 'x'))
+  let names: string[]
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return []
+  }
+  const abandoned = names.filter((name) => /^upload-.+\.part$/.test(name))
+  for (const name of abandoned) rmSync(path.join(folder, name), { force: true })
+  return abandoned
 }
 
 async function sizeOf(file: string): Promise<number> {
