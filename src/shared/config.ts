@@ -277,12 +277,7 @@ export function parseFieldValue(key: string, text: string): unknown {
   return text
 }
 
-/** Keys whose values differ between two configs, for "diff against O" and run comparison. */
-export function configDiff(a: RunConfig, b: RunConfig): { key: ConfigKey; a: unknown; b: unknown }[] {
-  return (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((k) => a[k] !== b[k]).map((key) => ({ key, a: a[key], b: b[key] }))
-}
-
-/** The keys where not all of these configs agree, in schema order, with each config's value (a comparison of N runs). */
+/** The keys where not all of these configs agree, in schema order, with each config's value ("diff against O", a comparison of N runs). */
 export function configSpread(configs: readonly RunConfig[]): { key: ConfigKey; values: unknown[] }[] {
   return (Object.keys(CONFIG_SCHEMA) as ConfigKey[])
     .filter((k) => configs.some((config) => config[k] !== configs[0]![k]))

@@ -6,7 +6,7 @@ import {
   CONFIG_SCHEMA,
   ConfigError,
   canonicalConfig,
-  configDiff,
+  configSpread,
   defaultConfig,
   parseFieldValue,
   resolveConfig,
@@ -181,7 +181,7 @@ describe('config schema', () => {
     const a = resolveConfig({ variant: 'O' })
     const b = resolveConfig({ variant: 'U', lr: 0.1 })
     expect(
-      configDiff(a, b)
+      configSpread([a, b])
         .map((d) => d.key)
         .sort()
     ).toEqual(['lr', 'variant'])

@@ -118,7 +118,7 @@ describe('form model', () => {
     const check = checkDraft(draft)
     expect(check.config).toBeNull()
     expect(check.values.threshold).toBeUndefined()
-    expect(diffAgainstBaseline(baselineConfig(preset), check.values)).toEqual([{ key: 'lambdaU', a: 1, b: 2 }])
+    expect(diffAgainstBaseline(baselineConfig(preset), check.values)).toEqual([{ key: 'lambdaU', values: [1, 2] }])
   })
 
   it("names the preset's value in a field's hint, the schema default only for a custom experiment", () => {

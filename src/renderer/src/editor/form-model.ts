@@ -8,7 +8,7 @@ import {
   VARIANTS,
   checkField,
   isConfigKey,
-  configDiff,
+  configSpread,
   parseFieldValue,
   resolveConfig,
   type ConfigKey,
@@ -147,8 +147,8 @@ export function baselineConfig(preset: PresetOption | undefined): RunConfig {
  * `edited` may be partial (checkDraft's values while a field is invalid): a key it lacks is not a difference,
  * so the diff of the fields already typed stays in view while another one is being fixed.
  */
-export function diffAgainstBaseline(baseline: RunConfig, edited: Partial<RunConfig>): ReturnType<typeof configDiff> {
-  return configDiff(baseline, { ...baseline, ...edited, variant: baseline.variant, seed: baseline.seed })
+export function diffAgainstBaseline(baseline: RunConfig, edited: Partial<RunConfig>): ReturnType<typeof configSpread> {
+  return configSpread([baseline, { ...baseline, ...edited, variant: baseline.variant, seed: baseline.seed }])
 }
 
 /** The draft a preset starts from (custom: every schema default). */
