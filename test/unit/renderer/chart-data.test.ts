@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MetricPoint } from '../../../src/shared/api.ts'
 import { VARIANTS } from '../../../src/shared/config.ts'
 import { metricChartOptions } from '../../../src/renderer/src/charts/chartjs.ts'
+import { metricInfo } from '../../../src/renderer/src/charts/metric-catalog.ts'
 import { VARIANT_COLOURS, lighten, seedIndexes, seedStyle, withAlpha } from '../../../src/renderer/src/charts/colours.ts'
 import { buildDatasets } from '../../../src/renderer/src/charts/datasets.ts'
 import { decimate } from '../../../src/renderer/src/charts/decimate.ts'
@@ -275,5 +276,28 @@ describe('evaluation and training lines', () => {
   it('withAlpha appends the opacity to a #rrggbb colour', () => {
     expect(withAlpha('#2563eb', 1)).toBe('#2563ebff')
     expect(withAlpha('#2563eb', 0.25)).toBe('#2563eb40')
+  })
+})
+
+describe('the y axis of a metric with bounds', () => {
+  // chart.js's limits of a flat line (value +- 1, or +- 5 %), then the axis' own hook
+  const axisOf = (metric: string, limits: { min: number; max: number }) => {
+    const info = metricInfo(metric)
+    const options = metricChartOptions({ yTitle: info.yTitle, logScale: false, format: info.format, yRange: info.range })
+    const axis = { ...limits }
+    ;(options.scales!.y!.afterDataLimits as unknown as (axis: { min: number; max: number }) => void)(axis)
+    return axis
+  }
+
+  it('draws a mask rate of 0 from 0 to 1 and a top-1 of 100 % up to 100, not past what they can take', () => {
+    expect(axisOf('maskRate', { min: -1, max: 1 })).toEqual({ min: 0, max: 1 })
+    expect(axisOf('eval/top1', { min: 95, max: 105 })).toEqual({ min: 95, max: 100 })
+    expect(axisOf('loss', { min: -1, max: 1 })).toEqual({ min: 0, max: 1 })
+  })
+
+  it('leaves an axis within the bounds, and a metric without known bounds, as chart.js made it', () => {
+    expect(axisOf('eval/top1', { min: 10, max: 15 })).toEqual({ min: 10, max: 15 })
+    expect(axisOf('lossFairness', { min: -2, max: 1 })).toEqual({ min: -2, max: 1 })
+    expect(axisOf('some/custom', { min: -1, max: 1 })).toEqual({ min: -1, max: 1 })
   })
 })

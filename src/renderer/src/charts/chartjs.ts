@@ -83,6 +83,27 @@ export interface MetricChartOptions {
   legend?: boolean
   /** after the user zoomed or panned (e.g. to enable a reset button) */
   onZoom?: () => void
+  /** the values the metric can take: the y axis is not padded past them */
+  yRange?: ValueRange
+}
+
+export interface ValueRange {
+  min?: number
+  max?: number
+}
+
+/**
+ * The y axis' ends kept within what the metric can take: chart.js pads a flat line by one
+ * either way, which draws a mask rate of 0 on an axis from -1 to 1.
+ */
+export function clampToRange(axis: { min: number; max: number }, range: ValueRange | undefined): void {
+  if (!range) return
+  const min = range.min === undefined ? axis.min : Math.max(axis.min, range.min)
+  const max = range.max === undefined ? axis.max : Math.min(axis.max, range.max)
+  if (min < max) {
+    axis.min = min
+    axis.max = max
+  }
 }
 
 function roleOf(dataset: unknown): LineRole | undefined {
@@ -165,6 +186,7 @@ export function metricChartOptions(options: MetricChartOptions): ChartOptions<'l
       y: {
         type: options.logScale ? 'logarithmic' : 'linear',
         title: { display: true, text: options.yTitle, color: ink.text },
+        afterDataLimits: (axis) => clampToRange(axis, options.yRange),
         ticks: { color: ink.text, maxTicksLimit: 7 },
         grid: { color: ink.grid }
       }

@@ -4,6 +4,7 @@
 // derived metric (the share of a step spent waiting for data).
 import type { MetricPoint } from '../../../shared/api.ts'
 import { METHOD_DESCRIPTORS } from '../../../shared/methods/index.ts'
+import type { ValueRange } from './chartjs.ts'
 import { formatFraction } from '../util/format.ts'
 
 export interface MetricInfo {
@@ -11,6 +12,8 @@ export interface MetricInfo {
   title: string
   yTitle: string
   format: (value: number) => string
+  /** the values it can take (a fraction 0 to 1, a loss from 0 up); none where unknown */
+  range?: ValueRange
 }
 
 const percent = (value: number) => `${value.toFixed(2)}%`
@@ -19,22 +22,27 @@ export const plain = (value: number): string => (value === 0 || Math.abs(value) 
 /** dataWaitSeconds / (dataWaitSeconds + stepSeconds), computed at each step where both were recorded. */
 export const DATA_WAIT_SHARE = 'dataWaitShare'
 
+export const PERCENT_RANGE: ValueRange = { min: 0, max: 100 }
+const FRACTION: ValueRange = { min: 0, max: 1 }
+const FROM_ZERO: ValueRange = { min: 0 }
+
 const KNOWN: Record<string, Omit<MetricInfo, 'name'>> = {
-  'eval/top1': { title: 'Top-1 accuracy (EMA model)', yTitle: 'top-1 %', format: percent },
-  'eval/top5': { title: 'Top-5 accuracy (EMA model)', yTitle: 'top-5 %', format: percent },
-  'eval/loss': { title: 'Evaluation loss', yTitle: 'loss', format: plain },
-  loss: { title: 'Training loss', yTitle: 'loss', format: plain },
-  lossLabeled: { title: 'Loss: labeled (supervised)', yTitle: 'loss', format: plain },
-  lossUnlabeled: { title: 'Loss: unlabeled (consistency)', yTitle: 'loss', format: plain },
-  lossContrastive: { title: 'Loss: contrastive', yTitle: 'loss', format: plain },
+  'eval/top1': { title: 'Top-1 accuracy (EMA model)', yTitle: 'top-1 %', format: percent, range: PERCENT_RANGE },
+  'eval/top5': { title: 'Top-5 accuracy (EMA model)', yTitle: 'top-5 %', format: percent, range: PERCENT_RANGE },
+  'eval/loss': { title: 'Evaluation loss', yTitle: 'loss', format: plain, range: FROM_ZERO },
+  loss: { title: 'Training loss', yTitle: 'loss', format: plain, range: FROM_ZERO },
+  lossLabeled: { title: 'Loss: labeled (supervised)', yTitle: 'loss', format: plain, range: FROM_ZERO },
+  lossUnlabeled: { title: 'Loss: unlabeled (consistency)', yTitle: 'loss', format: plain, range: FROM_ZERO },
+  lossContrastive: { title: 'Loss: contrastive', yTitle: 'loss', format: plain, range: FROM_ZERO },
+  // FreeMatch's fairness term is a negative entropy: it lies below zero
   lossFairness: { title: 'Loss: fairness', yTitle: 'loss', format: plain },
-  maskRate: { title: 'Mask rate (pseudo-labels above the threshold)', yTitle: 'fraction kept', format: formatFraction },
-  pseudoLabelAccuracy: { title: 'Pseudo-label accuracy (of those kept)', yTitle: 'accuracy', format: formatFraction },
-  lr: { title: 'Learning rate', yTitle: 'lr', format: plain },
-  imagesPerSecond: { title: 'Throughput', yTitle: 'images/s', format: (value) => value.toFixed(1) },
-  stepSeconds: { title: 'Step time (compute)', yTitle: 'seconds', format: plain },
-  dataWaitSeconds: { title: 'Data wait per step', yTitle: 'seconds', format: plain },
-  [DATA_WAIT_SHARE]: { title: 'Data-wait share of a step', yTitle: 'share of step time', format: formatFraction }
+  maskRate: { title: 'Mask rate (pseudo-labels above the threshold)', yTitle: 'fraction kept', format: formatFraction, range: FRACTION },
+  pseudoLabelAccuracy: { title: 'Pseudo-label accuracy (of those kept)', yTitle: 'accuracy', format: formatFraction, range: FRACTION },
+  lr: { title: 'Learning rate', yTitle: 'lr', format: plain, range: FROM_ZERO },
+  imagesPerSecond: { title: 'Throughput', yTitle: 'images/s', format: (value) => value.toFixed(1), range: FROM_ZERO },
+  stepSeconds: { title: 'Step time (compute)', yTitle: 'seconds', format: plain, range: FROM_ZERO },
+  dataWaitSeconds: { title: 'Data wait per step', yTitle: 'seconds', format: plain, range: FROM_ZERO },
+  [DATA_WAIT_SHARE]: { title: 'Data-wait share of a step', yTitle: 'share of step time', format: formatFraction, range: FRACTION }
 }
 
 // the methods' own curves, titled as their descriptors title them
